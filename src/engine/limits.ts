@@ -1,0 +1,16 @@
+// Every limit a user can meet, with its default and maximum, in one table: the spec schema,
+// GET /limits and the README all read it from here, so they cannot disagree.
+export interface Limit { field: string; default: number; minimum: number; maximum: number; unit: string; description: string }
+
+export const LIMITS = {
+  iterations: { field: 'iterations', default: 100, minimum: 1, maximum: 10_000_000, unit: 'cycles', description: 'lock/unlock cycles per thread (sim)' },
+  maxSteps: { field: 'limits.maxSteps', default: 2_000_000, minimum: 1, maximum: 200_000_000, unit: 'steps', description: 'simulated steps of one run before it stops as limit_exceeded' },
+  timeoutMs: { field: 'limits.timeoutMs', default: 10_000, minimum: 1, maximum: 120_000, unit: 'ms', description: 'wall-clock budget of one experiment (the worker kills it beyond)' },
+  exploreSchedules: { field: 'explore.schedules', default: 1_000, minimum: 1, maximum: 1_000_000, unit: 'schedules', description: 'schedules one exploration runs at most' },
+  nativeProcesses: { field: 'processCount', default: 4, minimum: 1, maximum: 16, unit: 'processes', description: 'processes of a native run' },
+  nativeThreads: { field: 'threadsPerProcess', default: 1, minimum: 1, maximum: 8, unit: 'threads', description: 'threads per process of a native run' },
+  nativeIterations: { field: 'iterations', default: 100_000, minimum: 1, maximum: 5_000_000, unit: 'cycles', description: 'lock/unlock cycles per thread of a native run' },
+  nativeTimeoutMs: { field: 'limits.timeoutMs', default: 15_000, minimum: 1, maximum: 120_000, unit: 'ms', description: 'wall-clock budget of a native run; the whole process group is killed beyond' },
+} as const satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;

@@ -1,0 +1,244 @@
+// The experiment spec: one TypeBox schema shared by the CLI, the API (and its OpenAPI
+// document) and the worker, plus the checks a schema cannot express. validateSpec turns
+// user input into a normalised Spec or a list of errors that each name a field; it is
+// pure (the caller passes in how to choose a seed when the user gave none).
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { LIMITS, type LimitName } from './limits.js';
+
+export const MUTEX_TYPES = ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'] as const;
+export const ENGINES = ['sim', 'native'] as const;
+export const PLATFORMS = ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36'] as const;
+export const STRATEGIES = ['random', 'pct', 'dfs'] as const;
+export const WATCH_FIELDS = ['owner', 'lockword', 'ownerpid'] as const;
+
+export type MutexType = (typeof MUTEX_TYPES)[number];
+export type EngineKind = (typeof ENGINES)[number];
+export type Platform = (typeof PLATFORMS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type WatchField = (typeof WATCH_FIELDS)[number];
+
+const oneOf = <T extends readonly string[]>(values: T, description: string) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as any, { description }) as unknown as ReturnType<typeof Type.String>;
+
+/** A System V key as users write it: "0x1234", a number, or "IPC_PRIVATE". */
+export const KeySchema = Type.Union([
+  Type.String({ pattern: '^(0[xX][0-9a-fA-F]{1,8}|IPC_PRIVATE)$', description: 'hex key such as "0x1234", or "IPC_PRIVATE"' }),
+  Type.Integer({ minimum: 0, maximum: 0xffffffff, description: 'key as a number' }),
+], { description: 'System V key every process passes to shmget', examples: ['0x1234'] });
+
+const limit = (name: LimitName, description: string) =>
+  Type.Integer({ minimum: LIMITS[name].minimum, maximum: LIMITS[name].maximum, description: `${description} (default ${LIMITS[name].default}, maximum ${LIMITS[name].maximum})` });
+
+export const ProcessOverrideSchema = Type.Object({
+  key: Type.Optional(KeySchema),
+  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in this process' })),
+  program: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'executable name: processes of the same program share an address-space layout' })),
+}, { additionalProperties: false });
+
+export const FaultSchema = Type.Object({
+  kill: Type.Integer({ minimum: 0, maximum: 63, description: 'index of the process to kill' }),
+  whileHolding: Type.Optional(Type.Boolean({ description: 'kill it while it holds the mutex' })),
+  afterAcquisitions: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'after this many acquisitions by that process' })),
+}, { additionalProperties: false });
+
+export const ToolsSchema = Type.Object({
+  watchpoint: Type.Optional(Type.Union([
+    Type.Object({
+      process: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 63 }), Type.Literal('all')], { description: 'process index, or "all" (default)' })),
+      field: Type.Optional(oneOf(WATCH_FIELDS, 'mutex field to watch (default owner)')),
+    }, { additionalProperties: false }),
+    Type.Literal(false),
+  ])),
+  core: Type.Optional(Type.Boolean({ description: 'core snapshot of the mutex when a process dumps core' })),
+  pmap: Type.Optional(Type.Boolean({ description: 'pmap of every process' })),
+}, { additionalProperties: false });
+
+export const ExploreSchema = Type.Object({
+  strategy: oneOf(STRATEGIES, 'how schedules are chosen'),
+  schedules: Type.Optional(limit('exploreSchedules', 'schedules to run at most')),
+  depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'pct: bug depth d (d-1 priority change points)' })),
+  maxPreemptions: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'dfs: preemption bound' })),
+}, { additionalProperties: false });
+
+export const LimitsSchema = Type.Object({
+  maxSteps: Type.Optional(limit('maxSteps', 'simulated steps before the run stops as limit_exceeded')),
+  timeoutMs: Type.Optional(limit('timeoutMs', 'wall-clock budget of the run in milliseconds')),
+}, { additionalProperties: false });
+
+export const SpecSchema = Type.Object({
+  mutexType: oneOf(MUTEX_TYPES, 'how the mutex is initialised; USYNC_THREAD = PTHREAD_PROCESS_PRIVATE, USYNC_PROCESS = PTHREAD_PROCESS_SHARED'),
+  processCount: Type.Integer({ minimum: 1, maximum: 64, description: 'number of processes' }),
+  key: KeySchema,
+  engine: Type.Optional(oneOf(ENGINES, 'sim (simulated machine, default) or native (real processes on the worker host)')),
+  platform: Type.Optional(oneOf(PLATFORMS, 'sim only: whose mutex implementation is modelled (default solaris10)')),
+  threadsPerProcess: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in every process (default 1)' })),
+  iterations: Type.Optional(limit('iterations', 'lock / critical section / unlock cycles per thread')),
+  cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'simulated CPUs; native: host CPUs the processes are pinned to (default 1)' })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff, description: 'scheduler seed; chosen and reported when absent' })),
+  processes: Type.Optional(Type.Array(ProcessOverrideSchema, { maxItems: 64, description: 'per-process overrides; length must equal processCount' })),
+  robust: Type.Optional(Type.Boolean({ description: 'robust mutex: owner death is recoverable (default false)' })),
+  faults: Type.Optional(Type.Array(FaultSchema, { maxItems: 16, description: 'faults to inject' })),
+  tools: Type.Optional(ToolsSchema),
+  explore: Type.Optional(ExploreSchema),
+  limits: Type.Optional(LimitsSchema),
+}, { additionalProperties: false, $id: 'ExperimentSpec' });
+
+export type SpecInput = Static<typeof SpecSchema>;
+
+/** A System V key in its normalised spelling. */
+export type SysvKey = string; // "0x00001234" style is NOT used: "0x1234" (lower-case, no padding) or "IPC_PRIVATE"
+
+export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string }
+
+/** The spec after validation: every default filled in, both spellings of the sharing attribute. */
+export interface Spec {
+  mutexType: MutexType;
+  /** The same attribute in both vocabularies. */
+  sharing: { solaris: 'USYNC_THREAD' | 'USYNC_PROCESS'; posix: 'PTHREAD_PROCESS_PRIVATE' | 'PTHREAD_PROCESS_SHARED'; shared: boolean };
+  processCount: number;
+  key: SysvKey;
+  engine: EngineKind;
+  platform: Platform | 'host';
+  threadsPerProcess: number;
+  iterations: number;
+  cpus: number;
+  seed: number;
+  processes: ProcessSpec[];
+  robust: boolean;
+  faults: { kill: number; whileHolding: boolean; afterAcquisitions: number }[];
+  tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
+  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number };
+  limits: { maxSteps: number; timeoutMs: number };
+}
+
+export interface FieldError { field: string; message: string }
+export type Validation = { ok: true; spec: Spec } | { ok: false; errors: FieldError[] };
+
+export function normaliseKey(key: string | number): SysvKey {
+  if (key === 'IPC_PRIVATE' || key === 0) return 'IPC_PRIVATE';
+  const n = typeof key === 'number' ? key : parseInt(key.slice(2), 16);
+  return n === 0 ? 'IPC_PRIVATE' : '0x' + n.toString(16);
+}
+
+/** "/processes/1/key" -> "processes[1].key": the way people write a field. */
+function fieldName(instancePath: string): string {
+  if (instancePath === '') return '(body)';
+  return instancePath.slice(1).split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function describeSchemaErrors(input: unknown): FieldError[] {
+  const byField = new Map<string, FieldError>();
+  const anyOf = new Map<string, string[]>();
+  for (const e of Value.Errors(SpecSchema, input)) {
+    if (e.keyword === 'boolean') continue; // reported again as additionalProperties
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+      for (const name of extra) {
+        const field = fieldName(`${e.instancePath}/${name}`);
+        byField.set(field, { field, message: 'is not a known field' });
+      }
+      continue;
+    }
+    const field = fieldName(e.instancePath);
+    if (e.keyword === 'const') {
+      const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
+      anyOf.set(field, [...(anyOf.get(field) ?? []), JSON.stringify(allowed)]);
+      continue;
+    }
+    if (e.keyword === 'anyOf' && anyOf.has(field)) {
+      if (!byField.has(field)) byField.set(field, { field, message: `must be one of ${anyOf.get(field)!.join(', ')}` });
+      continue;
+    }
+    if (!byField.has(field)) byField.set(field, { field, message: e.message });
+  }
+  return [...byField.values()];
+}
+
+/**
+ * Validate and normalise a spec. `chooseSeed` is called only when the input has no seed,
+ * so the engine stays free of randomness; callers pass crypto-backed seeds.
+ */
+export function validateSpec(input: unknown, chooseSeed: () => number): Validation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
+  }
+  const schemaErrors = describeSchemaErrors(input);
+  if (schemaErrors.length > 0) return { ok: false, errors: schemaErrors };
+  const s = input as SpecInput;
+  const errors: FieldError[] = [];
+  const engine = (s.engine ?? 'sim') as EngineKind;
+  if (engine === 'native' && s.platform !== undefined) {
+    errors.push({ field: 'platform', message: 'applies to engine "sim" only; native runs on the host' });
+  }
+  if (s.processes !== undefined && s.processes.length !== s.processCount) {
+    errors.push({ field: 'processes', message: `has ${s.processes.length} entries but processCount is ${s.processCount}` });
+  }
+  for (const [i, f] of (s.faults ?? []).entries()) {
+    if (f.kill >= s.processCount) errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${s.processCount})` });
+  }
+  const wp = s.tools?.watchpoint;
+  if (wp && typeof wp.process === 'number' && wp.process >= s.processCount) {
+    errors.push({ field: 'tools.watchpoint.process', message: `must be a process index below processCount (${s.processCount})` });
+  }
+  if (engine === 'native') {
+    for (const name of ['nativeIterations', 'nativeThreads', 'nativeProcesses'] as const) {
+      const value = name === 'nativeIterations' ? s.iterations : name === 'nativeThreads' ? s.threadsPerProcess : s.processCount;
+      if (value !== undefined && value > LIMITS[name].maximum) {
+        errors.push({ field: LIMITS[name].field, message: `must be <= ${LIMITS[name].maximum} for engine "native"` });
+      }
+    }
+    if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const shared = s.mutexType === 'USYNC_PROCESS' || s.mutexType === 'PTHREAD_PROCESS_SHARED';
+  const threadsPerProcess = s.threadsPerProcess ?? 1;
+  const key = normaliseKey(s.key);
+  const processes: ProcessSpec[] = [];
+  for (let index = 0; index < s.processCount; index++) {
+    const o = s.processes?.[index];
+    processes.push({
+      index,
+      key: o?.key !== undefined ? normaliseKey(o.key) : key,
+      threads: o?.threads ?? threadsPerProcess,
+      program: o?.program ?? 'app',
+    });
+  }
+  const watch = s.tools?.watchpoint;
+  const spec: Spec = {
+    mutexType: s.mutexType as MutexType,
+    sharing: shared
+      ? { solaris: 'USYNC_PROCESS', posix: 'PTHREAD_PROCESS_SHARED', shared: true }
+      : { solaris: 'USYNC_THREAD', posix: 'PTHREAD_PROCESS_PRIVATE', shared: false },
+    processCount: s.processCount,
+    key,
+    engine,
+    platform: engine === 'native' ? 'host' : ((s.platform ?? 'solaris10') as Platform),
+    threadsPerProcess,
+    iterations: s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default),
+    cpus: s.cpus ?? 1,
+    seed: s.seed ?? chooseSeed() >>> 0,
+    processes,
+    robust: s.robust ?? false,
+    faults: (s.faults ?? []).map((f) => ({ kill: f.kill, whileHolding: f.whileHolding ?? false, afterAcquisitions: f.afterAcquisitions ?? 0 })),
+    tools: {
+      watchpoint: watch === false ? false : { process: watch?.process ?? 'all', field: (watch?.field ?? 'owner') as WatchField },
+      core: s.tools?.core ?? true,
+      pmap: s.tools?.pmap ?? true,
+    },
+    limits: {
+      maxSteps: s.limits?.maxSteps ?? LIMITS.maxSteps.default,
+      timeoutMs: s.limits?.timeoutMs ?? (engine === 'native' ? LIMITS.nativeTimeoutMs.default : LIMITS.timeoutMs.default),
+    },
+  };
+  if (s.explore) {
+    spec.explore = {
+      strategy: s.explore.strategy as Strategy,
+      schedules: s.explore.schedules ?? LIMITS.exploreSchedules.default,
+      depth: s.explore.depth ?? 2,
+      maxPreemptions: s.explore.maxPreemptions ?? 2,
+    };
+  }
+  return { ok: true, spec };
+}

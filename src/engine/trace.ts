@@ -1,0 +1,16 @@
+// Trace events: one object per event, in order, as ../shared/CONTRACT.md describes.
+// `t` is virtual time (sim) or nanoseconds since start (native).
+export const TRACE_OPS = [
+  'shmget', 'shmat', 'mutex_init', 'lock', 'acquired', 'spin', 'owner_read', 'deref', 'park', 'unpark',
+  'unlock', 'cs_enter', 'cs_exit', 'read', 'write', 'switch', 'signal', 'core_dump', 'exit', 'watchpoint',
+] as const;
+export type TraceOp = (typeof TRACE_OPS)[number];
+
+export interface TraceEvent {
+  seq: number; t: number; cpu: number; pid: number; tid: number; op: TraceOp;
+  addr?: string; field?: string; value?: number | string; old?: number | string; note?: string;
+  [extra: string]: unknown;
+}
+
+/** Where an engine sends events. The sim's sink may be a no-op when the trace is off. */
+export interface TraceSink { event(e: TraceEvent): void }
