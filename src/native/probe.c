@@ -1,0 +1,220 @@
+/*
+ * mutexlab native probe: real processes sharing a real System V segment that holds a real
+ * pthread mutex, run in a sandbox, with the evidence printed as lines.
+ *
+ * INPUT: arguments `name=value` (all optional; defaults in brackets)
+ *   key=0x1234 | IPC_PRIVATE   System V key every process passes to shmget [0x1234]
+ *   type=private | shared      pshared attribute of the mutex [private]
+ *   robust=0 | 1               PTHREAD_MUTEX_ROBUST [0]
+ *   processes=N  threads=N     1..16 processes, 1..8 threads each [2, 1]
+ *   iterations=N               lock / read / write+1 / unlock cycles per thread [1000]
+ *   cpus=N                     pin the whole run to the first N allowed CPUs [all]
+ *   timeout_ms=N               hard wall-clock budget; the group is killed beyond [15000]
+ *   hang_ms=N                  no progress for this long = hang: wait channels read, group killed [500]
+ *   fault=P:N:H                SIGKILL process P after its Nth acquisition; H=1 while it holds
+ *                              the mutex, H=0 just after it unlocked (repeatable)
+ *   watch=all | none | P       hardware watchpoint on __owner for every process / none / process P [all]
+ *   ring=N                     events kept per thread, the last N [256]
+ *   trace=1 | 0                0 writes no events (benchmarks) [1]
+ *   isolate=auto | none        auto: own IPC + PID + mount namespace when the host permits;
+ *                              none (or refused): host namespaces, key made unique [auto]
+ *
+ * OUTPUT (stdout): one record per line, `record name=value ...`; values never contain spaces
+ * except `text=`, which is always last and runs to the end of the line. Records, in order:
+ *   probe     version glibc supervisor_pid
+ *   sandbox   ipc=namespace|host pidns=namespace|host mountns=namespace|host key requested cpus
+ *             rlimit_as rlimit_cpu rlimit_nproc [ns_errno]
+ *   config    type robust processes threads iterations timeout_ms hang_ms watch ring trace
+ *   per process i:
+ *     process   index pid shmid attach creator ready acquisitions recoveries
+ *     setup     index pid op=shmget|shmat|mutex_init t [shmid|addr]
+ *     thread    index n tid completed events lock_error          (one per thread)
+ *     map       index start end perms name                        (its /proc/PID/maps at start)
+ *     watch     index pid address available=1 fired | available=0 errno reason (errno 0 with
+ *               reason=armed_but_never_fired: the host accepted a breakpoint that never fires)
+ *     exit      index pid t kind=exited code | kind=signaled signal; killed=none|fault|hang|timeout
+ *     recovery  index pid tid t lock_word consistent_rc           (EOWNERDEAD seen and repaired)
+ *     stderr    index text=...                                    (one per line the process wrote)
+ *   blocked   index pid tid state wchan                           (hang/timeout: every live thread)
+ *   segment   shmid size offset initialized_by state              (when the run started)
+ *   mutex     lock count owner nusers kind spins elision list_prev list_next
+ *   counter   final completed planned valid
+ *   exclusion max_holders violations
+ *   event     t cpu pid tid op value                                  (ring contents, sorted by t)
+ *   rings     kept dropped size
+ *   end       status=done|hang|timeout elapsed_ns started
+ * `t` is nanoseconds of CLOCK_MONOTONIC since the supervisor started; pids and tids are as the
+ * experiment's processes see them (their own PID namespace when pidns=namespace), which is also
+ * what glibc stores in __owner. On a usage error the probe prints `error message=...` and exits 2.
+ */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static _Noreturn void usage_error(const char *what, const char *arg) {
+  printf("error message=%s:%s\n", what, arg);
+  exit(2);
+}
+
+static long number(const char *arg, const char *value, long min, long max) {
+  char *end;
+  errno = 0;
+  long n = strtol(value, &end, 0);
+  if (errno || *end || n < min || n > max) usage_error("out of range or not a number", arg);
+  return n;
+}
+
+static void parse(int argc, char **argv, struct probe_config *cfg) {
+  *cfg = (struct probe_config){ .key = 0x1234, .processes = 2, .threads = 1, .iterations = 1000, .cpus = 0,
+                                .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1 };
+  for (int i = 1; i < argc; i++) {
+    char *arg = argv[i], *eq = strchr(arg, '=');
+    if (!eq) usage_error("expected name=value", arg);
+    *eq = 0;
+    const char *v = eq + 1;
+    if (!strcmp(arg, "key")) {
+      if (!strcmp(v, "IPC_PRIVATE")) cfg->ipc_private = 1;
+      else cfg->key = (key_t)(unsigned)number(arg, v, 1, 0xffffffffL);
+    } else if (!strcmp(arg, "type")) {
+      if (strcmp(v, "private") && strcmp(v, "shared")) usage_error("type must be private or shared", v);
+      cfg->shared = !strcmp(v, "shared");
+    } else if (!strcmp(arg, "robust")) cfg->robust = (int)number(arg, v, 0, 1);
+    else if (!strcmp(arg, "processes")) cfg->processes = (int)number(arg, v, 1, MAX_PROCESSES);
+    else if (!strcmp(arg, "threads")) cfg->threads = (int)number(arg, v, 1, MAX_THREADS);
+    else if (!strcmp(arg, "iterations")) cfg->iterations = number(arg, v, 0, 100000000L);
+    else if (!strcmp(arg, "cpus")) cfg->cpus = (int)number(arg, v, 1, CPU_SETSIZE);
+    else if (!strcmp(arg, "timeout_ms")) cfg->timeout_ms = number(arg, v, 1, 3600000L);
+    else if (!strcmp(arg, "hang_ms")) cfg->hang_ms = number(arg, v, 1, 3600000L);
+    else if (!strcmp(arg, "ring")) cfg->ring_size = (int)number(arg, v, 1, 65536);
+    else if (!strcmp(arg, "trace")) cfg->trace = (int)number(arg, v, 0, 1);
+    else if (!strcmp(arg, "isolate")) {
+      if (strcmp(v, "auto") && strcmp(v, "none")) usage_error("isolate must be auto or none", v);
+      cfg->isolate = !strcmp(v, "auto");
+    } else if (!strcmp(arg, "watch")) {
+      cfg->watch = !strcmp(v, "all") ? -1 : !strcmp(v, "none") ? -2 : (int)number(arg, v, 0, MAX_PROCESSES - 1);
+    } else if (!strcmp(arg, "fault")) {
+      struct fault f;
+      char tail;
+      if (cfg->nfaults == MAX_FAULTS || sscanf(v, "%d:%ld:%d%c", &f.process, &f.after, &f.while_holding, &tail) != 3) usage_error("fault must be P:N:H", v);
+      cfg->faults[cfg->nfaults++] = f;
+    } else usage_error("unknown argument", arg);
+  }
+  for (int i = 0; i < cfg->nfaults; i++)
+    if (cfg->faults[i].process >= cfg->processes) usage_error("fault names a process beyond processes", "fault");
+  if (cfg->watch >= cfg->processes) usage_error("watch names a process beyond processes", "watch");
+  cfg->requested_key = cfg->key;
+}
+
+struct sandbox { int ipc_ns, pid_ns, mount_ns, ns_errno; char cpus[256]; struct rlimit as, cpu, nproc; };
+
+/* Pin to the first N CPUs we are allowed on; children inherit the mask. */
+static void pin(const struct probe_config *cfg, struct sandbox *sb) {
+  cpu_set_t allowed, chosen;
+  CPU_ZERO(&chosen);
+  sched_getaffinity(0, sizeof allowed, &allowed);
+  int taken = 0;
+  size_t len = 0;
+  sb->cpus[0] = 0;
+  for (int c = 0; c < CPU_SETSIZE && (cfg->cpus == 0 || taken < cfg->cpus); c++) {
+    if (!CPU_ISSET(c, &allowed)) continue;
+    CPU_SET(c, &chosen);
+    taken++;
+    if (len < sizeof sb->cpus - 8) len += (size_t)snprintf(sb->cpus + len, sizeof sb->cpus - len, "%s%d", len ? "," : "", c);
+  }
+  sched_setaffinity(0, sizeof chosen, &chosen);
+}
+
+static void limit_resources(const struct probe_config *cfg, struct sandbox *sb) {
+  rlim_t cpu_s = (rlim_t)(cfg->timeout_ms / 1000 + 2);
+  sb->as = (struct rlimit){ 1ul << 30, 1ul << 30 };   /* thread stacks and the rings fit easily */
+  sb->cpu = (struct rlimit){ cpu_s, cpu_s };           /* a second line of defence behind timeout_ms */
+  sb->nproc = (struct rlimit){ 4096, 4096 };           /* root is exempt; it bounds unprivileged runs */
+  struct rlimit no_core = { 0, 0 };                    /* an abort must not litter core files */
+  setrlimit(RLIMIT_AS, &sb->as);
+  setrlimit(RLIMIT_CPU, &sb->cpu);
+  setrlimit(RLIMIT_NPROC, &sb->nproc);
+  setrlimit(RLIMIT_CORE, &no_core);
+}
+
+/*
+ * Own IPC namespace: the user's key cannot meet another segment and every segment dies with the
+ * namespace. Own PID namespace: the supervisor is its init, so if it is killed the kernel kills
+ * every experiment process. Own mount namespace: to mount a /proc that shows those pids.
+ * Returns 1 in the process that should supervise; the launcher waits and exits with its status.
+ */
+static int enter_sandbox(struct probe_config *cfg, struct sandbox *sb) {
+  if (cfg->isolate) {
+    if (unshare(CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS) == 0) sb->ipc_ns = sb->pid_ns = sb->mount_ns = 1;
+    else {
+      sb->ns_errno = errno;
+      if (unshare(CLONE_NEWIPC) == 0) sb->ipc_ns = 1;
+    }
+  }
+  if (!sb->ipc_ns && !cfg->ipc_private) cfg->key = (key_t)(0x4d000000u | ((unsigned)getpid() & 0xffffffu)); /* 'M' + launcher pid */
+  if (!sb->pid_ns) return 1;
+  fflush(stdout);
+  pid_t supervisor = fork();
+  if (supervisor < 0) { printf("error message=fork:%s\n", strerror(errno)); exit(1); }
+  if (supervisor == 0) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+      sb->mount_ns = 0; /* the host /proc shows other pids: wait channels would be read wrongly */
+      sb->ns_errno = errno;
+    }
+    return 1;
+  }
+  int status;
+  while (waitpid(supervisor, &status, 0) < 0 && errno == EINTR) {}
+  if (WIFSIGNALED(status)) {
+    printf("end status=supervisor_died signal=SIG%s\n", sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "UNKNOWN");
+    exit(1);
+  }
+  exit(WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv) {
+  struct probe_config cfg;
+  parse(argc, argv, &cfg);
+  struct sandbox sb = {0};
+  pin(&cfg, &sb);
+  enter_sandbox(&cfg, &sb);
+  limit_resources(&cfg, &sb);
+
+  size_t rings_bytes = (size_t)MAX_PROCESSES * MAX_THREADS * (size_t)cfg.ring_size * sizeof(struct ring_event);
+  size_t bytes = sizeof(struct evidence_region) + rings_bytes;
+  struct evidence_region *ev = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (ev == MAP_FAILED) { printf("error message=mmap:%s\n", strerror(errno)); return 1; }
+  struct ring_event *rings = (struct ring_event *)(ev + 1);
+
+  printf("probe version=%d glibc=%s supervisor_pid=%d\n", PROBE_FORMAT_VERSION, gnu_get_libc_version(), getpid());
+  char key[16], requested[16];
+  if (cfg.ipc_private) snprintf(key, sizeof key, "IPC_PRIVATE"), snprintf(requested, sizeof requested, "IPC_PRIVATE");
+  else snprintf(key, sizeof key, "0x%x", (unsigned)cfg.key), snprintf(requested, sizeof requested, "0x%x", (unsigned)cfg.requested_key);
+  printf("sandbox ipc=%s pidns=%s mountns=%s key=%s requested=%s cpus=%s rlimit_as=%lu rlimit_cpu=%lu rlimit_nproc=%lu ns_errno=%s\n",
+         sb.ipc_ns ? "namespace" : "host", sb.pid_ns ? "namespace" : "host", sb.mount_ns ? "namespace" : "host",
+         key, requested, sb.cpus,
+         (unsigned long)sb.as.rlim_cur, (unsigned long)sb.cpu.rlim_cur, (unsigned long)sb.nproc.rlim_cur,
+         sb.ns_errno ? (strerrorname_np(sb.ns_errno) ? strerrorname_np(sb.ns_errno) : "unknown") : "-");
+  printf("config type=%s robust=%d processes=%d threads=%d iterations=%ld timeout_ms=%ld hang_ms=%ld watch=%d ring=%d trace=%d ipc_private=%d\n",
+         cfg.shared ? "shared" : "private", cfg.robust, cfg.processes, cfg.threads, cfg.iterations, cfg.timeout_ms, cfg.hang_ms,
+         cfg.watch, cfg.ring_size, cfg.trace, cfg.ipc_private);
+
+  static struct run_result rr;
+  if (supervise(&cfg, ev, rings, &rr) != 0) {
+    printf("error message=supervisor_setup_failed\n");
+    return 1;
+  }
+  report(&cfg, ev, rings, &rr);
+  munmap(ev, bytes);
+  return 0;
+}

@@ -1,0 +1,268 @@
+/*
+ * The supervisor: forks the experiment processes, releases them together, watches them (stderr,
+ * exit status, progress, faults, the wall-clock budget), and collects what cannot be read
+ * afterwards: each process's memory map while it is alive, each blocked thread's wait channel
+ * before a hung group is killed, the watchpoint counters and the mutex words at the end.
+ */
+#include "supervisor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define POLL_MS 2
+
+static int open_owner_watchpoint(pid_t pid, uintptr_t address, int *err) {
+  struct perf_event_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.type = PERF_TYPE_BREAKPOINT;
+  attr.size = sizeof attr;
+  attr.bp_type = HW_BREAKPOINT_W;
+  attr.bp_addr = address;
+  attr.bp_len = HW_BREAKPOINT_LEN_4;
+  attr.inherit = 1; /* the process's threads are created after this: count their stores too */
+  attr.exclude_kernel = 1;
+  attr.exclude_hv = 1;
+  int fd = (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+  *err = fd < 0 ? errno : 0;
+  return fd;
+}
+
+/*
+ * Some hypervisors accept a breakpoint event but never deliver the debug exception (no debug
+ * register virtualisation): the counter stays 0 and would look like "no stores". Prove the
+ * watchpoint fires on a store of our own before trusting it for the experiment.
+ */
+static volatile int calibration_word;
+static int watchpoints_fire(int *err) {
+  int fd = open_owner_watchpoint(0, (uintptr_t)&calibration_word, err);
+  if (fd < 0) return 0;
+  for (int i = 0; i < 3; i++) calibration_word = i;
+  long long count = 0;
+  if (read(fd, &count, sizeof count) != (ssize_t)sizeof count) count = 0;
+  close(fd);
+  return count == 3;
+}
+
+static void read_maps(pid_t pid, struct child_result *c) {
+  char path[64], line[512];
+  snprintf(path, sizeof path, "/proc/%d/maps", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return;
+  while (c->nmaps < MAX_MAPPINGS && fgets(line, sizeof line, f)) {
+    struct mapping *m = &c->maps[c->nmaps];
+    unsigned long start, end;
+    char perms[8] = "", name[256] = "";
+    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &start, &end, perms, name) < 3) continue;
+    m->start = start; m->end = end;
+    snprintf(m->perms, sizeof m->perms, "%s", perms);
+    snprintf(m->name, sizeof m->name, "%s", name);
+    c->nmaps++;
+  }
+  fclose(f);
+}
+
+static void drain_stderr(struct child_result *c) {
+  char buf[1024];
+  for (;;) {
+    ssize_t n = read(c->stderr_fd, buf, sizeof buf);
+    if (n <= 0) return;
+    size_t room = STDERR_KEEP - 1 - c->stderr_len;
+    size_t take = (size_t)n < room ? (size_t)n : room;
+    memcpy(c->stderr_text + c->stderr_len, buf, take);
+    c->stderr_len += take;
+  }
+}
+
+static void read_wait_channels(const struct probe_config *cfg, struct run_result *rr) {
+  for (int i = 0; i < cfg->processes; i++) {
+    struct child_result *c = &rr->child[i];
+    if (c->reaped) continue;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", c->pid);
+    DIR *d = opendir(dir);
+    if (!d) continue;
+    struct dirent *de;
+    while ((de = readdir(d)) && rr->nblocked < MAX_BLOCKED) {
+      if (de->d_name[0] == '.') continue;
+      struct blocked_thread *b = &rr->blocked[rr->nblocked];
+      b->process = i; b->pid = c->pid; b->tid = atoi(de->d_name); b->state = '?';
+      char path[128], buf[512];
+      snprintf(path, sizeof path, "/proc/%d/task/%d/wchan", c->pid, b->tid);
+      FILE *f = fopen(path, "r");
+      if (f) { if (!fgets(b->wchan, sizeof b->wchan, f)) b->wchan[0] = 0; fclose(f); }
+      if (b->wchan[0] == 0 || strcmp(b->wchan, "0") == 0) snprintf(b->wchan, sizeof b->wchan, "-");
+      snprintf(path, sizeof path, "/proc/%d/task/%d/stat", c->pid, b->tid);
+      f = fopen(path, "r");
+      if (f) {
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = 0;
+        char *close_paren = strrchr(buf, ')');
+        if (close_paren && close_paren[1] == ' ') b->state = close_paren[2];
+        fclose(f);
+      }
+      rr->nblocked++;
+    }
+    closedir(d);
+  }
+}
+
+static int index_of(const struct run_result *rr, int n, pid_t pid) {
+  for (int i = 0; i < n; i++) if (rr->child[i].pid == pid) return i;
+  return -1;
+}
+
+static int reap(const struct probe_config *cfg, struct run_result *rr, int options) {
+  int alive = 0;
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, options);
+    if (pid <= 0) break;
+    int i = index_of(rr, cfg->processes, pid);
+    if (i < 0) continue; /* as pid 1 of a namespace we may inherit strays: reap and ignore */
+    rr->child[i].reaped = 1;
+    rr->child[i].status = status;
+    rr->child[i].t_exit = now_ns();
+  }
+  for (int i = 0; i < cfg->processes; i++) alive += !rr->child[i].reaped;
+  return alive;
+}
+
+/* All children attached (or died trying): arm the watchpoints, keep our own attachment for the
+ * final snapshot, mark the segment for removal, and release everyone at once. */
+static void start_experiment(const struct probe_config *cfg, struct evidence_region *ev, struct run_result *rr, struct experiment_segment **snap) {
+  int shmid = rr->segment_shmid;
+  int calibration_err = 0, fires = cfg->watch != -2 && watchpoints_fire(&calibration_err);
+  for (int i = 0; i < cfg->processes; i++) {
+    struct child_result *c = &rr->child[i];
+    struct process_evidence *pe = &ev->proc[i];
+    if (shmid < 0 && atomic_load(&pe->ready)) shmid = pe->shmid;
+    if (c->reaped || !atomic_load(&pe->ready)) continue;
+    read_maps(c->pid, c);
+    if (cfg->watch == -1 || cfg->watch == i) {
+      c->watch.requested = 1;
+      c->watch.address = pe->attach_address + offsetof(pthread_mutex_t, __data.__owner);
+      if (fires) {
+        c->watch.fd = open_owner_watchpoint(c->pid, c->watch.address, &c->watch.err);
+        c->watch.available = c->watch.fd >= 0;
+      } else {
+        c->watch.err = calibration_err; /* 0: armed but silent */
+      }
+    }
+  }
+  rr->segment_shmid = shmid;
+  if (shmid >= 0) {
+    void *p = shmat(shmid, NULL, SHM_RDONLY);
+    if (p != (void *)-1) *snap = p;
+    shmctl(shmid, IPC_RMID, NULL); /* gone once the last process detaches, whatever happens next */
+  }
+  rr->started = 1;
+  atomic_store_explicit(&ev->go, 1, memory_order_release);
+}
+
+int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, struct run_result *rr) {
+  rr->t0 = now_ns();
+  rr->segment_shmid = -1;
+  int preset_shmid = -1;
+  if (cfg->ipc_private) {
+    preset_shmid = shmget(IPC_PRIVATE, SEGMENT_SIZE, IPC_CREAT | 0600);
+    if (preset_shmid < 0) { fprintf(stderr, "probe: shmget(IPC_PRIVATE): %s\n", strerror(errno)); return -1; }
+    rr->segment_shmid = preset_shmid;
+  } else if (shmget(cfg->key, 0, 0) >= 0) {
+    fprintf(stderr, "probe: key 0x%x is already in use on this host\n", (unsigned)cfg->key);
+    return -1;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  for (int i = 0; i < cfg->processes; i++) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) { fprintf(stderr, "probe: fork: %s\n", strerror(errno)); return -1; }
+    if (pid == 0) {
+      close(fds[0]);
+      for (int j = 0; j < i; j++) close(rr->child[j].stderr_fd);
+      child_main(cfg, ev, rings, i, fds[1], preset_shmid);
+    }
+    close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    rr->child[i].pid = pid;
+    rr->child[i].stderr_fd = fds[0];
+    rr->child[i].watch.fd = -1;
+  }
+
+  struct experiment_segment *snap = NULL;
+  unsigned long last_progress = ~0ul;
+  uint64_t last_change = now_ns();
+  for (;;) {
+    struct pollfd pfd[MAX_PROCESSES];
+    /* a reaped child's pipe is at EOF: leave it out, or poll would return at once forever */
+    for (int i = 0; i < cfg->processes; i++) pfd[i] = (struct pollfd){ .fd = rr->child[i].reaped ? -1 : rr->child[i].stderr_fd, .events = POLLIN };
+    poll(pfd, (nfds_t)cfg->processes, POLL_MS);
+    for (int i = 0; i < cfg->processes; i++) drain_stderr(&rr->child[i]);
+    int alive = reap(cfg, rr, WNOHANG);
+    if (alive == 0) break;
+
+    unsigned long progress = atomic_load(&ev->progress);
+    int ready = 0, waiting = 0;
+    for (int i = 0; i < cfg->processes; i++) {
+      ready += atomic_load(&ev->proc[i].ready);
+      waiting += !rr->child[i].reaped && !atomic_load(&ev->proc[i].ready);
+      if (!rr->child[i].reaped && rr->child[i].killed == KILLED_NONE && atomic_load(&ev->proc[i].fault_parked)) {
+        kill(rr->child[i].pid, SIGKILL);
+        rr->child[i].killed = KILLED_FAULT;
+      }
+    }
+    if (!rr->started && waiting == 0) start_experiment(cfg, ev, rr, &snap);
+    progress += (unsigned long)ready;
+    uint64_t t = now_ns();
+    if (progress != last_progress) { last_progress = progress; last_change = t; }
+    if ((t - rr->t0) / 1000000 >= (uint64_t)cfg->timeout_ms) { rr->end = END_TIMEOUT; break; }
+    if ((t - last_change) / 1000000 >= (uint64_t)cfg->hang_ms) { rr->end = END_HANG; break; }
+  }
+
+  if (rr->end != END_DONE) {
+    read_wait_channels(cfg, rr);
+    for (int i = 0; i < cfg->processes; i++) {
+      if (rr->child[i].reaped) continue;
+      kill(rr->child[i].pid, SIGKILL);
+      if (rr->child[i].killed == KILLED_NONE) rr->child[i].killed = rr->end == END_HANG ? KILLED_HANG : KILLED_TIMEOUT;
+    }
+    while (reap(cfg, rr, 0) > 0) {}
+  }
+  for (int i = 0; i < cfg->processes; i++) {
+    struct child_result *c = &rr->child[i];
+    drain_stderr(c);
+    close(c->stderr_fd);
+    if (c->watch.fd >= 0) {
+      long long count = 0;
+      if (read(c->watch.fd, &count, sizeof count) == (ssize_t)sizeof count) c->watch.fired = count;
+      close(c->watch.fd);
+    }
+  }
+  if (snap) {
+    rr->snapshot = *snap;
+    rr->snapshot_valid = 1;
+    shmdt(snap);
+  } else {
+    /* never started: remove whatever the children created */
+    int shmid = rr->segment_shmid;
+    for (int i = 0; shmid < 0 && i < cfg->processes; i++) if (ev->proc[i].t_shmat) shmid = ev->proc[i].shmid;
+    if (shmid < 0 && !cfg->ipc_private) shmid = shmget(cfg->key, 0, 0);
+    if (shmid >= 0) shmctl(shmid, IPC_RMID, NULL);
+  }
+  return 0;
+}
