@@ -1,0 +1,84 @@
+// What the pictures know besides the events: process names (program, key), thread ulwp
+// addresses and how a process died, all from the experiment's Result when the caller has it.
+// Without a Result the pictures still work, with plainer labels.
+import type { ProcessExit, ProcessReport, Result } from '../engine/result.js';
+import type { TraceEvent } from '../engine/trace.js';
+
+export interface VizContext {
+  processes?: ProcessReport[];
+  engine?: 'sim' | 'native';
+  /** True when the engine already dropped events (result.trace.truncated). */
+  inputTruncated?: boolean;
+  title?: string;
+}
+
+export function contextFromResult(result: Result): VizContext {
+  return {
+    processes: result.processes,
+    engine: result.engine,
+    inputTruncated: result.trace?.truncated ?? false,
+    title: `${result.engine}/${result.platform} seed ${result.seed}: ${result.verdict?.outcome ?? '?'}`,
+  };
+}
+
+export function findProcess(ctx: VizContext, pid: number): ProcessReport | undefined {
+  return ctx.processes?.find((p) => p.pid === pid);
+}
+
+export function processLabel(ctx: VizContext, pid: number): string {
+  const p = findProcess(ctx, pid);
+  return p ? `pid ${pid} ${p.program} (key ${p.key}, shmid ${p.shmid})` : `pid ${pid}`;
+}
+
+export function threadLabel(ctx: VizContext, pid: number, tid: number): string {
+  const ulwp = findProcess(ctx, pid)?.threads.find((t) => t.tid === tid)?.ulwp;
+  return ulwp ? `tid ${tid} (ulwp ${ulwp})` : `tid ${tid}`;
+}
+
+/** Which thread a mutex_owner value points at, when it is some thread's ulwp_t address. */
+export function ownerName(ctx: VizContext, value: string | number): string | undefined {
+  const text = typeof value === 'number' ? '0x' + value.toString(16) : value.toLowerCase();
+  for (const p of ctx.processes ?? []) {
+    for (const t of p.threads) if (t.ulwp && t.ulwp.toLowerCase() === text) return `pid ${p.pid} tid ${t.tid}`;
+  }
+  return undefined;
+}
+
+export type SignaledExit = Extract<ProcessExit, { kind: 'signaled' }>;
+
+/** The fatal signal of a process, from the Result when known, else from the event itself. */
+export function crashDetails(ctx: VizContext, e: TraceEvent): { signal: string; function?: string; faultAddress?: string } {
+  const exit = findProcess(ctx, e.pid)?.exit;
+  const fromEvent = {
+    signal: String(e.value ?? e['signal'] ?? e.note ?? 'signal'),
+    function: typeof e['function'] === 'string' ? e['function'] as string : undefined,
+    faultAddress: typeof e.addr === 'string' ? e.addr : undefined,
+  };
+  if (exit?.kind === 'signaled') {
+    return { signal: exit.signal, function: exit.function ?? fromEvent.function, faultAddress: exit.faultAddress ?? fromEvent.faultAddress };
+  }
+  return fromEvent;
+}
+
+/** A store to the shared counter the critical section increments. */
+export const isCounterWrite = (e: TraceEvent): boolean => e.op === 'write' && e.field === 'counter';
+
+/** A store to the mutex's owner word (mutex_owner on Solaris, __owner on glibc). */
+export const isOwnerWrite = (e: TraceEvent): boolean =>
+  e.op === 'write' && (e.field === 'owner' || e.field === 'mutex_owner' || e.field === '__owner');
+
+/** Numeric value of a stored word, or undefined for values that do not fit a double exactly. */
+export function numericValue(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v)) {
+    const n = Number.parseInt(v, 16);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** Microseconds per trace tick: native `t` is in nanoseconds; sim `t` ticks draw as 1 µs each. */
+export function microsecondsPerTick(ctx: VizContext): number {
+  return ctx.engine === 'native' ? 0.001 : 1;
+}

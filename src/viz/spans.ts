@@ -1,0 +1,124 @@
+// Turns the flat trace (one event per step) into per-thread spans: waiting for the mutex,
+// spinning, parked, holding it, inside the critical section. Both the Chrome trace and the
+// SVG timeline are drawn from these spans, so they agree on what a thread was doing.
+//
+// Spans on one thread are kept as a stack so they always nest: `wait` holds `spin` or
+// `parked`; `hold` holds `cs`. Closing a span closes everything opened inside it first,
+// which is what keeps B/E balanced per thread even when a trace ends mid-story (a crash, a
+// hang, a truncated trace).
+import type { TraceEvent } from '../engine/trace.js';
+
+export type SpanKind = 'wait' | 'spin' | 'parked' | 'hold' | 'cs';
+
+export const SPAN_LABELS: Record<SpanKind, string> = {
+  wait: 'mutex_lock (waiting)',
+  spin: 'spin (mutex_trylock_adaptive)',
+  parked: 'parked (sleep queue)',
+  hold: 'holding the mutex',
+  cs: 'critical section',
+};
+
+/** Identifies a thread across processes: Solaris tids restart at 1 in every process. */
+export const threadKey = (pid: number, tid: number): string => `${pid}/${tid}`;
+
+export interface SpanListener {
+  open(kind: SpanKind, pid: number, tid: number, t: number, cause: TraceEvent): void;
+  close(kind: SpanKind, pid: number, tid: number, t: number): void;
+}
+
+// Ops a thread can log while parked without having been woken: a context switch away from
+// it, a watchpoint that another store tripped, or a repeated park.
+const KEEPS_PARKED = new Set<string>(['park', 'switch', 'watchpoint']);
+// Ops that belong to the adaptive spin loop when they happen while the thread waits.
+const SPIN_OPS = new Set<string>(['spin', 'owner_read', 'deref']);
+
+interface ThreadState { pid: number; tid: number; stack: SpanKind[] }
+
+export class SpanTracker {
+  private readonly threads = new Map<string, ThreadState>();
+  private lastT = 0;
+
+  constructor(private readonly listener: SpanListener) {}
+
+  /** The time of the latest event seen: where spans still open at the end are closed. */
+  get lastTime(): number { return this.lastT; }
+
+  /** Threads seen so far, in order of first appearance. */
+  get seenThreads(): { pid: number; tid: number }[] {
+    return [...this.threads.values()].map(({ pid, tid }) => ({ pid, tid }));
+  }
+
+  event(e: TraceEvent): void {
+    // Engines log in order; a clock that steps back would still have to draw forwards.
+    const t = Math.max(e.t, this.lastT);
+    this.lastT = t;
+    const th = this.thread(e.pid, e.tid);
+    const has = (k: SpanKind) => th.stack.includes(k);
+
+    if (!KEEPS_PARKED.has(e.op)) this.close(th, 'parked', t);
+    switch (e.op) {
+      case 'lock':
+        this.close(th, 'spin', t);
+        if (!has('wait')) this.open(th, 'wait', t, e);
+        break;
+      case 'spin': case 'owner_read': case 'deref':
+        if (e.op === 'spin' && !has('wait')) this.open(th, 'wait', t, e);
+        if (has('wait') && SPIN_OPS.has(e.op) && !has('spin')) this.open(th, 'spin', t, e);
+        break;
+      case 'park':
+        this.close(th, 'spin', t);
+        if (!has('wait')) this.open(th, 'wait', t, e);
+        if (!has('parked')) this.open(th, 'parked', t, e);
+        break;
+      case 'acquired':
+        this.close(th, 'wait', t);
+        if (!has('hold')) this.open(th, 'hold', t, e);
+        break;
+      case 'cs_enter':
+        if (!has('cs')) this.open(th, 'cs', t, e);
+        break;
+      case 'cs_exit':
+        this.close(th, 'cs', t);
+        break;
+      case 'unlock':
+        this.close(th, 'hold', t);
+        break;
+      case 'exit':
+        this.closeAll(th, t);
+        break;
+      case 'core_dump':
+        // The process is gone once its core is written: none of its threads runs on.
+        for (const other of this.threads.values()) if (other.pid === e.pid) this.closeAll(other, t);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Closes every span still open, at the last time seen (or at `t`). */
+  finish(t = this.lastT): void {
+    for (const th of this.threads.values()) this.closeAll(th, t);
+  }
+
+  private thread(pid: number, tid: number): ThreadState {
+    const key = threadKey(pid, tid);
+    let th = this.threads.get(key);
+    if (!th) { th = { pid, tid, stack: [] }; this.threads.set(key, th); }
+    return th;
+  }
+
+  private open(th: ThreadState, kind: SpanKind, t: number, cause: TraceEvent): void {
+    th.stack.push(kind);
+    this.listener.open(kind, th.pid, th.tid, t, cause);
+  }
+
+  private close(th: ThreadState, kind: SpanKind, t: number): void {
+    const at = th.stack.lastIndexOf(kind);
+    if (at < 0) return;
+    while (th.stack.length > at) this.listener.close(th.stack.pop()!, th.pid, th.tid, t);
+  }
+
+  private closeAll(th: ThreadState, t: number): void {
+    while (th.stack.length > 0) this.listener.close(th.stack.pop()!, th.pid, th.tid, t);
+  }
+}

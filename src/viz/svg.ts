@@ -1,0 +1,297 @@
+// Trace events -> one SVG picture of the run (pure SVG: no script, no external fonts or images).
+//
+// From top to bottom: a title, the mutex_owner word over time (coloured by the process whose
+// thread it points at), the crash label, one lane per thread grouped under its process
+// (program, pid, key), a time axis and a legend. Each lane shows lock-held bars, spin and
+// parked segments, CPU switch-ins as ticks above the bar and watchpoint hits below it; the
+// lanes of a dead process are hatched from its death on; a fatal signal is a red line with its
+// signal, function and fault address.
+//
+// Dense traces are aggregated: time is cut into at most one column per pixel and a column
+// shows the state that filled most of it, paler when it filled less. So 10 events and 100 000
+// events both give a picture of about the same size.
+import type { TraceEvent } from '../engine/trace.js';
+import { BIN_COUNT } from './bins.js';
+import { findProcess, ownerName, processLabel, threadLabel, type VizContext } from './context.js';
+import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, type LaneModel, type TimelineModel } from './timeline-model.js';
+
+export interface SvgOptions { width?: number }
+
+export const STATE_STYLE: Record<(typeof LANE_STATES)[number], { color: string; label: string }> = {
+  hold: { color: '#2e7d32', label: 'holds the mutex' },
+  spin: { color: '#ef6c00', label: 'spins (adaptive)' },
+  parked: { color: '#7e57c2', label: 'parked (sleep queue)' },
+  wait: { color: '#f9a825', label: 'waits in mutex_lock' },
+};
+const PROCESS_COLORS = ['#1565c0', '#00838f', '#ad1457', '#5d4037', '#283593', '#558b2f', '#6a1b9a', '#c62828'];
+const CRASH_COLOR = '#d50000';
+
+const LABEL_W = 230;
+const LANE_H = 22;
+const BAR_H = 12;
+const GROUP_H = 20;
+
+export const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const num = (n: number) => (Math.round(n * 10) / 10).toString();
+
+export function timelineSvg(events: Iterable<TraceEvent>, ctx: VizContext = {}, options: SvgOptions = {}): string {
+  return renderTimeline(buildTimelineModel(events, ctx), options);
+}
+
+interface Layout {
+  width: number; x0: number; plotW: number; span: number; bins: number; columns: number;
+  xOfBin(b: number): number; xOfT(t: number): number; colBins(j: number): [number, number];
+}
+
+function layout(m: TimelineModel, width: number): Layout {
+  const binWidth = m.lanes[0]?.bins.width ?? m.owner.width;
+  const bins = Math.min(BIN_COUNT, Math.floor((m.end - m.origin) / binWidth) + 1);
+  const x0 = LABEL_W + 12;
+  const plotW = width - x0 - 24;
+  const span = bins * binWidth;
+  const columns = Math.max(1, Math.min(bins, Math.floor(plotW)));
+  return {
+    width, x0, plotW, span, bins, columns,
+    xOfBin: (b) => x0 + (b / bins) * plotW,
+    xOfT: (t) => x0 + Math.min(1, Math.max(0, (t - m.origin) / span)) * plotW,
+    colBins: (j) => [Math.floor((j * bins) / columns), Math.floor(((j + 1) * bins) / columns)],
+  };
+}
+
+/** Lanes grouped per process: processes in the result's order (by program), unknown ones after. */
+function groups(m: TimelineModel): { pid: number; lanes: LaneModel[] }[] {
+  const byPid = new Map<number, LaneModel[]>();
+  for (const l of m.lanes) byPid.set(l.pid, [...(byPid.get(l.pid) ?? []), l]);
+  const known = (m.ctx.processes ?? []).slice().sort((a, b) => (a.program === b.program ? a.index - b.index : programRank(m, a.program) - programRank(m, b.program)));
+  const order = [...known.map((p) => p.pid), ...[...byPid.keys()].filter((pid) => !findProcess(m.ctx, pid)).sort((a, b) => a - b)];
+  return order.filter((pid) => byPid.has(pid)).map((pid) => ({ pid, lanes: byPid.get(pid)!.sort((a, b) => a.tid - b.tid) }));
+}
+const programRank = (m: TimelineModel, program: string) => (m.ctx.processes ?? []).findIndex((p) => p.program === program);
+
+export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): string {
+  const L = layout(m, Math.max(600, options.width ?? 1200));
+  const gs = groups(m);
+  const colorOfPid = new Map(gs.map((g, i) => [g.pid, PROCESS_COLORS[i % PROCESS_COLORS.length]!]));
+  const out: string[] = [];
+  const ownerY = 58;
+  const crashY = 92;
+  let y = 112;
+  const laneTop = y;
+  const lanesSvg: string[] = [];
+  const laneY = new Map<string, number>();
+  for (const g of gs) {
+    const color = colorOfPid.get(g.pid)!;
+    lanesSvg.push(`<g class="process" data-pid="${g.pid}">`);
+    lanesSvg.push(`<rect x="4" y="${y}" width="4" height="${GROUP_H + g.lanes.length * LANE_H - 4}" fill="${color}"/>`);
+    lanesSvg.push(`<text x="14" y="${y + 14}" class="group" fill="${color}">${escapeXml(processLabel(m.ctx, g.pid))}</text>`);
+    y += GROUP_H;
+    for (const l of g.lanes) {
+      laneY.set(`${l.pid}/${l.tid}`, y);
+      lanesSvg.push(renderLane(l, L, y, m));
+      y += LANE_H;
+    }
+    for (const d of m.deaths.filter((x) => x.pid === g.pid)) {
+      const x = L.xOfT(d.t);
+      const top = y - g.lanes.length * LANE_H;
+      lanesSvg.push(`<rect class="dead" x="${num(x)}" y="${top}" width="${num(Math.max(0, L.x0 + L.plotW - x))}" height="${g.lanes.length * LANE_H}" fill="url(#dead)"><title>pid ${g.pid} gone (${d.how})</title></rect>`);
+    }
+    lanesSvg.push('</g>');
+    y += 6;
+  }
+  const laneBottom = y;
+  const axisY = y + 4;
+  const legendY = axisY + 34;
+  const height = legendY + 92;
+
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${height}" viewBox="0 0 ${L.width} ${height}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="11">`);
+  out.push('<defs><pattern id="dead" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fafafa" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/></pattern>');
+  out.push('<style>.group{font-weight:bold;font-size:12px}.lane{fill:#37474f}.small{font-size:10px;fill:#546e7a}.crash{fill:#d50000;font-weight:bold;font-size:12px}</style></defs>');
+  out.push(`<rect width="${L.width}" height="${height}" fill="#ffffff"/>`);
+  out.push(renderHeader(m, L));
+  out.push(renderOwnerRow(m, L, ownerY, colorOfPid));
+  out.push(`<rect x="${L.x0}" y="${laneTop - 4}" width="${num(L.plotW)}" height="${laneBottom - laneTop}" fill="#f5f7f8"/>`);
+  out.push(...lanesSvg);
+  out.push(renderCrashes(m, L, crashY, laneY, laneBottom));
+  out.push(renderAxis(m, L, axisY));
+  out.push(renderLegend(m, L, legendY));
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+function renderHeader(m: TimelineModel, L: Layout): string {
+  const processes = new Set(m.lanes.map((l) => l.pid)).size;
+  const perColumn = L.span / L.columns;
+  const density = m.aggregated ? ` · aggregated: one column ≈ ${formatTime(m, perColumn)}` : '';
+  const title = m.ctx.title ?? 'mutexlab timeline';
+  return `<text x="12" y="22" font-size="16" font-weight="bold" fill="#263238">${escapeXml(title)}</text>` +
+    `<text x="12" y="40" class="small">${m.events} events · ${m.lanes.length} threads in ${processes} processes · ${escapeXml(formatTime(m, m.end - m.origin))} traced${escapeXml(density)}${m.ctx.inputTruncated ? ' · trace truncated by the engine' : ''}</text>`;
+}
+
+function renderLane(l: LaneModel, L: Layout, y: number, m: TimelineModel): string {
+  const parts = [`<g class="lane-row" data-tid="${l.tid}"><text x="22" y="${y + 15}" class="lane">${escapeXml(threadLabel(m.ctx, l.pid, l.tid))}</text>`];
+  const barY = y + (LANE_H - BAR_H) / 2;
+  let run: { state: number; level: number; from: number } | undefined;
+  const flush = (to: number) => {
+    if (!run || run.state < 0) return;
+    const st = STATE_STYLE[LANE_STATES[run.state]!];
+    const x = L.xOfBin(L.colBins(run.from)[0]);
+    const w = Math.max(0.6, L.xOfBin(L.colBins(to - 1)[1]) - x);
+    parts.push(`<rect class="${LANE_STATES[run.state]}" x="${num(x)}" y="${barY}" width="${num(w)}" height="${BAR_H}" fill="${st.color}"${run.level < 1 ? ` fill-opacity="${run.level}"` : ''}/>`);
+  };
+  const switchCols: number[] = [];
+  const watchCols: number[] = [];
+  for (let j = 0; j < L.columns; j++) {
+    const [b0, b1] = L.colBins(j);
+    let best = -1; let bestCov = 0; let switches = 0; let watch = 0;
+    for (let s = 0; s < LANE_STATES.length; s++) {
+      let cov = 0;
+      for (let b = b0; b < b1; b++) cov += l.bins.coverageOf(s, b);
+      if (cov > bestCov) { best = s; bestCov = cov; }
+    }
+    for (let b = b0; b < b1; b++) { switches += l.bins.marksOf(MARK_SWITCH, b); watch += l.bins.marksOf(MARK_WATCHPOINT, b); }
+    const frac = bestCov / Math.max(1e-9, (b1 - b0) * l.bins.width);
+    const state = frac < 0.02 ? -1 : best;
+    const level = frac >= 0.75 ? 1 : frac >= 0.4 ? 0.7 : 0.45;
+    if (!run || run.state !== state || run.level !== level) { flush(j); run = { state, level, from: j }; }
+    if (switches > 0) switchCols.push(j);
+    if (watch > 0) watchCols.push(j);
+  }
+  flush(L.columns);
+  const ticks = [
+    ...markRuns(switchCols, L, barY - 4, 'switch', '#263238', 1),
+    ...markRuns(watchCols, L, barY + BAR_H, 'watchpoint', '#00838f', 1.5),
+  ];
+  parts.push(...ticks, '</g>');
+  return parts.join('');
+}
+
+/**
+ * Ticks at the given columns; three or more neighbouring columns become one band, so a dense
+ * trace gives a few rectangles instead of a line per pixel.
+ */
+function markRuns(cols: number[], L: Layout, y: number, cls: string, color: string, strokeWidth: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < cols.length;) {
+    let k = i;
+    while (k + 1 < cols.length && cols[k + 1] === cols[k]! + 1) k++;
+    const x = L.xOfBin(L.colBins(cols[i]!)[0]);
+    if (k - i >= 2) {
+      const w = L.xOfBin(L.colBins(cols[k]!)[1]) - x;
+      out.push(`<rect class="${cls}" x="${num(x)}" y="${y}" width="${num(w)}" height="4" fill="${color}" fill-opacity="0.55"/>`);
+    } else {
+      for (let c = i; c <= k; c++) {
+        const cx = num(L.xOfBin(L.colBins(cols[c]!)[0]));
+        out.push(`<line class="${cls}" x1="${cx}" y1="${y}" x2="${cx}" y2="${y + 4}" stroke="${color}" stroke-width="${strokeWidth}"/>`);
+      }
+    }
+    i = k + 1;
+  }
+  return out;
+}
+
+function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<number, string>): string {
+  const parts = [`<text x="12" y="${y + 13}" font-weight="bold" fill="#37474f">mutex_owner</text>`,
+    `<rect x="${L.x0}" y="${y}" width="${num(L.plotW)}" height="18" fill="#eceff1"/>`];
+  let current: string | undefined;
+  let run: { value: string; from: number; busy: boolean } | undefined;
+  const flush = (to: number) => {
+    if (!run) return;
+    const x = L.xOfBin(L.colBins(run.from)[0]);
+    const w = L.xOfBin(L.colBins(to - 1)[1]) - x;
+    if (run.busy) {
+      parts.push(`<rect class="owner busy" x="${num(x)}" y="${y}" width="${num(Math.max(0.6, w))}" height="18" fill="#90a4ae"><title>mutex_owner changed many times here</title></rect>`);
+      return;
+    }
+    const free = /^(0x0+|0)$/i.test(run.value);
+    const who = free ? undefined : ownerName(m.ctx, run.value);
+    const pid = who ? Number(/pid (\d+)/.exec(who)?.[1]) : undefined;
+    const fill = free ? '#ffffff' : pid !== undefined ? colorOfPid.get(pid) ?? '#455a64' : '#455a64';
+    const label = free ? `${run.value} (free)` : who ? `${run.value} = ulwp of ${who}` : run.value;
+    parts.push(`<rect class="owner" x="${num(x)}" y="${y}" width="${num(Math.max(0.6, w))}" height="18" fill="${fill}"${run.busy ? ' fill-opacity="0.6"' : ''}><title>${escapeXml(label)}</title></rect>`);
+    if (w > label.length * 6.2 + 6) parts.push(`<text x="${num(x + 3)}" y="${y + 13}" font-size="10" fill="${free ? '#546e7a' : '#ffffff'}">${escapeXml(label)}</text>`);
+  };
+  for (let j = 0; j < L.columns; j++) {
+    const [b0, b1] = L.colBins(j);
+    let changes = 0;
+    for (let b = b0; b < b1; b++) {
+      const v = m.owner.valueAt(b);
+      if (v !== undefined) current = normalizeWord(v);
+      changes += m.owner.changesAt(b);
+    }
+    if (current === undefined) continue;
+    // Columns where the word changed more than twice are drawn as one grey band: no single
+    // value describes them.
+    const busy = changes > 2;
+    if (!run || run.busy !== busy || (!busy && run.value !== current)) { flush(j); run = { value: current, from: j, busy }; }
+  }
+  flush(L.columns);
+  return parts.join('');
+}
+
+const normalizeWord = (v: string) => (/^\d+$/.test(v) ? '0x' + Number(v).toString(16) : v.toLowerCase());
+
+function renderCrashes(m: TimelineModel, L: Layout, y: number, laneY: Map<string, number>, bottom: number): string {
+  const parts: string[] = [];
+  for (const c of m.crashes) {
+    const x = L.xOfT(c.t);
+    const text = [c.signal, c.function && `in ${c.function}`, c.faultAddress && `fault address ${c.faultAddress}`, `(pid ${c.pid} tid ${c.tid})`].filter(Boolean).join(' ');
+    const ly = laneY.get(`${c.pid}/${c.tid}`) ?? bottom - LANE_H;
+    const anchor = x > L.x0 + L.plotW / 2 ? 'end' : 'start';
+    const tx = anchor === 'end' ? x - 6 : x + 6;
+    parts.push(`<g class="crash" data-signal="${escapeXml(c.signal)}"><title>${escapeXml(text)}</title>`,
+      `<line x1="${num(x)}" y1="${y - 4}" x2="${num(x)}" y2="${bottom}" stroke="${CRASH_COLOR}" stroke-width="2" stroke-dasharray="5 3"/>`,
+      `<circle cx="${num(x)}" cy="${ly + LANE_H / 2}" r="7" fill="${CRASH_COLOR}" stroke="#ffffff" stroke-width="1.5"/>`,
+      `<path d="M${num(x - 3.5)} ${ly + LANE_H / 2 - 3.5} l7 7 m0 -7 l-7 7" stroke="#ffffff" stroke-width="2"/>`,
+      `<text x="${num(tx)}" y="${y + 8}" text-anchor="${anchor}" class="crash">${escapeXml(text)}</text></g>`);
+  }
+  return parts.join('');
+}
+
+function renderAxis(m: TimelineModel, L: Layout, y: number): string {
+  const parts = [`<line x1="${L.x0}" y1="${y}" x2="${num(L.x0 + L.plotW)}" y2="${y}" stroke="#90a4ae"/>`];
+  const step = niceStep(L.span / 8);
+  for (let v = 0; v <= L.span + 1e-9; v += step) {
+    const x = L.x0 + (v / L.span) * L.plotW;
+    parts.push(`<line x1="${num(x)}" y1="${y}" x2="${num(x)}" y2="${y + 5}" stroke="#90a4ae"/><text x="${num(x)}" y="${y + 17}" text-anchor="middle" class="small">${escapeXml(formatTime(m, v))}</text>`);
+  }
+  return parts.join('');
+}
+
+function renderLegend(m: TimelineModel, L: Layout, y: number): string {
+  const parts: string[] = [`<g class="legend"><text x="12" y="${y + 10}" font-weight="bold" fill="#37474f">legend</text>`];
+  let x = L.x0;
+  const item = (swatch: string, label: string) => {
+    if (x + 26 + label.length * 6.3 > L.width) { x = L.x0; y += 20; }
+    parts.push(swatch.replace(/\{x\}/g, String(x)).replace(/\{y(\+\d+)?\}/g, (_m, d: string | undefined) => String(y + Number(d ?? 0))), `<text x="${x + 18}" y="${y + 10}" fill="#37474f">${escapeXml(label)}</text>`);
+    x += 26 + label.length * 6.3;
+  };
+  for (const s of LANE_STATES) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${STATE_STYLE[s].color}"/>`, STATE_STYLE[s].label);
+  item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="#263238" transform="translate(7 0)"/>`, 'switched onto a CPU');
+  item(`<line x1="{x}" y1="{y+6}" x2="{x}" y2="{y+12}" stroke="#00838f" stroke-width="1.5" transform="translate(7 0)"/>`, 'watchpoint hit');
+  parts.push('</g><g class="legend">');
+  x = L.x0;
+  y += 22;
+  item(`<circle cx="{x}" cy="{y+6}" r="6" fill="${CRASH_COLOR}" transform="translate(7 0)"/>`, 'fatal signal');
+  item(`<rect x="{x}" y="{y}" width="14" height="12" fill="url(#dead)" stroke="#9e9e9e"/>`, 'process gone');
+  item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#ffffff" stroke="#90a4ae"/>`, 'mutex_owner 0 (free); coloured = ulwp of that process');
+  if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#90a4ae"/>`, 'owner changing often');
+  if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${STATE_STYLE.hold.color}" fill-opacity="0.45"/>`, 'paler = the state filled part of the column');
+  parts.push(`<text x="${L.x0}" y="${y + 32}" class="small">time in ${m.ctx.engine === 'native' ? 'wall-clock nanoseconds' : 'simulated ticks'} since the first event; one lane per thread, grouped by process (program, pid, System V key)</text></g>`);
+  return parts.join('');
+}
+
+function niceStep(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+function formatTime(m: TimelineModel, v: number): string {
+  if (m.ctx.engine !== 'native') return `${Math.round(v * 100) / 100} ticks`;
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} ms`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} µs`;
+  return `${Math.round(v)} ns`;
+}

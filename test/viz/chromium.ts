@@ -1,0 +1,76 @@
+// Real Chromium (Debian's /usr/bin/chromium) through playwright-core, with a fresh profile,
+// for tests that must see what a user sees. Screenshots go to test-artifacts/ (gitignored).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url)); // dist/test/viz -> repo
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A persistent context on a throw-away --user-data-dir; close() also removes the profile. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), 'mutexlab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  return { context, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+export interface PixelStats { width: number; height: number; nonWhite: number; crashRed: number; holdGreenRows: number[] }
+
+/**
+ * Draws the SVG as an image (so it must be well-formed XML and any script would not run),
+ * saves a PNG screenshot and measures the pixels in the page: how many are not white, how
+ * many are the crash marker's red, and which rows contain the lock-held green.
+ */
+export async function renderSvg(context: BrowserContext, svg: string, pngName: string): Promise<PixelStats> {
+  const page = await context.newPage();
+  try {
+    await page.setContent('<html><body style="margin:0;background:#fff"><img id="svg"></body></html>');
+    const stats = await page.evaluate(async (text: string) => {
+      // Runs in the page; the project compiles without the DOM lib, hence `any`.
+      const doc = (globalThis as any).document;
+      const img = doc.getElementById('svg');
+      await new Promise<void>((resolve, reject) => {
+        img.onload = () => resolve();
+        img.onerror = () => reject(new Error('the SVG did not load as an image'));
+        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+      });
+      const canvas = doc.createElement('canvas');
+      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const data: Uint8ClampedArray = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      let nonWhite = 0; let crashRed = 0;
+      const green = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const r = data[i]!, gr = data[i + 1]!, b = data[i + 2]!;
+        if (r < 245 || gr < 245 || b < 245) nonWhite++;
+        if (r > 190 && gr < 40 && b < 40) crashRed++;
+        if (Math.abs(r - 0x2e) < 12 && Math.abs(gr - 0x7d) < 12 && Math.abs(b - 0x32) < 12) green.add(Math.floor(i / 4 / canvas.width));
+      }
+      return { width: canvas.width as number, height: canvas.height as number, nonWhite, crashRed, holdGreenRows: [...green].sort((a, b) => a - b) };
+    }, svg);
+    await page.locator('#svg').screenshot({ path: join(ARTIFACTS, pngName) });
+    return stats;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Groups consecutive row numbers into bands: one band per lane with green in it. */
+export function bands(rows: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last && r <= last[1] + 1) last[1] = r; else out.push([r, r]);
+  }
+  return out;
+}
