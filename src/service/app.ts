@@ -1,0 +1,51 @@
+// The HTTP application as a fastify plugin: it never listens (server.ts does), so tests drive it
+// with inject. Order matters: swagger before the routes it documents; auth and rate limits
+// before the routes they guard.
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.js';
+import { installErrorHandlers } from './errors.js';
+import experimentsService from './plugins/app/experiments.js';
+import auth from './plugins/app/auth.js';
+import cors from './plugins/external/cors.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import redis from './plugins/external/redis.js';
+import swagger from './plugins/external/swagger.js';
+import experimentRoutes from './routes/experiments/experiment.js';
+import experimentsRoutes from './routes/experiments/index.js';
+import traceRoutes from './routes/experiments/trace.js';
+import health from './routes/health.js';
+import limits from './routes/limits.js';
+import presets from './routes/presets.js';
+import stats from './routes/stats.js';
+import './types.js';
+
+export interface AppOptions { config: Config }
+
+/** Routes, one file per concern; the prefix is the URL folder. Add new ones here. */
+export const ROUTES: { plugin: FastifyPluginAsync; prefix: string }[] = [
+  { plugin: health, prefix: '' },
+  { plugin: experimentsRoutes, prefix: '/experiments' },
+  { plugin: experimentRoutes, prefix: '/experiments' },
+  { plugin: traceRoutes, prefix: '/experiments' },
+  { plugin: presets, prefix: '/presets' },
+  { plugin: limits, prefix: '/limits' },
+  { plugin: stats, prefix: '/stats' },
+];
+
+const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
+  fastify.decorate('config', config);
+  // responses are serialised as they are: the result may carry fields the schemas only summarise
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandlers(fastify);
+  await fastify.register(redis);
+  await fastify.register(cors);
+  await fastify.register(swagger);
+  await fastify.register(auth);
+  await fastify.register(rateLimit);
+  await fastify.register(experimentsService);
+  for (const { plugin, prefix } of ROUTES) await fastify.register(plugin, { prefix });
+};
+
+export default app;

@@ -1,0 +1,71 @@
+// Configuration comes from the environment only (README "Configuration" lists every variable).
+// One reader shared by the API, the worker and `mutexlab start`, so they cannot disagree.
+export interface RateLimit { max: number; windowMs: number }
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string;
+  /** Namespace of every Redis key we and BullMQ write; tests use one per run. */
+  prefix: string;
+  workerConcurrency: number;
+  resultTtlSeconds: number;
+  maxQueued: number;
+  logLevel: string;
+  apiKeys: string[];
+  rateLimit: RateLimit | null;
+  traceMaxEvents: number;
+  shutdownGraceMs: number;
+  engineMemoryMb: number;
+  /** BullMQ lock settings; the defaults are BullMQ's production ones, tests shorten them. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Module exporting runExperiment; tests point it at a runaway or crashing engine. */
+  runner: string | null;
+}
+
+/** Longest `?wait=` a POST honours, in seconds: a convenience, not a way to hold connections open. */
+export const WAIT_MAX_SECONDS = 30;
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name}=${raw} is not an integer >= ${min}`);
+  return n;
+}
+
+const WINDOWS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
+
+/** "120" (per minute) or "10/second", "600/minute", "5000/hour"; empty or 0 turns it off. */
+export function parseRateLimit(raw: string | undefined): RateLimit | null {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === '0') return null;
+  const m = /^\s*(\d+)\s*(?:\/\s*(second|minute|hour))?\s*$/.exec(raw);
+  if (!m) throw new ConfigError(`RATE_LIMIT=${raw} is not N or N/second|minute|hour`);
+  return { max: Number(m[1]), windowMs: WINDOWS[m[2] ?? 'minute']! };
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const prefix = env.QUEUE_PREFIX || 'mutexlab';
+  if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . -`);
+  return {
+    port: int(env, 'PORT', 3000, 0),
+    host: env.HOST || '127.0.0.1',
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    prefix,
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1),
+    resultTtlSeconds: int(env, 'RESULT_TTL', 7 * 24 * 3600, 1),
+    maxQueued: int(env, 'MAX_QUEUED', 10_000, 0),
+    logLevel: env.LOG_LEVEL || 'info',
+    apiKeys: (env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    rateLimit: parseRateLimit(env.RATE_LIMIT),
+    traceMaxEvents: int(env, 'TRACE_MAX_EVENTS', 200_000, 2),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),
+    lockDurationMs: int(env, 'WORKER_LOCK_MS', 30_000, 100),
+    stalledIntervalMs: int(env, 'WORKER_STALLED_MS', 30_000, 100),
+    runner: env.MUTEXLAB_RUNNER || null,
+  };
+}

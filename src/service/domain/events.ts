@@ -1,0 +1,58 @@
+// Status events. The store's scripts write every change of an experiment twice, atomically with
+// the change: XADD to the experiment's own stream P:x:{id}:events (ids replayable, e.g. as SSE
+// Last-Event-ID) and PUBLISH on P:events (live fan-out). This class is the live side for one
+// process: one subscriber connection, any number of in-process listeners keyed by experiment id.
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+
+export interface ExperimentEvent {
+  id: string;
+  event: 'queued' | 'running' | 'progress' | 'completed' | 'failed' | 'cancelled' | 'deleted';
+  status: string;
+  streamId: string;
+  [extra: string]: string;
+}
+
+const FINISHING = new Set(['completed', 'failed', 'cancelled', 'deleted']);
+
+export class EventHub {
+  private readonly emitter = new EventEmitter();
+  private started: Promise<unknown> | undefined;
+
+  constructor(private readonly subscriber: Redis, private readonly channel: string) {
+    this.emitter.setMaxListeners(0);
+    subscriber.on('message', (ch: string, message: string) => {
+      if (ch !== this.channel) return;
+      let event: ExperimentEvent;
+      try { event = JSON.parse(message) as ExperimentEvent; } catch { return; }
+      this.emitter.emit(event.id, event);
+      this.emitter.emit('*', event);
+    });
+  }
+
+  start(): Promise<unknown> {
+    this.started ??= this.subscriber.subscribe(this.channel);
+    return this.started;
+  }
+
+  /** Calls `listener` for every event of experiment `id` (or of all, with '*'); returns the unsubscribe. */
+  on(id: string, listener: (e: ExperimentEvent) => void): () => void {
+    this.emitter.on(id, listener);
+    return () => this.emitter.off(id, listener);
+  }
+
+  /**
+   * Resolves with the finishing event, or undefined after `ms`. Subscribe first, then check the
+   * record (`alreadyFinished`), so an event between the two cannot be missed.
+   */
+  async waitForFinish(id: string, ms: number, alreadyFinished: () => Promise<boolean>): Promise<boolean> {
+    await this.start();
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      const finish = (value: boolean) => { if (!done) { done = true; clearTimeout(timer); off(); resolve(value); } };
+      const off = this.on(id, (e) => { if (FINISHING.has(e.event)) finish(true); });
+      const timer = setTimeout(() => finish(false), ms);
+      alreadyFinished().then((yes) => { if (yes) finish(true); }, () => finish(false));
+    });
+  }
+}

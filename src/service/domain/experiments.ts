@@ -1,0 +1,131 @@
+// What the API does with experiments, apart from HTTP: validate a body into a spec, record it,
+// queue it, cancel it. Routes stay thin; tests and the benchmark can call this directly.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { validateSpec, type Spec } from '../../engine/spec.js';
+import { applyPreset, listPresets } from '../../presets.js';
+import { chooseSeed } from '../../seed.js';
+import { Problem } from '../errors.js';
+import type { EventHub } from './events.js';
+import type { ExperimentJob } from './queue.js';
+import { TERMINAL, type ExperimentRecord, type ExperimentStore } from './store.js';
+
+export interface SubmitOptions { idempotencyKey?: string }
+export interface Submitted { id: string; created: boolean }
+
+/** JSON with sorted keys, so two bodies that differ only in member order hash alike. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A request body -> a normalised spec, or a Problem naming every bad field at once. */
+export function specFromBody(body: unknown): Spec {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new Problem('invalid_spec', 'the body must be a JSON object: a spec or {"preset": NAME}', { errors: [{ field: '(body)', message: 'must be a JSON object' }] });
+  }
+  let input: unknown = body;
+  if ('preset' in body) {
+    const name = (body as { preset: unknown }).preset;
+    if (typeof name !== 'string') {
+      throw new Problem('invalid_spec', 'preset must be a string', { errors: [{ field: 'preset', message: 'must be a string naming a preset' }] });
+    }
+    input = applyPreset(body as Record<string, unknown>);
+    if (input === undefined) {
+      const names = listPresets().map((p) => p.name);
+      throw new Problem('unknown_preset', `no preset "${name}"; known: ${names.join(', ')}`, { errors: [{ field: 'preset', message: `must be one of ${names.join(', ')}` }] });
+    }
+  }
+  const checked = validateSpec(input, chooseSeed);
+  if (!checked.ok) {
+    throw new Problem('invalid_spec', checked.errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors: checked.errors });
+  }
+  return checked.spec;
+}
+
+export class ExperimentService {
+  constructor(
+    readonly store: ExperimentStore,
+    readonly queue: Queue<ExperimentJob>,
+    readonly hub: EventHub,
+    private readonly maxQueued: number,
+  ) {}
+
+  async submit(body: unknown, opts: SubmitOptions = {}): Promise<Submitted> {
+    const spec = specFromBody(body);
+    const id = randomUUID();
+    const idempotencyKey = opts.idempotencyKey;
+    const bodyHash = idempotencyKey ? createHash('sha256').update(canonical(body)).digest('hex') : undefined;
+    const created = await this.store.create(id, spec, { maxQueued: this.maxQueued, idempotencyKey, bodyHash });
+    switch (created.kind) {
+      case 'full':
+        throw new Problem('queue_full', `more than MAX_QUEUED (${this.maxQueued}) experiments are waiting; try again later`, { retryAfter: 10 });
+      case 'idempotency_mismatch':
+        throw new Problem('idempotency_mismatch', `Idempotency-Key "${idempotencyKey}" was first used with another body (experiment ${created.id})`);
+      case 'idempotency_in_flight':
+        throw new Problem('idempotency_in_flight', `the first request with Idempotency-Key "${idempotencyKey}" is still being queued`, { retryAfter: 1 });
+      case 'existing':
+        return { id: created.id, created: false };
+    }
+    try {
+      await this.queue.add('run', { id }, { jobId: id });
+    } catch (err) {
+      await this.store.abandon(id, idempotencyKey).catch(() => {});
+      throw err;
+    }
+    if (idempotencyKey) await this.store.confirmQueued(id, idempotencyKey, bodyHash);
+    return { id, created: true };
+  }
+
+  /** Waits up to `ms` for the experiment to finish; true if it did. */
+  waitForFinish(id: string, ms: number): Promise<boolean> {
+    return this.hub.waitForFinish(id, ms, async () => {
+      const version = await this.store.get(id);
+      return version === undefined || TERMINAL.has(version.status);
+    });
+  }
+
+  /**
+   * Cancels a queued or running experiment (a running engine is stopped by its worker, which
+   * hears it on the cancel channel), or deletes a finished one. Undefined when unknown.
+   */
+  async cancelOrDelete(id: string): Promise<'cancelled' | 'deleted' | undefined> {
+    const cancelled = await this.store.cancel(id);
+    if (cancelled.kind === 'gone') return undefined;
+    if (cancelled.kind === 'cancelled') {
+      // a waiting job is removed outright; an active one is locked and is stopped by its worker
+      if (cancelled.previous === 'queued') await this.queue.remove(id).catch(() => 0);
+      return 'cancelled';
+    }
+    return (await this.store.delete(id)) ? 'deleted' : undefined;
+  }
+}
+
+export function links(id: string) {
+  return { self: `/experiments/${id}`, trace: `/experiments/${id}/trace` };
+}
+
+function iso(ms: number): string;
+function iso(ms: number | null): string | null;
+function iso(ms: number | null): string | null { return ms === null ? null : new Date(ms).toISOString(); }
+
+/** The record as GET /experiments/{id} shows it. */
+export function representation(record: ExperimentRecord) {
+  return {
+    id: record.id,
+    status: record.status,
+    spec: record.spec,
+    queuedAt: iso(record.queuedAt),
+    startedAt: iso(record.startedAt),
+    finishedAt: iso(record.finishedAt),
+    progress: record.progress,
+    attempts: record.attempts,
+    result: record.result,
+    error: record.error,
+    trace: record.trace,
+    links: links(record.id),
+  };
+}

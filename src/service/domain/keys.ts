@@ -1,0 +1,23 @@
+// Every Redis key of an experiment record, in one place. Layout (P = QUEUE_PREFIX):
+//   P:x:{id}            hash: status, spec, timestamps, progress, result, error, filter fields
+//   P:x:{id}:trace      gzip NDJSON of the trace (capped, see TRACE_MAX_EVENTS)
+//   P:x:{id}:events     stream of status events (ids usable as SSE Last-Event-ID)
+//   P:idx:all           sorted set of ids by creation (score = ms * 1000 + seq: unique, ordered)
+//   P:idx:{filter}:{v}  the same, per filter value (status, outcome, platform, mutexType, engine)
+//   P:idem:{key}        Idempotency-Key -> "pending|done" | body hash | id
+//   P:events            pub/sub channel: one JSON message per status event of any experiment
+//   P:cancel            pub/sub channel: ids whose running engine must be stopped
+// BullMQ's own keys live under P:experiments:*.
+export const FILTERS = ['status', 'outcome', 'platform', 'mutexType', 'engine'] as const;
+export type FilterName = (typeof FILTERS)[number];
+
+export const keys = (prefix: string) => ({
+  record: (id: string) => `${prefix}:x:${id}`,
+  trace: (id: string) => `${prefix}:x:${id}:trace`,
+  events: (id: string) => `${prefix}:x:${id}:events`,
+  all: `${prefix}:idx:all`,
+  index: (filter: FilterName, value: string) => `${prefix}:idx:${filter}:${value}`,
+  idempotency: (key: string) => `${prefix}:idem:${key}`,
+  eventChannel: `${prefix}:events`,
+  cancelChannel: `${prefix}:cancel`,
+});

@@ -1,0 +1,23 @@
+// The BullMQ queue `experiments`: name, job options and the one job shape, shared by the API
+// (producer) and the worker (consumer). The job carries only the experiment id; the record
+// (store.ts) carries the spec, so a retried or recovered job always reads the current state.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const QUEUE_NAME = 'experiments';
+
+export interface ExperimentJob { id: string }
+
+export const JOB_OPTIONS: JobsOptions = {
+  // infrastructure failures (Redis hiccups while storing) are retried; engine errors are thrown
+  // as UnrecoverableError by the worker and never retried
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  // BullMQ's copies are only bookkeeping; the results live in our own records (RESULT_TTL)
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 24 * 3600, count: 1000 },
+};
+
+export function openQueue(connection: Redis, prefix: string): Queue<ExperimentJob> {
+  return new Queue<ExperimentJob>(QUEUE_NAME, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
+}

@@ -1,0 +1,38 @@
+// Redis connections, made one way for the API, the worker and the tests. Producers fail fast
+// (no offline queue: a POST during an outage answers 503 at once instead of hanging); BullMQ's
+// worker connection must retry forever (maxRetriesPerRequest: null), as its guide requires.
+import { Redis } from 'ioredis';
+
+export type ConnectionRole = 'commands' | 'subscriber' | 'worker';
+
+export function connectRedis(url: string, role: ConnectionRole, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: `mutexlab:${name}:${role}`,
+    lazyConnect: false,
+    enableOfflineQueue: role !== 'commands',
+    maxRetriesPerRequest: role === 'worker' ? null : role === 'subscriber' ? null : 1,
+    retryStrategy: (times) => Math.min(200 * times, 2000),
+  });
+  // Errors are reported by the commands that fail and by /readyz; an unhandled 'error' event
+  // would otherwise crash the process on every reconnect attempt.
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** Resolves when the connection is ready, rejects after `ms`. */
+export function whenReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`Redis did not answer within ${ms} ms`)); }, ms);
+    const onReady = () => { cleanup(); resolve(); };
+    const cleanup = () => { clearTimeout(timer); redis.off('ready', onReady); };
+    redis.on('ready', onReady);
+  });
+}
+
+/** True for the errors ioredis raises when Redis is unreachable (mapped to 503). */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'MaxRetriesPerRequestError'
+    || /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Redis did not answer/.test(err.message);
+}

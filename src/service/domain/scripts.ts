@@ -1,0 +1,154 @@
+// Lua scripts that change an experiment record. Each runs atomically in Redis, so a status
+// change, its index entries and its event are never seen apart, and a result is stored at most
+// once even when two workers finish the same experiment (stalled-job recovery). Keys are built
+// from the prefix inside the scripts (standalone Redis; not written for Redis Cluster).
+
+// Shared helpers, prepended to every script. ARGV[1] = prefix, ARGV[2] = id, ARGV[3] = ttl s.
+const COMMON = `
+local p, id, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local rec = p .. ':x:' .. id
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function emit(event, fields)
+  local sk = rec .. ':events'
+  local args = {'XADD', sk, 'MAXLEN', '~', '1000', '*', 'event', event}
+  for k, v in pairs(fields) do table.insert(args, k); table.insert(args, tostring(v)) end
+  local sid = redis.call(unpack(args))
+  redis.call('EXPIRE', sk, ttl)
+  fields.id = id; fields.event = event; fields.streamId = sid
+  redis.call('PUBLISH', p .. ':events', cjson.encode(fields))
+  return sid
+end
+local function move_status(from, to, score)
+  if from and from ~= '' then redis.call('ZREM', p .. ':idx:status:' .. from, id) end
+  redis.call('ZADD', p .. ':idx:status:' .. to, score, id)
+end
+local function bump(fields)
+  local args = {'HSET', rec}
+  for k, v in pairs(fields) do table.insert(args, k); table.insert(args, tostring(v)) end
+  redis.call(unpack(args))
+  redis.call('HINCRBY', rec, 'version', 1)
+end
+`;
+
+/** ARGV: p id ttl spec platform mutexType engine maxQueued idemKey bodyHash -> {kind, id} */
+export const CREATE = COMMON + `
+local spec, platform, mutexType, engine = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local maxQueued, idemKey, bodyHash = tonumber(ARGV[8]), ARGV[9], ARGV[10]
+local ik = p .. ':idem:' .. idemKey
+if idemKey ~= '' then
+  local v = redis.call('GET', ik)
+  if v then
+    local state, hash, eid = string.match(v, '^(%a+)|(%x+)|(.+)$')
+    if hash ~= bodyHash then return {'idempotency_mismatch', eid} end
+    if state == 'pending' then return {'idempotency_in_flight', eid} end
+    if redis.call('EXISTS', p .. ':x:' .. eid) == 1 then return {'existing', eid} end
+  end
+end
+if maxQueued > 0 and redis.call('ZCARD', p .. ':idx:status:queued') >= maxQueued then return {'full', ''} end
+local ms = now_ms()
+local score = string.format('%.0f', ms * 1000 + redis.call('INCR', p .. ':seq') % 1000)
+redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
+  'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
+redis.call('EXPIRE', rec, ttl)
+redis.call('ZADD', p .. ':idx:all', score, id)
+redis.call('ZADD', p .. ':idx:status:queued', score, id)
+redis.call('ZADD', p .. ':idx:platform:' .. platform, score, id)
+redis.call('ZADD', p .. ':idx:mutexType:' .. mutexType, score, id)
+redis.call('ZADD', p .. ':idx:engine:' .. engine, score, id)
+-- entries older than the retention can only point at expired records
+redis.call('ZREMRANGEBYSCORE', p .. ':idx:all', '-inf', string.format('%.0f', (ms - ttl * 1000) * 1000))
+if idemKey ~= '' then redis.call('SET', ik, 'pending|' .. bodyHash .. '|' .. id, 'EX', ttl) end
+emit('queued', {status = 'queued'})
+return {'created', id}
+`;
+
+/** ARGV: p id ttl idemKey bodyHash: the job is in the queue, the key is no longer in flight. */
+export const CONFIRM = COMMON + `
+if ARGV[4] ~= '' then redis.call('SET', p .. ':idem:' .. ARGV[4], 'done|' .. ARGV[5] .. '|' .. id, 'EX', ttl) end
+return 1
+`;
+
+/** ARGV: p id ttl worker -> {'run', spec} | {'skip', status} | {'gone'} */
+export const BEGIN = COMMON + `
+local status = redis.call('HGET', rec, 'status')
+if not status then return {'gone'} end
+if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
+local score = redis.call('HGET', rec, 'score')
+move_status(status, 'running', score)
+bump({status = 'running', startedAt = now_ms(), worker = ARGV[4]})
+local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
+emit('running', {status = 'running', attempt = attempts, worker = ARGV[4]})
+return {'run', redis.call('HGET', rec, 'spec')}
+`;
+
+/** ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated -> 1 stored | 0 not */
+export const COMPLETE = COMMON + `
+local status = redis.call('HGET', rec, 'status')
+if status ~= 'running' and status ~= 'queued' then return 0 end
+local score = redis.call('HGET', rec, 'score')
+move_status(status, 'completed', score)
+redis.call('ZADD', p .. ':idx:outcome:' .. ARGV[5], score, id)
+bump({status = 'completed', finishedAt = now_ms(), result = ARGV[4], outcome = ARGV[5], verdictSummary = ARGV[6],
+  traceEvents = ARGV[8], traceStored = ARGV[9], traceTruncated = ARGV[10], traceBytes = string.len(ARGV[7])})
+redis.call('SET', rec .. ':trace', ARGV[7], 'EX', ttl)
+redis.call('HINCRBY', rec, 'results', 1)
+emit('completed', {status = 'completed', outcome = ARGV[5]})
+return 1
+`;
+
+/** ARGV: p id ttl errorJson -> 1 | 0 */
+export const FAIL = COMMON + `
+local status = redis.call('HGET', rec, 'status')
+if status ~= 'running' and status ~= 'queued' then return 0 end
+move_status(status, 'failed', redis.call('HGET', rec, 'score'))
+bump({status = 'failed', finishedAt = now_ms(), error = ARGV[4]})
+emit('failed', {status = 'failed'})
+return 1
+`;
+
+/** ARGV: p id ttl reason: a running experiment goes back to the queue (worker shutdown). */
+export const REQUEUE = COMMON + `
+local status = redis.call('HGET', rec, 'status')
+if status ~= 'running' then return 0 end
+move_status(status, 'queued', redis.call('HGET', rec, 'score'))
+bump({status = 'queued'})
+emit('queued', {status = 'queued', reason = ARGV[4]})
+return 1
+`;
+
+/** ARGV: p id ttl progressJson */
+export const PROGRESS = COMMON + `
+if redis.call('HGET', rec, 'status') ~= 'running' then return 0 end
+bump({progress = ARGV[4]})
+emit('progress', {status = 'running', progress = ARGV[4]})
+return 1
+`;
+
+/** ARGV: p id ttl -> {'cancelled', previous} | {'finished', status} | {'gone'} */
+export const CANCEL = COMMON + `
+local status = redis.call('HGET', rec, 'status')
+if not status then return {'gone'} end
+if status ~= 'queued' and status ~= 'running' then return {'finished', status} end
+move_status(status, 'cancelled', redis.call('HGET', rec, 'score'))
+bump({status = 'cancelled', finishedAt = now_ms()})
+emit('cancelled', {status = 'cancelled'})
+redis.call('PUBLISH', p .. ':cancel', id)
+return {'cancelled', status}
+`;
+
+/** ARGV: p id ttl -> 1 deleted | 0 unknown. Only finished experiments are deleted (the route checks). */
+export const DELETE = COMMON + `
+local f = redis.call('HMGET', rec, 'status', 'outcome', 'platform', 'mutexType', 'engine')
+if not f[1] then return 0 end
+local names = {'status', 'outcome', 'platform', 'mutexType', 'engine'}
+for i, name in ipairs(names) do
+  if f[i] then redis.call('ZREM', p .. ':idx:' .. name .. ':' .. f[i], id) end
+end
+redis.call('ZREM', p .. ':idx:all', id)
+redis.call('DEL', rec, rec .. ':trace')
+emit('deleted', {status = 'deleted'})
+return 1
+`;

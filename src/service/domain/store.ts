@@ -1,0 +1,246 @@
+// The experiment record store: the one place that reads and writes experiment records in Redis
+// (the API and the worker both go through it). Records outlive BullMQ's job retention: they
+// expire after RESULT_TTL. Listing is newest-first over sorted sets (see keys.ts) and costs
+// O(log n + page) per page, whatever the total.
+import { Readable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import type { Spec } from '../../engine/spec.js';
+import { FILTERS, keys, type FilterName } from './keys.js';
+import * as scripts from './scripts.js';
+
+export const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type Status = (typeof STATUSES)[number];
+export const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
+export interface ExperimentError { code: string; message: string }
+
+export interface ExperimentRecord {
+  id: string;
+  status: Status;
+  spec: Spec;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  progress: unknown;
+  result: unknown;
+  error: ExperimentError | null;
+  outcome: string | null;
+  attempts: number;
+  version: number;
+  trace: { events: number; stored: number; truncated: boolean; bytes: number } | null;
+}
+
+export interface ExperimentSummary {
+  id: string; status: Status; outcome: string | null; platform: string; mutexType: string; engine: string;
+  summary: string | null; queuedAt: number; startedAt: number | null; finishedAt: number | null;
+}
+
+export type CreateOutcome =
+  | { kind: 'created' | 'existing' | 'idempotency_mismatch' | 'idempotency_in_flight'; id: string }
+  | { kind: 'full' };
+
+export interface StoredTrace { gzip: Buffer; events: number; stored: number; truncated: boolean }
+
+export type Filters = Partial<Record<FilterName, string>>;
+
+/** Newest-first page: `next` is an opaque cursor, absent on the last page. */
+export interface Page { items: ExperimentSummary[]; next: string | null }
+
+/** Entries one list call looks at before it returns a (possibly short) page with a cursor. */
+const SCAN_BUDGET = 1000;
+const SUMMARY_FIELDS = ['status', 'outcome', 'platform', 'mutexType', 'engine', 'verdictSummary', 'queuedAt', 'startedAt', 'finishedAt'] as const;
+const TRACE_CHUNK = 256 * 1024;
+
+type Scripted = Redis & Record<string, (...args: (string | number | Buffer)[]) => Promise<unknown>>;
+
+const num = (v: string | undefined | null): number | null => (v === undefined || v === null || v === '' ? null : Number(v));
+
+export class CursorError extends Error {}
+
+export function encodeCursor(score: string): string { return Buffer.from(`v1:${score}`).toString('base64url'); }
+export function decodeCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const m = /^v1:(\d{1,20})$/.exec(text);
+  if (!m) throw new CursorError('is not a cursor this service gave out');
+  return m[1]!;
+}
+
+export class ExperimentStore {
+  readonly keys: ReturnType<typeof keys>;
+  private readonly redis: Scripted;
+
+  constructor(redis: Redis, readonly prefix: string, readonly ttlSeconds: number) {
+    this.keys = keys(prefix);
+    for (const [name, lua] of Object.entries(scripts)) {
+      if (!(name in redis)) redis.defineCommand(`mutexlab${name}`, { numberOfKeys: 0, lua });
+    }
+    this.redis = redis as Scripted;
+  }
+
+  private run(name: keyof typeof scripts, id: string, ...args: (string | number | Buffer)[]): Promise<unknown> {
+    return this.redis[`mutexlab${name}`]!(this.prefix, id, this.ttlSeconds, ...args);
+  }
+
+  async create(id: string, spec: Spec, opts: { maxQueued: number; idempotencyKey?: string; bodyHash?: string }): Promise<CreateOutcome> {
+    const [kind, existing] = (await this.run('CREATE', id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine,
+      opts.maxQueued, opts.idempotencyKey ?? '', opts.bodyHash ?? '')) as [string, string];
+    return kind === 'full' ? { kind: 'full' } : { kind: kind as 'created', id: existing };
+  }
+
+  async confirmQueued(id: string, idempotencyKey?: string, bodyHash?: string): Promise<void> {
+    await this.run('CONFIRM', id, idempotencyKey ?? '', bodyHash ?? '');
+  }
+
+  /** Undo a create whose job could not be queued, so no record waits forever. */
+  async abandon(id: string, idempotencyKey?: string): Promise<void> {
+    await this.run('DELETE', id);
+    if (idempotencyKey) await this.redis.del(this.keys.idempotency(idempotencyKey));
+  }
+
+  async begin(id: string, worker: string): Promise<{ kind: 'run'; spec: Spec } | { kind: 'skip'; status: string } | { kind: 'gone' }> {
+    const [kind, value] = (await this.run('BEGIN', id, worker)) as [string, string?];
+    if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec };
+    if (kind === 'skip') return { kind, status: value! };
+    return { kind: 'gone' };
+  }
+
+  /** Stores the result unless one is already stored or the experiment was cancelled: true if stored. */
+  async complete(id: string, result: { verdict: { outcome: string; summary: string } }, trace: StoredTrace): Promise<boolean> {
+    const stored = await this.run('COMPLETE', id, JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
+      trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0);
+    return stored === 1;
+  }
+
+  async fail(id: string, error: ExperimentError): Promise<boolean> {
+    return (await this.run('FAIL', id, JSON.stringify(error))) === 1;
+  }
+
+  async requeue(id: string, reason: string): Promise<boolean> {
+    return (await this.run('REQUEUE', id, reason)) === 1;
+  }
+
+  async progress(id: string, progress: unknown): Promise<void> {
+    await this.run('PROGRESS', id, JSON.stringify(progress));
+  }
+
+  async cancel(id: string): Promise<{ kind: 'cancelled'; previous: Status } | { kind: 'finished'; status: Status } | { kind: 'gone' }> {
+    const [kind, status] = (await this.run('CANCEL', id)) as [string, Status?];
+    if (kind === 'cancelled') return { kind, previous: status! };
+    if (kind === 'finished') return { kind, status: status! };
+    return { kind: 'gone' };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.run('DELETE', id)) === 1;
+  }
+
+  async get(id: string): Promise<ExperimentRecord | undefined> {
+    const h = await this.redis.hgetall(this.keys.record(id));
+    if (!h.status) return undefined;
+    return {
+      id,
+      status: h.status as Status,
+      spec: JSON.parse(h.spec!) as Spec,
+      queuedAt: Number(h.queuedAt),
+      startedAt: num(h.startedAt),
+      finishedAt: num(h.finishedAt),
+      progress: h.progress ? JSON.parse(h.progress) : null,
+      result: h.result ? JSON.parse(h.result) : null,
+      error: h.error ? (JSON.parse(h.error) as ExperimentError) : null,
+      outcome: h.outcome ?? null,
+      attempts: Number(h.attempts ?? 0),
+      version: Number(h.version ?? 1),
+      trace: h.traceEvents === undefined ? null : {
+        events: Number(h.traceEvents), stored: Number(h.traceStored), truncated: h.traceTruncated === '1', bytes: Number(h.traceBytes),
+      },
+    };
+  }
+
+  /** The version alone, for cheap If-None-Match checks. */
+  async version(id: string): Promise<number | undefined> {
+    const v = await this.redis.hget(this.keys.record(id), 'version');
+    return v === null ? undefined : Number(v);
+  }
+
+  /**
+   * The gzip trace as a stream of chunks read with GETRANGE, so neither the compressed nor the
+   * decompressed trace is ever held whole in memory. Undefined when there is none.
+   */
+  async traceStream(id: string): Promise<Readable | undefined> {
+    const key = this.keys.trace(id);
+    const size = await this.redis.strlen(key);
+    if (size === 0) return undefined;
+    let offset = 0;
+    const redis = this.redis;
+    return new Readable({
+      async read() {
+        try {
+          if (offset >= size) { this.push(null); return; }
+          const chunk = await redis.getrangeBuffer(key, offset, Math.min(offset + TRACE_CHUNK, size) - 1);
+          offset += TRACE_CHUNK;
+          this.push(chunk.length > 0 ? chunk : null);
+        } catch (err) { this.destroy(err as Error); }
+      },
+    });
+  }
+
+  /**
+   * Newest first. With filters it walks the smallest matching index and checks the others on
+   * the record, looking at no more than SCAN_BUDGET entries per call: a page can come back short
+   * but with a `next` cursor, and a call never costs more than that budget.
+   */
+  async list(limit: number, cursor: string | undefined, filters: Filters): Promise<Page> {
+    const active = FILTERS.filter((f) => filters[f] !== undefined);
+    let indexKey = this.keys.all;
+    if (active.length > 0) {
+      const cards = await Promise.all(active.map((f) => this.redis.zcard(this.keys.index(f, filters[f]!))));
+      const smallest = cards.indexOf(Math.min(...cards));
+      indexKey = this.keys.index(active[smallest]!, filters[active[smallest]!]!);
+    }
+    let max = cursor === undefined ? '+inf' : `(${decodeCursor(cursor)}`;
+    const items: ExperimentSummary[] = [];
+    let scanned = 0;
+    while (scanned < SCAN_BUDGET) {
+      const batch = Math.min(Math.max(limit * 2, 50), SCAN_BUDGET - scanned);
+      const entries = await this.redis.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, batch, 'WITHSCORES');
+      if (entries.length === 0) return { items, next: null };
+      const ids: string[] = []; const scores: string[] = [];
+      for (let i = 0; i < entries.length; i += 2) { ids.push(entries[i]!); scores.push(entries[i + 1]!); }
+      const pipe = this.redis.pipeline();
+      for (const id of ids) pipe.hmget(this.keys.record(id), ...SUMMARY_FIELDS);
+      const rows = (await pipe.exec())!.map(([, v]) => v as (string | null)[]);
+      const stale: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        scanned++;
+        const [status, outcome, platform, mutexType, engine, summary, queuedAt, startedAt, finishedAt] = rows[i]!;
+        if (!status) { stale.push(ids[i]!); continue; }
+        const row = { status, outcome, platform, mutexType, engine } as Record<FilterName, string | null>;
+        if (active.every((f) => row[f] === filters[f])) {
+          items.push({
+            id: ids[i]!, status: status as Status, outcome: outcome ?? null, platform: platform!, mutexType: mutexType!, engine: engine!,
+            summary: summary ?? null, queuedAt: Number(queuedAt), startedAt: num(startedAt), finishedAt: num(finishedAt),
+          });
+        }
+        if (items.length === limit) {
+          if (stale.length) await this.redis.zrem(indexKey, ...stale);
+          return { items, next: encodeCursor(scores[i]!) };
+        }
+      }
+      // records expire on their own; their index entries are dropped when a listing meets them
+      if (stale.length) await this.redis.zrem(indexKey, ...stale);
+      max = `(${scores[scores.length - 1]!}`;
+      if (entries.length / 2 < batch) return { items, next: null };
+    }
+    return { items, next: encodeCursor(max.slice(1)) };
+  }
+
+  async countsByStatus(): Promise<Record<string, number>> {
+    const counts = await Promise.all(STATUSES.map((s) => this.redis.zcard(this.keys.index('status', s))));
+    return Object.fromEntries(STATUSES.map((s, i) => [s, counts[i]!]));
+  }
+
+  async countsByOutcome(outcomes: readonly string[]): Promise<Record<string, number>> {
+    const counts = await Promise.all(outcomes.map((o) => this.redis.zcard(this.keys.index('outcome', o))));
+    return Object.fromEntries(outcomes.map((o, i) => [o, counts[i]!]));
+  }
+}

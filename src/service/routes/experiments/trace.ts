@@ -1,0 +1,45 @@
+// /experiments/{id}/trace: the stored trace as NDJSON, decompressed while it streams out.
+// Issue 6 adds ?format=chrome here.
+import { createGunzip } from 'node:zlib';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { Problem } from '../../errors.js';
+import { IdParamsSchema } from '../../schemas/experiment.js';
+import { problem } from '../../schemas/problem.js';
+
+const trace: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/:id/trace', {
+    schema: {
+      tags: ['experiments'],
+      summary: 'The trace, one JSON event per line',
+      description: 'Streamed as application/x-ndjson. Traces longer than TRACE_MAX_EVENTS keep their first and last halves; '
+        + 'then X-Trace-Truncated is true and `seq` jumps where events were left out.',
+      params: IdParamsSchema,
+      response: {
+        200: { ...Type.String({ description: 'NDJSON trace events (see the contract)' }), 'x-content-type': 'application/x-ndjson' },
+        404: problem('unknown id, or it has no trace (failed or cancelled)'),
+        409: problem('not finished yet'),
+      },
+    },
+  }, async (request, reply) => {
+    const { id } = request.params;
+    const record = await app.experiments.store.get(id);
+    if (!record) throw new Problem('not_found', `no experiment ${id}`);
+    if (record.status === 'queued' || record.status === 'running') {
+      throw new Problem('not_finished', `experiment ${id} is ${record.status}; the trace exists once it completes`, { retryAfter: 1 });
+    }
+    const gz = record.status === 'completed' ? await app.experiments.store.traceStream(id) : undefined;
+    if (!gz || !record.trace) throw new Problem('not_found', `experiment ${id} ${record.status} without a trace`);
+    const ndjson = gz.pipe(createGunzip());
+    gz.on('error', (err) => ndjson.destroy(err));
+    return reply
+      .type('application/x-ndjson')
+      .header('x-trace-events', String(record.trace.events))
+      .header('x-trace-truncated', String(record.trace.truncated))
+      .send(ndjson as never);
+  });
+};
+
+export default trace;

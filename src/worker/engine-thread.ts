@@ -1,0 +1,53 @@
+// One engine thread: runs one experiment at a time with runExperiment (src/run.ts, or the module
+// MUTEXLAB_RUNNER names), caps and gzips its trace, and posts the result back. It runs in a
+// worker thread so that a runaway engine can be terminated and one that crashes or runs out of
+// memory (resourceLimits) ends only this thread, never the worker that renews the job locks.
+import { parentPort, workerData } from 'node:worker_threads';
+import { gzipSync, constants } from 'node:zlib';
+import type { Spec } from '../engine/spec.js';
+import type { TraceEvent } from '../engine/trace.js';
+import type { FromEngine, ToEngine } from './messages.js';
+import { TraceCap } from './trace-cap.js';
+
+type RunExperiment = (spec: Spec, options: { onEvent?: (e: TraceEvent) => void; signal?: AbortSignal; onProgress?: (p: unknown) => void })
+  => Promise<{ result: FromEngine & { type: 'result' } extends { result: infer R } ? R : never; trace: Iterable<TraceEvent> }>;
+
+const port = parentPort!;
+const { runner } = workerData as { runner: string };
+const { runExperiment } = (await import(runner)) as { runExperiment: RunExperiment };
+let controller: AbortController | undefined;
+
+const post = (message: FromEngine, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+function gzipTrace(cap: TraceCap): Buffer {
+  const lines: string[] = [];
+  for (const e of cap.events()) lines.push(JSON.stringify(e));
+  lines.push('');
+  // fastest level: traces are repetitive, level 1 already shrinks them ~10x
+  return gzipSync(lines.join('\n'), { level: constants.Z_BEST_SPEED });
+}
+
+port.on('message', async (message: ToEngine) => {
+  if (message.type === 'abort') { controller?.abort(new Error(message.reason)); return; }
+  controller = new AbortController();
+  try {
+    const { result, trace } = await runExperiment(message.spec, {
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    });
+    const cap = new TraceCap(message.traceMaxEvents);
+    for (const e of trace) cap.push(e);
+    const gzip = gzipTrace(cap);
+    const meta = { events: cap.total, stored: cap.stored, truncated: cap.truncated };
+    result.trace = { ...(result.trace as object | undefined), ...meta };
+    const bytes = new Uint8Array(gzip.buffer, gzip.byteOffset, gzip.byteLength);
+    post({ type: 'result', result, traceGzip: bytes, trace: meta });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'error', name: e.name, message: e.message });
+  } finally {
+    controller = undefined;
+  }
+});
+
+post({ type: 'ready' });

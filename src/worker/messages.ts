@@ -1,0 +1,12 @@
+// Messages between a worker and its engine threads (sandbox.ts <-> engine-thread.ts).
+import type { Spec } from '../engine/spec.js';
+
+export type ToEngine =
+  | { type: 'run'; spec: Spec; traceMaxEvents: number }
+  | { type: 'abort'; reason: string };
+
+export type FromEngine =
+  | { type: 'ready' }
+  | { type: 'progress'; progress: unknown }
+  | { type: 'result'; result: { verdict: { outcome: string; summary: string }; trace?: unknown; [member: string]: unknown }; traceGzip: Uint8Array; trace: { events: number; stored: number; truncated: boolean } }
+  | { type: 'error'; name: string; message: string };

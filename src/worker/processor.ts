@@ -1,0 +1,81 @@
+// What a worker does with one job: mark the experiment running, run the engine in the sandbox,
+// store what came out. Every line it logs carries the experiment id. Deterministic failures
+// (engine error, crash, timeout) are final (UnrecoverableError); anything else is thrown as is,
+// so BullMQ retries it with backoff.
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { ExperimentJob } from '../service/domain/queue.js';
+import type { ExperimentStore } from '../service/domain/store.js';
+import type { EngineSandbox } from './sandbox.js';
+
+export interface ProcessorContext {
+  store: ExperimentStore;
+  sandbox: EngineSandbox;
+  logger: Logger;
+  workerName: string;
+  /** Running experiments by id, so a cancel message or shutdown can stop them. */
+  active: Map<string, AbortController>;
+}
+
+export const ABORT_CANCELLED = 'cancelled';
+export const ABORT_SHUTDOWN = 'shutdown';
+const PROGRESS_EVERY_MS = 250;
+
+export async function processExperiment(ctx: ProcessorContext, job: Job<ExperimentJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
+  const { id } = job.data;
+  const log = ctx.logger.child({ experimentId: id, attempt: job.attemptsMade + 1 });
+  const controller = new AbortController();
+  ctx.active.set(id, controller);
+  const onBullAbort = () => controller.abort(new Error(ABORT_CANCELLED));
+  signal?.addEventListener('abort', onBullAbort, { once: true });
+  try {
+    const begun = await ctx.store.begin(id, ctx.workerName);
+    if (begun.kind !== 'run') {
+      log.info({ status: begun.kind === 'skip' ? begun.status : 'gone' }, 'nothing to run');
+      return { skipped: begun.kind };
+    }
+    log.info({ engine: begun.spec.engine, platform: begun.spec.platform, seed: begun.spec.seed }, 'experiment running');
+    let lastProgress = 0;
+    const started = performance.now();
+    const outcome = await ctx.sandbox.run(begun.spec, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        const now = performance.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        ctx.store.progress(id, progress).catch((err) => log.warn({ err }, 'progress not stored'));
+      },
+    });
+    const ms = Math.round(performance.now() - started);
+    switch (outcome.kind) {
+      case 'result': {
+        const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace });
+        if (stored) log.info({ outcome: outcome.result.verdict.outcome, ms, traceEvents: outcome.trace.events, traceBytes: outcome.traceGzip.length }, 'experiment completed');
+        else log.warn({ ms }, 'result not stored: the experiment was cancelled or another worker already stored its result');
+        return { outcome: outcome.result.verdict.outcome, stored };
+      }
+      case 'aborted':
+        if (outcome.reason === ABORT_SHUTDOWN) {
+          // hand it back: another worker (or this one after a restart) runs it from the start
+          await ctx.store.requeue(id, 'worker shutting down');
+          await job.moveToWait(token);
+          log.info({ ms }, 'engine stopped for shutdown; experiment handed back to the queue');
+          throw new WaitingError();
+        }
+        log.info({ ms }, 'experiment cancelled; engine stopped');
+        return { cancelled: true };
+      case 'timeout':
+        await ctx.store.fail(id, { code: 'timeout', message: `the engine ran past limits.timeoutMs (${outcome.timeoutMs} ms) and was stopped` });
+        log.warn({ ms, timeoutMs: outcome.timeoutMs }, 'experiment timed out; engine stopped');
+        throw new UnrecoverableError('timeout');
+      case 'engine_error':
+      case 'crashed':
+        await ctx.store.fail(id, { code: outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error', message: outcome.message });
+        log.error({ ms, reason: outcome.message }, `experiment failed: ${outcome.kind}`);
+        throw new UnrecoverableError(outcome.message);
+    }
+  } finally {
+    signal?.removeEventListener('abort', onBullAbort);
+    if (ctx.active.get(id) === controller) ctx.active.delete(id);
+  }
+}
