@@ -42,108 +42,132 @@ export interface ChromeTraceOptions { maxEvents?: number }
 
 const INSTANT_OPS = new Set(['signal', 'watchpoint', 'switch', 'core_dump', 'exit', 'unpark', 'mutex_init', 'shmget', 'shmat']);
 
-/** Yields Chrome events one at a time; returns the summary when the input is exhausted. */
-export function* chromeTraceEvents(
-  events: Iterable<TraceEvent>, ctx: VizContext = {}, options: ChromeTraceOptions = {},
-): Generator<ChromeEvent, ChromeTraceSummary> {
-  const maxEvents = Math.max(100, options.maxEvents ?? CHROME_TRACE_MAX_EVENTS);
-  const scale = microsecondsPerTick(ctx);
-  const ts = (t: number) => t * scale;
-  const pending: ChromeEvent[] = [];
-  const namedPids = new Set<number>();
-  const namedThreads = new Set<string>();
-  let holders = 0;
-
-  const tracker = new SpanTracker({
-    open(kind: SpanKind, pid, tid, t, cause) {
-      pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'B', ts: ts(t), pid, tid, args: { seq: cause.seq } });
-      if (kind === 'hold') pending.push({ name: 'holders', ph: 'C', ts: ts(t), pid: MACHINE_PID, tid: 0, args: { holders: ++holders } });
-    },
-    close(kind: SpanKind, pid, tid, t) {
-      pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'E', ts: ts(t), pid, tid });
-      if (kind === 'hold') pending.push({ name: 'holders', ph: 'C', ts: ts(t), pid: MACHINE_PID, tid: 0, args: { holders: --holders } });
-    },
-  });
-
+/**
+ * The converter, push-based so that both a synchronous iterable (the sim's trace) and an async
+ * stream (a stored trace read back from Redis) can feed it: push() each event, then finish().
+ * Both return the Chrome events to write out at that point.
+ */
+export class ChromeTraceConverter {
+  readonly maxEvents: number;
+  private readonly scale: number;
+  private readonly pending: ChromeEvent[] = [];
+  private readonly namedPids = new Set<number>();
+  private readonly namedThreads = new Set<string>();
   // Which thread each CPU lane shows as running; a lane changes when an event of another
   // thread appears on that CPU, whatever the engine's switch events say.
-  const onCpu = new Map<number, string>();
-  const cpuTid = (cpu: number) => cpu + 1;
-  const nameProcess = (pid: number, name: string, sort: number) => {
-    if (namedPids.has(pid)) return;
-    namedPids.add(pid);
-    pending.push({ name: 'process_name', ph: 'M', ts: 0, pid, tid: 0, args: { name } });
-    pending.push({ name: 'process_sort_index', ph: 'M', ts: 0, pid, tid: 0, args: { sort_index: sort } });
-  };
-  const nameThread = (pid: number, tid: number, name: string) => {
-    const key = threadKey(pid, tid);
-    if (namedThreads.has(key)) return;
-    namedThreads.add(key);
-    pending.push({ name: 'thread_name', ph: 'M', ts: 0, pid, tid, args: { name } });
-    pending.push({ name: 'thread_sort_index', ph: 'M', ts: 0, pid, tid, args: { sort_index: tid } });
-  };
+  private readonly onCpu = new Map<number, string>();
+  private readonly tracker: SpanTracker;
+  private holders = 0;
+  private inputEvents = 0;
+  private outputEvents = 0;
+  private lastT = 0;
+  private truncatedAtSeq: number | undefined;
 
-  nameProcess(MACHINE_PID, 'machine (CPUs, shared memory)', -1);
-  nameThread(MACHINE_PID, 0, 'shared memory');
-  for (const [i, p] of (ctx.processes ?? []).entries()) {
-    nameProcess(p.pid, processLabel(ctx, p.pid), i);
-    for (const t of p.threads) nameThread(p.pid, t.tid, threadLabel(ctx, p.pid, t.tid));
+  constructor(private readonly ctx: VizContext = {}, options: ChromeTraceOptions = {}) {
+    this.maxEvents = Math.max(100, options.maxEvents ?? CHROME_TRACE_MAX_EVENTS);
+    this.scale = microsecondsPerTick(ctx);
+    const pending = this.pending;
+    const ts = (t: number) => this.ts(t);
+    this.tracker = new SpanTracker({
+      open: (kind: SpanKind, pid, tid, t, cause) => {
+        pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'B', ts: ts(t), pid, tid, args: { seq: cause.seq } });
+        if (kind === 'hold') pending.push({ name: 'holders', ph: 'C', ts: ts(t), pid: MACHINE_PID, tid: 0, args: { holders: ++this.holders } });
+      },
+      close: (kind: SpanKind, pid, tid, t) => {
+        pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'E', ts: ts(t), pid, tid });
+        if (kind === 'hold') pending.push({ name: 'holders', ph: 'C', ts: ts(t), pid: MACHINE_PID, tid: 0, args: { holders: --this.holders } });
+      },
+    });
+    this.nameProcess(MACHINE_PID, 'machine (CPUs, shared memory)', -1);
+    this.nameThread(MACHINE_PID, 0, 'shared memory');
+    for (const [i, p] of (ctx.processes ?? []).entries()) {
+      this.nameProcess(p.pid, processLabel(ctx, p.pid), i);
+      for (const t of p.threads) this.nameThread(p.pid, t.tid, threadLabel(ctx, p.pid, t.tid));
+    }
   }
 
-  let inputEvents = 0;
-  let outputEvents = 0;
-  let truncatedAtSeq: number | undefined;
-  let lastT = 0;
-  const closeCpuLanes = (t: number) => {
-    for (const [cpu, who] of onCpu) pending.push({ name: who, cat: 'cpu', ph: 'E', ts: ts(t), pid: MACHINE_PID, tid: cpuTid(cpu) });
-    onCpu.clear();
-  };
+  /** False once the cap is reached: the caller may stop reading its input. */
+  get accepting(): boolean { return this.truncatedAtSeq === undefined; }
 
-  for (const e of events) {
+  push(e: TraceEvent): ChromeEvent[] {
+    if (!this.accepting) return [];
     // Reserve room for the E events that must close whatever is open when we stop.
-    const reserve = 4 * namedThreads.size + onCpu.size + 16;
-    if (outputEvents + pending.length + reserve >= maxEvents) { truncatedAtSeq = e.seq; break; }
-    inputEvents++;
-    lastT = Math.max(lastT, e.t);
-    nameProcess(e.pid, processLabel(ctx, e.pid), 1000 + e.pid);
-    nameThread(e.pid, e.tid, threadLabel(ctx, e.pid, e.tid));
+    const reserve = 4 * this.namedThreads.size + this.onCpu.size + 16;
+    if (this.outputEvents + this.pending.length + reserve >= this.maxEvents) { this.truncatedAtSeq = e.seq; return this.drain(); }
+    const { ctx, pending } = this;
+    this.inputEvents++;
+    this.lastT = Math.max(this.lastT, e.t);
+    const at = this.ts(this.lastT);
+    this.nameProcess(e.pid, processLabel(ctx, e.pid), 1000 + e.pid);
+    this.nameThread(e.pid, e.tid, threadLabel(ctx, e.pid, e.tid));
 
     if (Number.isInteger(e.cpu) && e.cpu >= 0) {
       const who = `pid ${e.pid} tid ${e.tid}`;
-      const was = onCpu.get(e.cpu);
+      const was = this.onCpu.get(e.cpu);
       if (was !== who) {
-        nameThread(MACHINE_PID, cpuTid(e.cpu), `CPU ${e.cpu}`);
-        if (was !== undefined) pending.push({ name: was, cat: 'cpu', ph: 'E', ts: ts(lastT), pid: MACHINE_PID, tid: cpuTid(e.cpu) });
-        pending.push({ name: who, cat: 'cpu', ph: 'B', ts: ts(lastT), pid: MACHINE_PID, tid: cpuTid(e.cpu) });
-        onCpu.set(e.cpu, who);
+        this.nameThread(MACHINE_PID, cpuTid(e.cpu), `CPU ${e.cpu}`);
+        if (was !== undefined) pending.push({ name: was, cat: 'cpu', ph: 'E', ts: at, pid: MACHINE_PID, tid: cpuTid(e.cpu) });
+        pending.push({ name: who, cat: 'cpu', ph: 'B', ts: at, pid: MACHINE_PID, tid: cpuTid(e.cpu) });
+        this.onCpu.set(e.cpu, who);
       }
     }
 
-    tracker.event(e);
-    if (INSTANT_OPS.has(e.op)) pending.push(instant(e, ctx, ts(lastT)));
+    this.tracker.event(e);
+    if (INSTANT_OPS.has(e.op)) pending.push(instant(e, ctx, at));
     if (isCounterWrite(e)) {
       const value = numericValue(e.value);
-      if (value !== undefined) pending.push({ name: 'shared counter', ph: 'C', ts: ts(lastT), pid: MACHINE_PID, tid: 0, args: { value } });
+      if (value !== undefined) pending.push({ name: 'shared counter', ph: 'C', ts: at, pid: MACHINE_PID, tid: 0, args: { value } });
     } else if (isOwnerWrite(e)) {
       const owner = numericValue(e.value);
-      if (owner !== undefined) pending.push({ name: 'mutex_owner', ph: 'C', ts: ts(lastT), pid: MACHINE_PID, tid: 0, args: { owner } });
+      if (owner !== undefined) pending.push({ name: 'mutex_owner', ph: 'C', ts: at, pid: MACHINE_PID, tid: 0, args: { owner } });
     }
-    outputEvents += pending.length;
-    yield* pending.splice(0);
+    return this.drain();
   }
 
-  tracker.finish(lastT);
-  closeCpuLanes(lastT);
-  if (truncatedAtSeq !== undefined) {
-    pending.push({ name: `trace truncated at event ${truncatedAtSeq} (cap ${maxEvents} Chrome events)`, ph: 'i', s: 'g', ts: ts(lastT), pid: MACHINE_PID, tid: 0 });
+  /** Closes every span still open (end of input or the cap) and returns the last events. */
+  finish(): ChromeEvent[] {
+    const at = this.ts(this.lastT);
+    this.tracker.finish(this.lastT);
+    for (const [cpu, who] of this.onCpu) this.pending.push({ name: who, cat: 'cpu', ph: 'E', ts: at, pid: MACHINE_PID, tid: cpuTid(cpu) });
+    this.onCpu.clear();
+    if (this.truncatedAtSeq !== undefined) {
+      this.pending.push({ name: `trace truncated at event ${this.truncatedAtSeq} (cap ${this.maxEvents} Chrome events)`, ph: 'i', s: 'g', ts: at, pid: MACHINE_PID, tid: 0 });
+    }
+    return this.drain();
   }
-  outputEvents += pending.length;
-  yield* pending.splice(0);
-  return {
-    inputEvents, outputEvents, truncated: truncatedAtSeq !== undefined, inputTruncated: ctx.inputTruncated ?? false,
-    maxEvents, microsecondsPerTick: scale, ...(truncatedAtSeq !== undefined ? { truncatedAtSeq } : {}),
-  };
+
+  summary(): ChromeTraceSummary {
+    return {
+      inputEvents: this.inputEvents, outputEvents: this.outputEvents, truncated: this.truncatedAtSeq !== undefined,
+      inputTruncated: this.ctx.inputTruncated ?? false, maxEvents: this.maxEvents, microsecondsPerTick: this.scale,
+      ...(this.truncatedAtSeq !== undefined ? { truncatedAtSeq: this.truncatedAtSeq } : {}),
+    };
+  }
+
+  private ts(t: number): number { return t * this.scale; }
+
+  private drain(): ChromeEvent[] {
+    this.outputEvents += this.pending.length;
+    return this.pending.splice(0);
+  }
+
+  private nameProcess(pid: number, name: string, sort: number): void {
+    if (this.namedPids.has(pid)) return;
+    this.namedPids.add(pid);
+    this.pending.push({ name: 'process_name', ph: 'M', ts: 0, pid, tid: 0, args: { name } });
+    this.pending.push({ name: 'process_sort_index', ph: 'M', ts: 0, pid, tid: 0, args: { sort_index: sort } });
+  }
+
+  private nameThread(pid: number, tid: number, name: string): void {
+    const key = threadKey(pid, tid);
+    if (this.namedThreads.has(key)) return;
+    this.namedThreads.add(key);
+    this.pending.push({ name: 'thread_name', ph: 'M', ts: 0, pid, tid, args: { name } });
+    this.pending.push({ name: 'thread_sort_index', ph: 'M', ts: 0, pid, tid, args: { sort_index: tid } });
+  }
 }
+
+const cpuTid = (cpu: number) => cpu + 1;
 
 function instant(e: TraceEvent, ctx: VizContext, at: number): ChromeEvent {
   const base = { ph: 'i' as const, ts: at, pid: e.pid, tid: e.tid, cat: e.op };
@@ -165,28 +189,66 @@ function instant(e: TraceEvent, ctx: VizContext, at: number): ChromeEvent {
   }
 }
 
+/**
+ * Serialises Chrome events into the JSON document piece by piece: begin(), add() per batch,
+ * end(summary). Pieces are batched so a stream gets few, large writes.
+ */
+class ChromeJsonWriter {
+  private first = true;
+  constructor(private readonly ctx: VizContext) {}
+  begin(): string { return '{"traceEvents":[\n'; }
+  add(events: ChromeEvent[]): string {
+    if (events.length === 0) return '';
+    const text = (this.first ? '' : ',\n') + events.map((e) => JSON.stringify(e)).join(',\n');
+    this.first = false;
+    return text;
+  }
+  end(summary: ChromeTraceSummary): string {
+    const unit = this.ctx.engine === 'native' ? ',"displayTimeUnit":"ns"' : '';
+    return `\n]${unit},"otherData":${JSON.stringify({ generator: 'mutexlab', ...summary, title: this.ctx.title ?? '' })}}\n`;
+  }
+}
+
+const BATCH = 256;
+
 /** The whole document as text pieces, for streaming to a file or an HTTP response. */
 export function* chromeTraceChunks(
   events: Iterable<TraceEvent>, ctx: VizContext = {}, options: ChromeTraceOptions = {},
 ): Generator<string, ChromeTraceSummary> {
-  const gen = chromeTraceEvents(events, ctx, options);
-  yield '{"traceEvents":[\n';
-  let flushed = false;
-  let batch: string[] = [];
-  const flush = () => { const text = (flushed ? ',\n' : '') + batch.join(',\n'); flushed = true; batch = []; return text; };
-  for (;;) {
-    const step = gen.next();
-    if (step.done) {
-      if (batch.length) yield flush();
-      const summary = step.value;
-      const unit = ctx.engine === 'native' ? ',"displayTimeUnit":"ns"' : '';
-      yield `\n]${unit},"otherData":${JSON.stringify({ generator: 'mutexlab', ...summary, title: ctx.title ?? '' })}}\n`;
-      return summary;
-    }
-    batch.push(JSON.stringify(step.value));
-    // Batching keeps the number of chunks (and writes) small without holding the whole file.
-    if (batch.length === 512) yield flush();
+  const conv = new ChromeTraceConverter(ctx, options);
+  const out = new ChromeJsonWriter(ctx);
+  yield out.begin();
+  let batch: ChromeEvent[] = [];
+  for (const e of events) {
+    batch.push(...conv.push(e));
+    if (batch.length >= BATCH) { yield out.add(batch); batch = []; }
+    if (!conv.accepting) break;
   }
+  batch.push(...conv.finish());
+  yield out.add(batch);
+  const summary = conv.summary();
+  yield out.end(summary);
+  return summary;
+}
+
+/** The same from an async source (a stored trace streamed back from Redis). */
+export async function* chromeTraceChunksAsync(
+  events: AsyncIterable<TraceEvent>, ctx: VizContext = {}, options: ChromeTraceOptions = {},
+): AsyncGenerator<string, ChromeTraceSummary> {
+  const conv = new ChromeTraceConverter(ctx, options);
+  const out = new ChromeJsonWriter(ctx);
+  yield out.begin();
+  let batch: ChromeEvent[] = [];
+  for await (const e of events) {
+    batch.push(...conv.push(e));
+    if (batch.length >= BATCH) { yield out.add(batch); batch = []; }
+    if (!conv.accepting) break;
+  }
+  batch.push(...conv.finish());
+  yield out.add(batch);
+  const summary = conv.summary();
+  yield out.end(summary);
+  return summary;
 }
 
 /** The whole document as one string (tests, small traces). */

@@ -13,7 +13,7 @@
 import type { TraceEvent } from '../engine/trace.js';
 import { BIN_COUNT } from './bins.js';
 import { findProcess, ownerName, processLabel, threadLabel, type VizContext } from './context.js';
-import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, type LaneModel, type TimelineModel } from './timeline-model.js';
+import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, type LaneModel, type TimelineModel } from './timeline-model.js';
 
 export interface SvgOptions { width?: number }
 
@@ -37,6 +37,10 @@ const num = (n: number) => (Math.round(n * 10) / 10).toString();
 
 export function timelineSvg(events: Iterable<TraceEvent>, ctx: VizContext = {}, options: SvgOptions = {}): string {
   return renderTimeline(buildTimelineModel(events, ctx), options);
+}
+
+export async function timelineSvgAsync(events: AsyncIterable<TraceEvent>, ctx: VizContext = {}, options: SvgOptions = {}): Promise<string> {
+  return renderTimeline(await buildTimelineModelAsync(events, ctx), options);
 }
 
 interface Layout {

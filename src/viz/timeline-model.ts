@@ -35,69 +35,96 @@ export interface TimelineModel {
 
 const MAX_MARKERS = 64;
 
-export function buildTimelineModel(events: Iterable<TraceEvent>, ctx: VizContext = {}): TimelineModel {
-  let origin: number | undefined;
-  let last = 0;
-  let count = 0;
-  const lanes = new Map<string, LaneModel>();
-  const crashes: Crash[] = [];
-  const deaths: Death[] = [];
-  const lastOnCpu = new Map<number, string>();
-  let owner: ValueBins | undefined;
+/** Push-based, so a sync trace and an async stored trace both feed it: push() each event, then finish(). */
+export class TimelineModelBuilder {
+  private origin: number | undefined;
+  private last = 0;
+  private count = 0;
+  private readonly lanes = new Map<string, LaneModel>();
+  private readonly crashes: Crash[] = [];
+  private readonly deaths: Death[] = [];
+  private readonly lastOnCpu = new Map<number, string>();
+  private owner: ValueBins | undefined;
+  private readonly tracker: SpanTracker;
 
-  const lane = (pid: number, tid: number): LaneModel => {
+  constructor(private readonly ctx: VizContext = {}) {
+    this.tracker = new SpanTracker({
+      open: (kind, pid, tid, t) => { const l = this.lane(pid, tid); this.transition(l, t, () => l.stack.push(kind)); },
+      close: (_kind, pid, tid, t) => { const l = this.lane(pid, tid); this.transition(l, t, () => l.stack.pop()); },
+    });
+  }
+
+  push(e: TraceEvent): void {
+    if (this.origin === undefined) this.start(e.t);
+    this.count++;
+    const t = Math.max(this.last, e.t);
+    this.last = t;
+    const l = this.lane(e.pid, e.tid);
+    l.bins.reach(t);
+    this.tracker.event(e);
+
+    const who = threadKey(e.pid, e.tid);
+    const prev = this.lastOnCpu.get(e.cpu);
+    if (e.op === 'switch' || (prev !== undefined && prev !== who)) l.bins.addMark(MARK_SWITCH, t);
+    this.lastOnCpu.set(e.cpu, who);
+    if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
+    if (isOwnerWrite(e) && e.value !== undefined) this.owner!.set(t, String(e.value));
+    if (e.op === 'signal' && this.crashes.length < MAX_MARKERS) this.crashes.push({ t, pid: e.pid, tid: e.tid, ...crashDetails(this.ctx, e) });
+    if ((e.op === 'core_dump' || e.op === 'exit') && this.deaths.length < MAX_MARKERS && !this.deaths.some((d) => d.pid === e.pid)) {
+      if (e.op === 'core_dump' || isProcessExit(e, this.ctx)) this.deaths.push({ t, pid: e.pid, how: e.op });
+    }
+  }
+
+  finish(): TimelineModel {
+    this.tracker.finish(this.last);
+    if (this.origin === undefined) this.start(0);
+    const all = [...this.lanes.values()];
+    const width = Math.max(this.owner!.width, ...all.map((l) => l.bins.width));
+    for (const l of all) l.bins.alignTo(width);
+    this.owner!.alignTo(width);
+    return {
+      origin: this.origin!, end: this.last, events: this.count, lanes: all, owner: this.owner!,
+      crashes: this.crashes, deaths: this.deaths, aggregated: width > 1, ctx: this.ctx,
+    };
+  }
+
+  private start(t: number): void {
+    this.origin = t;
+    this.last = t;
+    this.owner = new ValueBins(t);
+    // Lanes for every thread the result knows, even if the trace never shows it.
+    for (const p of this.ctx.processes ?? []) for (const th of p.threads) this.lane(p.pid, th.tid);
+  }
+
+  private lane(pid: number, tid: number): LaneModel {
     const key = threadKey(pid, tid);
-    let l = lanes.get(key);
+    let l = this.lanes.get(key);
     if (!l) {
-      l = { pid, tid, bins: new TimeBins(origin ?? 0, LANE_STATES.length, 2), stack: [], since: last };
-      lanes.set(key, l);
+      l = { pid, tid, bins: new TimeBins(this.origin ?? 0, LANE_STATES.length, 2), stack: [], since: this.last };
+      this.lanes.set(key, l);
     }
     return l;
-  };
-  // Lanes for every thread the result knows, even if the trace never shows it.
-  const declare = () => { for (const p of ctx.processes ?? []) for (const t of p.threads) lane(p.pid, t.tid); };
+  }
 
   // The innermost open span decides what the lane shows; record the state that just ended.
-  const transition = (l: LaneModel, t: number, change: () => void) => {
+  private transition(l: LaneModel, t: number, change: () => void): void {
     const before = l.stack[l.stack.length - 1];
     if (before !== undefined && t > l.since) l.bins.addSpan(LANE_STATES.indexOf(STATE_OF[before]), l.since, t);
     change();
     l.since = t;
-  };
-  const tracker = new SpanTracker({
-    open(kind, pid, tid, t) { const l = lane(pid, tid); transition(l, t, () => l.stack.push(kind)); },
-    close(_kind, pid, tid, t) { const l = lane(pid, tid); transition(l, t, () => l.stack.pop()); },
-  });
-
-  for (const e of events) {
-    if (origin === undefined) { origin = e.t; owner = new ValueBins(origin); declare(); }
-    count++;
-    const t = Math.max(last, e.t);
-    last = t;
-    const l = lane(e.pid, e.tid);
-    l.bins.reach(t);
-    tracker.event(e);
-
-    const who = threadKey(e.pid, e.tid);
-    if (e.op === 'switch' || (Number.isInteger(e.cpu) && lastOnCpu.has(e.cpu) && lastOnCpu.get(e.cpu) !== who)) {
-      l.bins.addMark(MARK_SWITCH, t);
-    }
-    lastOnCpu.set(e.cpu, who);
-    if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
-    if (isOwnerWrite(e) && e.value !== undefined) owner!.set(t, String(e.value));
-    if (e.op === 'signal' && crashes.length < MAX_MARKERS) crashes.push({ t, pid: e.pid, tid: e.tid, ...crashDetails(ctx, e) });
-    if ((e.op === 'core_dump' || e.op === 'exit') && deaths.length < MAX_MARKERS && !deaths.some((d) => d.pid === e.pid)) {
-      if (e.op === 'core_dump' || isProcessExit(e, ctx)) deaths.push({ t, pid: e.pid, how: e.op });
-    }
   }
-  tracker.finish(last);
-  if (origin === undefined) { origin = 0; owner = new ValueBins(0); declare(); }
+}
 
-  const all = [...lanes.values()];
-  const width = Math.max(owner!.width, ...all.map((l) => l.bins.width));
-  for (const l of all) l.bins.alignTo(width);
-  owner!.alignTo(width);
-  return { origin, end: last, events: count, lanes: all, owner: owner!, crashes, deaths, aggregated: width > 1, ctx };
+export function buildTimelineModel(events: Iterable<TraceEvent>, ctx: VizContext = {}): TimelineModel {
+  const builder = new TimelineModelBuilder(ctx);
+  for (const e of events) builder.push(e);
+  return builder.finish();
+}
+
+export async function buildTimelineModelAsync(events: AsyncIterable<TraceEvent>, ctx: VizContext = {}): Promise<TimelineModel> {
+  const builder = new TimelineModelBuilder(ctx);
+  for await (const e of events) builder.push(e);
+  return builder.finish();
 }
 
 /** An exit event ends the process when it is the last thread standing or the process was signaled. */
