@@ -44,7 +44,8 @@ export interface Result {
   seed: number;
   verdict: Verdict;
   processes: ProcessReport[];
-  counter: { expected: number; final: number; lostUpdates: number };
+  /** expected = increments actually performed; planned = threads x iterations (sim). */
+  counter: { expected: number; final: number; lostUpdates: number; planned?: number };
   mutualExclusion: { maxHolders: number; violations: number };
   evidence: Evidence;
   stats: { steps: number; contextSwitches: number; engineMs: number; [extra: string]: number };

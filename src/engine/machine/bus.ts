@@ -1,0 +1,186 @@
+// Memory accesses of simulated threads, in the address space of the thread's OWN process.
+// Each call is one memory access (the step programs make one per step). Addresses are
+// virtual; the attached System V segment is the fast path, private memory is looked up in
+// the mappings. An unmapped address makes a load return -1 (FAULT) with faultAddress set:
+// the caller then delivers SIGSEGV (expected outcomes are values, not exceptions).
+// Stores into the segment are checked against the watchpoint tool; when a trace is on,
+// every access is also a `read` / `write` event naming the field and the function.
+import { OP, type TraceBuffer } from './trace-buffer.js';
+import type { SimProcess, SimThread } from './process.js';
+import type { Segment } from './memory.js';
+import type { Watchpoints } from '../tools/watchpoints.js';
+
+export const FAULT = -1;
+const TWO32 = 4294967296;
+
+export class MemoryBus {
+  /** Virtual clock (ticks: every CPU executes one step per tick). */
+  now = 0;
+  /** Trace rows, or null when the run has no trace (then nothing is recorded). */
+  tr: TraceBuffer | null = null;
+  faultAddress = 0;
+  // The watchpoint tool's word, as a segment and a byte range in it.
+  watch: Watchpoints | null = null;
+  watchSegment: Segment | null = null;
+  watchLo = -1;
+  watchHi = -1;
+
+  /** Intern a field or function name for trace events (0 when the trace is off). */
+  name(s: string): number { return this.tr ? this.tr.intern(s) : 0; }
+
+  private privateWord(p: SimProcess, va: number): Uint32Array | null {
+    const m = p.space.find(va);
+    if (!m) return null;
+    return m.backing ? m.backing.u32 : ZERO_PAGE;
+  }
+
+  private privateIndex(p: SimProcess, va: number): number {
+    const m = p.space.find(va)!;
+    return (va - m.start) >>> 2;
+  }
+
+  /** 32-bit load (aligned). */
+  load32(t: SimThread, va: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    let v: number;
+    if (off >= 0 && off < p.shmSize) v = p.shm!.u32[off >>> 2]!;
+    else {
+      const w = this.privateWord(p, va);
+      if (w === null) { this.faultAddress = va; return FAULT; }
+      v = w === ZERO_PAGE ? 0 : w[this.privateIndex(p, va)]!;
+    }
+    if (this.tr !== null) this.tr.push(OP.read, t.gtid, t.cpu, this.now, va, v, NaN, field, fn);
+    return v;
+  }
+
+  /** 8-bit load. */
+  load8(t: SimThread, va: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    let v: number;
+    if (off >= 0 && off < p.shmSize) v = p.shm!.u8[off]!;
+    else {
+      const w = this.privateWord(p, va);
+      if (w === null) { this.faultAddress = va; return FAULT; }
+      v = w === ZERO_PAGE ? 0 : (w[this.privateIndex(p, va)]! >>> ((va & 3) * 8)) & 0xff;
+    }
+    if (this.tr !== null) this.tr.push(OP.read, t.gtid, t.cpu, this.now, va, v, NaN, field, fn);
+    return v;
+  }
+
+  /** 64-bit load of a pointer (little-endian); `op` lets callers trace it as owner_read / deref. */
+  load64(t: SimThread, va: number, field: number, fn: number, op: number = OP.read): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    let v: number;
+    if (off >= 0 && off + 8 <= p.shmSize) { const u = p.shm!.u32; v = u[off >>> 2]! + u[(off >>> 2) + 1]! * TWO32; }
+    else {
+      const w = this.privateWord(p, va);
+      if (w === null) { this.faultAddress = va; if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, NaN, NaN, field, fn); return FAULT; }
+      if (w === ZERO_PAGE) v = 0;
+      else { const i = this.privateIndex(p, va); v = w[i]! + w[i + 1]! * TWO32; }
+    }
+    if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, v, NaN, field, fn, true);
+    return v;
+  }
+
+  private watched(t: SimThread, off: number, size: number, value: number): void {
+    if (t.proc.segment === this.watchSegment && off < this.watchHi && off + size > this.watchLo) this.watch!.store(this, t, value);
+  }
+
+  store32(t: SimThread, va: number, value: number, field: number, fn: number): void {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    if (off >= 0 && off < p.shmSize) {
+      const u = p.shm!.u32;
+      if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, value >>> 0, u[off >>> 2]!, field, fn);
+      u[off >>> 2] = value;
+      if (this.watch !== null) this.watched(t, off, 4, value);
+    } else this.storePrivate32(t, va, value);
+  }
+
+  store8(t: SimThread, va: number, value: number, field: number, fn: number): void {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    if (off >= 0 && off < p.shmSize) {
+      const u = p.shm!.u8;
+      if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, value & 0xff, u[off]!, field, fn);
+      u[off] = value;
+      if (this.watch !== null) this.watched(t, off, 1, value);
+    }
+  }
+
+  /** 64-bit store of a pointer (mutex_owner). */
+  store64(t: SimThread, va: number, value: number, field: number, fn: number): void {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    if (off >= 0 && off + 8 <= p.shmSize) {
+      const u = p.shm!.u32;
+      const i = off >>> 2;
+      if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, value, u[i]! + u[i + 1]! * TWO32, field, fn, true);
+      u[i] = value % TWO32;
+      u[i + 1] = Math.floor(value / TWO32);
+      if (this.watch !== null) this.watched(t, off, 8, value);
+    }
+  }
+
+  /** Atomic byte exchange (xchgb): set_lock_byte is xchg8(lock byte, 1). Returns the old byte. */
+  xchg8(t: SimThread, va: number, value: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    const u = p.shm!.u8;
+    const old = u[off]!;
+    u[off] = value;
+    if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, value, old, field, fn);
+    if (this.watch !== null) this.watched(t, off, 1, value);
+    return old;
+  }
+
+  /** Atomic 32-bit exchange (swap32). Returns the old word. */
+  swap32(t: SimThread, va: number, value: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    const u = p.shm!.u32;
+    const old = u[off >>> 2]!;
+    u[off >>> 2] = value;
+    if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, value >>> 0, old, field, fn);
+    if (this.watch !== null) this.watched(t, off, 4, value);
+    return old;
+  }
+
+  /** Atomic 32-bit compare-and-swap. Returns the old word (equal to `expected` on success). */
+  cas32(t: SimThread, va: number, expected: number, value: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    const u = p.shm!.u32;
+    const old = u[off >>> 2]!;
+    if (old === expected >>> 0) {
+      u[off >>> 2] = value;
+      if (this.watch !== null) this.watched(t, off, 4, value);
+    }
+    if (this.tr !== null) this.tr.push(old === expected >>> 0 ? OP.write : OP.read, t.gtid, t.cpu, this.now, va, old === expected >>> 0 ? value >>> 0 : old, old, field, fn);
+    return old;
+  }
+
+  /** Atomic 32-bit add (incr32 / decr32). Returns the new word. */
+  add32(t: SimThread, va: number, delta: number, field: number, fn: number): number {
+    const p = t.proc;
+    const off = va - p.shmStart;
+    const u = p.shm!.u32;
+    const old = u[off >>> 2]!;
+    const v = (old + delta) >>> 0;
+    u[off >>> 2] = v;
+    if (this.tr !== null) this.tr.push(OP.write, t.gtid, t.cpu, this.now, va, v, old, field, fn);
+    if (this.watch !== null) this.watched(t, off, 4, v);
+    return v;
+  }
+
+  private storePrivate32(t: SimThread, va: number, value: number): void {
+    const m = t.proc.space.find(va);
+    if (m?.backing) m.backing.u32[(va - m.start) >>> 2] = value;
+  }
+}
+
+/** Stand-in for mapped memory that holds nothing we model (text, stacks): reads as zero. */
+const ZERO_PAGE = new Uint32Array(1);

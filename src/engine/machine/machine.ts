@@ -1,0 +1,332 @@
+// The simulated machine: CPUs stepping threads on a virtual clock, a run queue whose every
+// decision goes through the Scheduler, a generic sleep-queue / park service, signals and
+// core dumps that take virtual time. It knows nothing about mutexes: a thread's behaviour
+// is the `program` callback (one step per call), written against the MemoryBus.
+import { MemoryBus } from './bus.js';
+import { OP } from './trace-buffer.js';
+import { hex } from './memory.js';
+import { SC_ONPROC, SC_RUN, SC_SLEEP } from './layout.js';
+import { BLOCKED, DEAD, DUMPING, EXITED, RUNNABLE, STOPPED, type SimProcess, type SimThread } from './process.js';
+import type { SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
+import type { ProcessExit } from '../result.js';
+
+/** Why the run loop stopped. */
+export type StopReason = 'done' | 'hang' | 'limit';
+
+/** Virtual ticks a core dump takes to write; the other processes keep running meanwhile. */
+export const CORE_DUMP_TICKS = 1500;
+
+interface Timer { at: number; fire: () => void }
+
+export class Machine extends MemoryBus {
+  readonly processes: SimProcess[] = [];
+  readonly threads: SimThread[] = [];
+  steps = 0;
+  contextSwitches = 0;
+  stop: StopReason | null = null;
+  /** Live (not exited, not dead) threads. */
+  live = 0;
+  /** One thread step; set by the workload before run(). */
+  program: (t: SimThread) => void = () => { throw new Error('no program loaded'); };
+
+  private readonly cpuThread: Int32Array;
+  private readonly lastThread: Int32Array;
+  private readonly ranFor: Int32Array;
+  private readonly quantum: Int32Array;
+  private ready = new Int32Array(16);
+  private readyCount = 0;
+  private readonly point: SchedulePoint;
+  private readonly timers: Timer[] = [];
+  /** The last 8 context switches as (t, cpu, from, to) rows (a DTrace sched:::on-cpu view). */
+  readonly recentSwitches = new Float64Array(32);
+  private readonly queues = new Map<string, SimThread[]>();
+  // The schedule as data: the thread chosen at every point with more than one option.
+  private choices: Int32Array | null;
+  private choiceCount = 0;
+
+  constructor(readonly cpus: number, readonly maxSteps: number, readonly scheduler: Scheduler, readonly seed: number, recordSchedule = false) {
+    super();
+    this.cpuThread = new Int32Array(cpus).fill(-1);
+    this.lastThread = new Int32Array(cpus).fill(-1);
+    this.ranFor = new Int32Array(cpus);
+    this.quantum = new Int32Array(cpus);
+    this.choices = recordSchedule ? new Int32Array(256) : null;
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, steps: 0, now: 0 };
+  }
+
+  /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
+  addThread(t: SimThread): void {
+    this.threads.push(t);
+    t.proc.liveThreads++;
+    this.live++;
+    this.enqueueReady(t.gtid);
+    this.setScState(t, SC_RUN);
+  }
+
+  /** The recorded decisions (thread ids), or null when recording was off. */
+  schedule(): number[] | null { return this.choices ? Array.from(this.choices.subarray(0, this.choiceCount)) : null; }
+  /** Scheduling decisions taken (points with more than one option). */
+  get decisions(): number { return this.decisionCount; }
+  private decisionCount = 0;
+
+  // ---- run queue and CPUs -------------------------------------------------------------
+
+  private enqueueReady(g: number): void {
+    if (this.readyCount === this.ready.length) {
+      const r = new Int32Array(this.ready.length * 2); r.set(this.ready); this.ready = r; this.point.ready = r;
+    }
+    this.ready[this.readyCount++] = g;
+  }
+
+  private removeReady(g: number): boolean {
+    const r = this.ready;
+    for (let i = 0; i < this.readyCount; i++) {
+      if (r[i] === g) { r.copyWithin(i, i + 1, this.readyCount); this.readyCount--; return true; }
+    }
+    return false;
+  }
+
+  private setScState(t: SimThread, state: number): void {
+    const m = t.proc.schedctlMemory;
+    if (m) m.u8[t.schedctl - t.proc.layoutSchedctlBase] = state;
+  }
+
+  /** Thread to run next on cpu c (a scheduling decision when there is a choice), or -1. */
+  private pick(c: number): number {
+    const cur = this.cpuThread[c]!;
+    const curRunnable = cur >= 0;
+    const rc = this.readyCount;
+    if (rc === 0) return cur;
+    let choice: number;
+    if (!curRunnable && rc === 1) choice = this.ready[0]!;
+    else {
+      const p = this.point;
+      p.cpu = c; p.readyCount = rc; p.current = cur; p.currentRunnable = curRunnable;
+      const ran = this.ranFor[c]!;
+      p.ranFor = ran; p.sliceExpired = ran >= this.quantum[c]!; p.steps = this.steps; p.now = this.now;
+      choice = this.scheduler.step(p);
+      this.decisionCount++;
+      if (this.choices !== null) this.record(choice);
+      if (choice === cur && curRunnable) return cur;
+    }
+    this.dispatch(c, choice, cur);
+    return choice;
+  }
+
+  private record(choice: number): void {
+    if (this.choiceCount === this.choices!.length) { const a = new Int32Array(this.choiceCount * 2); a.set(this.choices!); this.choices = a; }
+    this.choices![this.choiceCount++] = choice;
+  }
+
+  private dispatch(c: number, next: number, cur: number): void {
+    if (!this.removeReady(next)) throw new Error(`scheduler ${this.scheduler.name} chose thread ${next}, which cannot run on cpu ${c}`);
+    if (cur >= 0) {
+      const prev = this.threads[cur]!;
+      prev.cpu = -1;
+      this.enqueueReady(cur);
+      this.setScState(prev, SC_RUN);
+    }
+    const t = this.threads[next]!;
+    this.cpuThread[c] = next;
+    t.cpu = c;
+    this.setScState(t, SC_ONPROC);
+    this.ranFor[c] = 0;
+    this.quantum[c] = this.scheduler.quantum(next, c);
+    const last = this.lastThread[c]!;
+    if (last !== -1 && last !== next) {
+      this.contextSwitches++;
+      const r = (this.contextSwitches % 8) * 4;
+      this.recentSwitches[r] = this.now; this.recentSwitches[r + 1] = c; this.recentSwitches[r + 2] = last; this.recentSwitches[r + 3] = next;
+      if (this.tr !== null) this.tr.push(OP.switch, next, c, this.now, -1, last, NaN, 0, 0);
+    }
+    this.lastThread[c] = next;
+  }
+
+  /** Take a thread off its CPU (it blocked, exited or was stopped). */
+  private offCpu(t: SimThread): void {
+    if (t.cpu >= 0) { this.cpuThread[t.cpu] = -1; t.cpu = -1; }
+  }
+
+  /** Run until every thread is done, a hang, or maxSteps. */
+  run(): StopReason {
+    const n = this.cpus;
+    const threads = this.threads;
+    this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps });
+    for (;;) {
+      let active = false;
+      for (let c = 0; c < n; c++) {
+        const g = this.pick(c);
+        if (g < 0) continue;
+        if (this.steps >= this.maxSteps) return (this.stop = 'limit');
+        active = true;
+        const t = threads[g]!;
+        this.steps++;
+        this.ranFor[c]++;
+        this.program(t);
+        if (t.state !== RUNNABLE && t.cpu === c) this.offCpu(t);
+      }
+      this.now++;
+      if (this.timers.length > 0 && this.timers[0]!.at <= this.now) this.fireTimers();
+      if (!active) {
+        if (this.timers.length > 0) { this.now = this.timers[0]!.at; this.fireTimers(); continue; }
+        return (this.stop = this.live > 0 ? 'hang' : 'done');
+      }
+    }
+  }
+
+  // ---- timers -------------------------------------------------------------------------
+
+  after(ticks: number, fire: () => void): void {
+    const timer = { at: this.now + ticks, fire };
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1]!.at > timer.at) i--;
+    this.timers.splice(i, 0, timer);
+  }
+
+  private fireTimers(): void {
+    while (this.timers.length > 0 && this.timers[0]!.at <= this.now) this.timers.shift()!.fire();
+  }
+
+  // ---- sleep queues and park ------------------------------------------------------------
+  // Keys are built by the platform: e.g. `lwpchan:as=<pid>:<vaddr>` for per-process queues,
+  // `lwpchan:shm=<shmid>:<offset>` for process-shared ones, `futex:...` for glibc.
+
+  enqueue(key: string, t: SimThread): void {
+    let q = this.queues.get(key);
+    if (!q) this.queues.set(key, (q = []));
+    q.push(t);
+    t.waitKey = key;
+  }
+
+  /** Remove and return the first waiter on `key`, or null. */
+  dequeue(key: string): SimThread | null {
+    const q = this.queues.get(key);
+    if (!q || q.length === 0) return null;
+    const t = q.shift()!;
+    t.waitKey = '';
+    return t;
+  }
+
+  /** Take `t` off whatever queue it is on (dequeue_self). */
+  unqueue(t: SimThread): void {
+    if (t.waitKey === '') return;
+    const q = this.queues.get(t.waitKey);
+    if (q) { const i = q.indexOf(t); if (i >= 0) q.splice(i, 1); }
+    t.waitKey = '';
+  }
+
+  queueLength(key: string): number { return this.queues.get(key)?.length ?? 0; }
+
+  /**
+   * lwp_park: block `t` until unparked, unless an unpark already arrived (then it returns at
+   * once, consuming it). Returns true when the thread blocked. `where` names the wait for a hang.
+   */
+  park(t: SimThread, where: string, addr: number, fn: number): boolean {
+    if (t.unparkToken) { t.unparkToken = false; return false; }
+    t.state = BLOCKED;
+    t.waitingIn = where;
+    this.setScState(t, SC_SLEEP);
+    if (this.tr !== null) { this.tr.push(OP.park, t.gtid, t.cpu, this.now, addr, NaN, NaN, 0, fn); this.tr.text(where); }
+    return true;
+  }
+
+  /** lwp_unpark(target) on behalf of `by`. */
+  unpark(by: SimThread, target: SimThread, addr: number, fn: number): void {
+    if (this.tr !== null) this.tr.push(OP.unpark, by.gtid, by.cpu, this.now, addr, target.tid, NaN, 0, fn);
+    if (target.state === BLOCKED) {
+      target.state = RUNNABLE;
+      target.waitingIn = '';
+      this.setScState(target, SC_RUN);
+      this.enqueueReady(target.gtid);
+    } else if (target.state === RUNNABLE) target.unparkToken = true;
+  }
+
+  // ---- exits, signals, core dumps -------------------------------------------------------
+
+  /** The thread finished its program. */
+  exitThread(t: SimThread): void {
+    t.state = EXITED;
+    t.exit = { kind: 'exited', code: 0 };
+    this.offCpu(t);
+    this.live--;
+    const p = t.proc;
+    if (--p.liveThreads === 0 && p.state === 0) {
+      p.state = DEAD;
+      p.exit = { kind: 'exited', code: 0 };
+      if (this.tr !== null) this.tr.push(OP.exit, t.gtid, t.cpu, this.now, -1, 0, NaN, 0, 0);
+    }
+  }
+
+  /** Stop every thread of p (a fatal signal is being delivered): off CPUs, queues and run queue. */
+  private stopAll(p: SimProcess, state: number): void {
+    for (const t of p.threads) {
+      if (t.state === EXITED || t.state === STOPPED) continue;
+      if (t.state === RUNNABLE && t.cpu < 0) this.removeReady(t.gtid);
+      this.offCpu(t);
+      this.unqueue(t);
+      t.state = state;
+      this.onStop?.(t);
+      this.live--;
+      p.liveThreads--;
+    }
+  }
+
+  /**
+   * Deliver a fatal signal to t's process. With `coreDump`, the process dumps core for
+   * CORE_DUMP_TICKS of virtual time (others keep running), then `onCore` runs (the core
+   * snapshot) and the process is dead; otherwise it dies now.
+   */
+  kill(t: SimThread, exit: ProcessExit & { kind: 'signaled' }, coreDump: boolean, onCore?: () => void): void {
+    const p = t.proc;
+    if (p.state !== 0) return;
+    t.exit = exit;
+    if (this.tr !== null) {
+      this.tr.push(OP.signal, t.gtid, t.cpu, this.now, exit.faultAddress ? parseInt(exit.faultAddress, 16) : -1, NaN, NaN, 0, exit.function ? this.tr.intern(exit.function) : 0);
+      this.tr.text(exit.signal + (exit.message ? ': ' + exit.message : ''));
+    }
+    this.stopAll(p, STOPPED);
+    for (const other of p.threads) if (other !== t && other.exit === null) other.exit = { kind: 'killed', reason: 'fault' };
+    const finish = (): void => {
+      p.state = DEAD;
+      p.exit = exit;
+      for (const th of p.threads) if (th.state === STOPPED) th.state = EXITED;
+      if (this.tr !== null) { this.tr.push(OP.exit, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text(`killed by ${exit.signal}`); }
+    };
+    if (!coreDump) { finish(); return; }
+    p.state = DUMPING;
+    this.after(CORE_DUMP_TICKS, () => {
+      onCore?.();
+      if (this.tr !== null) { this.tr.push(OP.core_dump, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text(`core of pid ${p.pid} written`); }
+      finish();
+    });
+  }
+
+  /** Called for each thread a fatal signal stops (the workload releases its critical-section slot). */
+  onStop: ((t: SimThread) => void) | null = null;
+
+  /** Called when a thread faults, before its process stops (tools record memory as the thread saw it). */
+  faultHook: ((t: SimThread) => void) | null = null;
+  /** Called when a core dump completes (the core snapshot tool). */
+  coreHook: ((t: SimThread) => void) | null = null;
+
+  /** SIGSEGV in `fn` touching `addr`: the process dumps core (virtual time) and dies. */
+  segv(t: SimThread, fn: string, addr: number, message: string): void {
+    this.faultHook?.(t);
+    this.kill(t, { kind: 'signaled', signal: 'SIGSEGV', function: fn, faultAddress: hex(addr), message }, true, () => this.coreHook?.(t));
+  }
+
+  /** The last context switches, oldest first. */
+  lastSwitches(): { t: number; cpu: number; from: number; to: number }[] {
+    const out = [];
+    for (let k = Math.max(1, this.contextSwitches - 7); k <= this.contextSwitches; k++) {
+      const r = (k % 8) * 4;
+      out.push({ t: this.recentSwitches[r]!, cpu: this.recentSwitches[r + 1]!, from: this.recentSwitches[r + 2]!, to: this.recentSwitches[r + 3]! });
+    }
+    return out;
+  }
+
+  /** Threads still blocked (for a hang or a partial result). */
+  blocked(): SimThread[] { return this.threads.filter((t) => t.state === BLOCKED); }
+}
+
+export { DUMPING };

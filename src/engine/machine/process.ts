@@ -1,0 +1,72 @@
+// Simulated processes and threads: plain classes with fixed numeric fields (the hot loop
+// touches them every step). A thread's "registers" are the fields its step program uses.
+import type { ProcessExit } from '../result.js';
+import type { AddressSpace, Backing, Segment } from './memory.js';
+import type { ProgramLayout } from './layout.js';
+
+export const RUNNABLE = 0, BLOCKED = 1, STOPPED = 2, EXITED = 3;
+
+export class SimThread {
+  /** Global thread id: stable, 0..threads-1 in spec order (what schedulers see). */
+  readonly gtid: number;
+  readonly tid: number;
+  readonly proc: SimProcess;
+  /** Address of this thread's ulwp_t, and of its sc_shared_t, in its own process. */
+  readonly ulwp: number;
+  readonly schedctl: number;
+  state = RUNNABLE;
+  cpu = -1;
+  // Workload registers.
+  phase = 0;
+  iter = 0;
+  val = 0;
+  // Platform registers (the mutex step program's pc and scratch).
+  pc = 0;
+  r0 = 0;
+  r1 = 0;
+  count = 0;
+  /** lwp_unpark before lwp_park: the park returns at once (the kernel keeps the token). */
+  unparkToken = false;
+  /** Sleep-queue key while queued, '' otherwise. */
+  waitKey = '';
+  /** Where it is blocked, in words (for a hang's verdict). */
+  waitingIn = '';
+  acquisitions = 0;
+  exit: ProcessExit | null = null;
+
+  constructor(gtid: number, tid: number, proc: SimProcess, ulwp: number, schedctl: number) {
+    this.gtid = gtid; this.tid = tid; this.proc = proc; this.ulwp = ulwp; this.schedctl = schedctl;
+  }
+}
+
+export const LIVE = 0, DUMPING = 1, DEAD = 2;
+
+export class SimProcess {
+  readonly threads: SimThread[] = [];
+  state = LIVE;
+  liveThreads = 0;
+  acquisitions = 0;
+  exit: ProcessExit | null = null;
+  // The attached segment (the workload's), cached for the memory fast path.
+  segment: Segment | null = null;
+  shmStart = 0;
+  shmSize = 0;
+  shm: Backing | null = null;
+  attachAddress = 0;
+  mutexVa = 0;
+  counterVa = 0;
+  /** Private memory holding this process's ulwp_t structures and schedctl data. */
+  ulwpMemory: Backing | null = null;
+  schedctlMemory: Backing | null = null;
+  /** Start address of the schedctl page (schedctlMemory's first byte). */
+  layoutSchedctlBase = 0;
+
+  constructor(
+    readonly index: number,
+    readonly pid: number,
+    readonly program: string,
+    readonly key: string,
+    readonly layout: ProgramLayout,
+    readonly space: AddressSpace,
+  ) {}
+}

@@ -1,0 +1,42 @@
+// The platform contract: one mutex implementation, written as a step program against the
+// machine. lock() and unlock() each execute ONE step of the calling thread (at most one
+// access to shared memory, or one atomic kernel operation) and say whether the operation
+// finished. Registers live on the thread (pc, r0, r1, count); the program counter must be
+// back at 0 when an operation finishes. A step may also end with the thread parked or its
+// process killed (the machine sees the thread's state); the workload just calls again when
+// the thread runs next.
+import type { Machine } from '../machine/machine.js';
+import type { Segment } from '../machine/memory.js';
+import type { SimThread } from '../machine/process.js';
+import type { MutexSnapshot } from '../result.js';
+import type { MutexType, Platform, Spec, WatchField } from '../spec.js';
+
+export const RUNNING = 0;
+export const DONE = 1;
+
+export interface MutexField { offset: number; size: number; name: string }
+
+/** One platform's mutex for one run (created after the processes exist and the segment is attached). */
+export interface MutexProgram {
+  lock(m: Machine, t: SimThread): number;
+  unlock(m: Machine, t: SimThread): number;
+}
+
+export interface PlatformDefinition {
+  readonly name: Platform;
+  /** How the verdict names it, e.g. "Solaris 10 (libc of 2005)". */
+  readonly title: string;
+  /** Bytes of the mutex object; the shared counter follows it in the segment. */
+  readonly mutexSize: number;
+  /** The words the watchpoint tool can watch. */
+  readonly fields: Record<WatchField, MutexField>;
+  /** The value that means "initialised" in the magic field, if the platform has one. */
+  readonly magic?: number;
+  /** mutex_init / pthread_mutex_init: the bytes the creator writes (setup, not scheduled). */
+  init(seg: Segment, offset: number, type: MutexType, robust: boolean): void;
+  create(m: Machine, spec: Spec): MutexProgram;
+  /** The mutex as a debugger shows it in a core file. */
+  snapshot(seg: Segment, offset: number): MutexSnapshot;
+  /** Field that identifies the owner in a snapshot, and how to name it ("ulwp_t" / "TID"). */
+  readonly ownerField: { name: string; meaning: string };
+}

@@ -1,0 +1,340 @@
+// Solaris 10 libc as first shipped (the 2005 code of usr/src/lib/libc/port/threads/synch.c).
+// USYNC_THREAD: set_lock_byte fast path; mutex_trylock_adaptive spins up to ul_adaptive_spin
+// times unless mutex_spinners (the ownerpid word) reached ul_max_spinners, with NO check of
+// the number of CPUs, and on every round dereferences the owner: owner->ul_schedctl->sc_state,
+// in the CALLER's address space; then mutex_lock_queue parks on a per-process sleep queue
+// hashed by the mutex's virtual address. Unlock (mutex_unlock_queue) clears mutex_owner, then
+// the lock byte, then wakes one waiter of its own process.
+// USYNC_PROCESS: set_lock_byte, then owner and ownerpid; mutex_trylock_process spins only with
+// more than one CPU and never dereferences; contended lockers sleep in the kernel
+// (lwp_mutex_timedlock) keyed by (segment, offset), so wake-ups cross processes.
+import { hex } from '../machine/memory.js';
+import { OP } from '../machine/trace-buffer.js';
+import { SC_ONPROC, SC_STATE, UL_SCHEDCTL } from '../machine/layout.js';
+import { FAULT } from '../machine/bus.js';
+import type { Machine } from '../machine/machine.js';
+import type { SimThread } from '../machine/process.js';
+import type { Spec } from '../spec.js';
+import { DONE, RUNNING, type MutexProgram, type PlatformDefinition } from './platform.js';
+import {
+  ADAPTIVE_SPIN, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_SIZE, MUTEX_MAGIC, MUTEX_TYPE, MUTEX_WAITERS,
+  RELEASE_SPIN, SOLARIS_FIELDS, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
+} from './solaris-mutex.js';
+import { SolarisNames } from './solaris-names.js';
+
+// Program counters. Lock:
+const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
+  A_OWNER = 9, A_DEREF1 = 10, A_DEREF2 = 11, A_DECR_FAIL = 12, Q_WAITERS = 13, Q_TRY = 14, Q_OWNER = 15, Q_DEQSELF = 16, Q_WOKE = 17,
+  Q_OWNER2 = 18, P_FAST = 19, P_OWNER = 20, P_PID = 21, P_SPIN_OWNER = 22, P_SPIN_PID = 23, P_SPIN_TEST = 24, P_SPIN_SET = 25,
+  P_SPIN_CMP_OWNER = 26, P_SPIN_CMP_PID = 27, K_LOCK = 28, K_OWNER = 29;
+// Unlock:
+const U_ENTRY = 0, U_LOCKW = 1, U_OWNER0 = 2, U_SWAP0 = 3, UW_OWNER0 = 4, UW_SWAP = 5, UW_SPIN = 6, UW_LOCKP = 7, UW_CLRW = 8,
+  U_WAKE = 9, U_UNPARK = 10, PU_LOCKW = 11, PU_OWNER0 = 12, PU_PID0 = 13, PU_SWAP = 14, PW_OWNER0 = 15, PW_PID0 = 16, PW_SWAP = 17,
+  PW_SPIN = 18, PW_CLRW = 19, K_WAKE = 20;
+
+class Solaris10Mutex implements MutexProgram {
+  private readonly n: SolarisNames;
+  private readonly userKeys: string[];
+  private readonly kernelKeys: string[];
+
+  constructor(m: Machine, private readonly ncpus: number) {
+    this.n = new SolarisNames(m);
+    this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
+    this.kernelKeys = m.processes.map((p) => lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress));
+  }
+
+  lock(m: Machine, t: SimThread): number {
+    const n = this.n;
+    const mp = t.proc.mutexVa;
+    switch (t.pc) {
+      case L_ENTRY: { // mutex_lock: read mutex_type to choose the path
+        if (m.tr !== null) m.tr.push(OP.lock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_lock);
+        const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_lock);
+        t.pc = type & USYNC_PROCESS ? P_FAST : T_FAST;
+        return RUNNING;
+      }
+      case T_FAST:
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : A_SPINNERS;
+        return RUNNING;
+      case T_OWNER:
+      case A_OWNER_SET:
+      case Q_OWNER:
+      case Q_OWNER2:
+      case P_OWNER:
+      case K_OWNER: {
+        const pc = t.pc;
+        m.store64(t, mp + MUTEX_OWNER, t.ulwp, n.f_owner, pc === T_OWNER ? n.mutex_lock : pc === A_OWNER_SET ? n.mutex_trylock_adaptive : pc === P_OWNER ? n.mutex_trylock_process : pc === K_OWNER ? n.mutex_lock_kernel : n.mutex_lock_queue);
+        if (pc === A_OWNER_SET) { t.pc = A_DECR_OK; return RUNNING; }
+        if (pc === Q_OWNER) { t.pc = Q_DEQSELF; return RUNNING; }
+        if (pc === P_OWNER) { t.pc = P_PID; return RUNNING; }
+        t.pc = 0;
+        return DONE;
+      }
+      // ---- mutex_trylock_adaptive -----------------------------------------------------
+      case A_SPINNERS: {
+        const spinners = m.load32(t, mp + MUTEX_OWNERPID, n.f_spinners, n.mutex_trylock_adaptive);
+        if (spinners >= MAX_SPINNERS) this.toQueue(m, t); // enough spinners already: go to sleep
+        else t.pc = A_INCR;
+        return RUNNING;
+      }
+      case A_INCR:
+        m.add32(t, mp + MUTEX_OWNERPID, 1, n.f_spinners, n.mutex_trylock_adaptive);
+        if (m.tr !== null) m.tr.push(OP.spin, t.gtid, t.cpu, m.now, mp, ADAPTIVE_SPIN, NaN, 0, n.mutex_trylock_adaptive);
+        t.count = 0;
+        t.pc = A_TEST;
+        return RUNNING;
+      case A_TEST:
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_trylock_adaptive) === 0 ? A_SET : A_OWNER;
+        return RUNNING;
+      case A_SET:
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? A_OWNER_SET : A_OWNER;
+        return RUNNING;
+      case A_DECR_OK:
+        m.add32(t, mp + MUTEX_OWNERPID, -1, n.f_spinners, n.mutex_trylock_adaptive);
+        t.pc = 0;
+        return DONE;
+      case A_OWNER: { // ulwp = *ownerp
+        const owner = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_adaptive, OP.owner_read);
+        if (owner !== 0) { t.r0 = owner; t.pc = A_DEREF1; } else this.nextSpin(t);
+        return RUNNING;
+      }
+      case A_DEREF1: { // scp = ulwp->ul_schedctl, read in OUR address space
+        const va = t.r0 + UL_SCHEDCTL;
+        const scp = m.load64(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref);
+        if (scp === FAULT) {
+          m.segv(t, 'mutex_trylock_adaptive', va, `reading ul_schedctl of owner ${hex(t.r0)} (mutex_owner of the mutex at ${hex(mp)})`);
+          return RUNNING;
+        }
+        if (scp === 0) t.pc = A_DECR_FAIL;
+        else { t.r1 = scp; t.pc = A_DEREF2; }
+        return RUNNING;
+      }
+      case A_DEREF2: { // scp->sc_state != SC_ONPROC: the owner is not running, stop spinning
+        const va = t.r1 + SC_STATE;
+        const state = m.load8(t, va, n.f_sc_state, n.mutex_trylock_adaptive);
+        if (state === FAULT) {
+          m.segv(t, 'mutex_trylock_adaptive', va, `reading sc_state through ul_schedctl ${hex(t.r1)} of owner ${hex(t.r0)}`);
+          return RUNNING;
+        }
+        if (state !== SC_ONPROC) t.pc = A_DECR_FAIL;
+        else this.nextSpin(t);
+        return RUNNING;
+      }
+      case A_DECR_FAIL:
+        m.add32(t, mp + MUTEX_OWNERPID, -1, n.f_spinners, n.mutex_trylock_adaptive);
+        this.toQueue(m, t);
+        return RUNNING;
+      // ---- mutex_lock_queue: per-process sleep queue ---------------------------------
+      case Q_WAITERS:
+        m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.mutex_lock_queue);
+        t.pc = Q_TRY;
+        return RUNNING;
+      case Q_TRY:
+        this.queueTry(m, t, mp);
+        return RUNNING;
+      case Q_DEQSELF: {
+        m.unqueue(t);
+        const more = m.queueLength(this.userKeys[t.proc.index]!) > 0 ? 1 : 0;
+        m.store8(t, mp + MUTEX_WAITERS, more, n.f_waiters, n.mutex_lock_queue);
+        t.pc = 0;
+        return DONE;
+      }
+      case Q_WOKE: // back from lwp_park
+        if (t.waitKey === '') { // mutex_wakeup took us off the queue
+          if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = Q_OWNER2;
+          else { m.enqueue(this.userKeys[t.proc.index]!, t); t.pc = Q_WAITERS; }
+        } else this.queueTry(m, t, mp);
+        return RUNNING;
+      // ---- USYNC_PROCESS ----------------------------------------------------------------
+      case P_FAST:
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? P_OWNER : P_SPIN_OWNER;
+        return RUNNING;
+      case P_PID:
+        m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.mutex_trylock_process);
+        t.pc = 0;
+        return DONE;
+      case P_SPIN_OWNER: // mutex_trylock_process: count = ncpus > 1 ? ul_adaptive_spin : 0
+        if (this.ncpus <= 1) return this.kernelLock(m, t, mp);
+        t.count = ADAPTIVE_SPIN;
+        t.r0 = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_process, OP.owner_read);
+        t.pc = P_SPIN_PID;
+        return RUNNING;
+      case P_SPIN_PID:
+        t.r1 = m.load32(t, mp + MUTEX_OWNERPID, n.f_ownerpid, n.mutex_trylock_process);
+        t.pc = P_SPIN_TEST;
+        return RUNNING;
+      case P_SPIN_TEST:
+        if (--t.count < 0) return this.kernelLock(m, t, mp);
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_trylock_process) === 0 ? P_SPIN_SET : P_SPIN_CMP_OWNER;
+        return RUNNING;
+      case P_SPIN_SET:
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? P_OWNER : P_SPIN_TEST;
+        return RUNNING;
+      case P_SPIN_CMP_OWNER: { // the owner changed: start the count over
+        const owner = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_process, OP.owner_read);
+        if (owner === t.r0) t.pc = P_SPIN_CMP_PID;
+        else { t.r0 = owner; t.count = ADAPTIVE_SPIN; t.pc = P_SPIN_TEST; }
+        return RUNNING;
+      }
+      case P_SPIN_CMP_PID: {
+        const pid = m.load32(t, mp + MUTEX_OWNERPID, n.f_ownerpid, n.mutex_trylock_process);
+        if (pid !== t.r1) { t.r1 = pid; t.count = ADAPTIVE_SPIN; }
+        t.pc = P_SPIN_TEST;
+        return RUNNING;
+      }
+      case K_LOCK:
+        return this.kernelLock(m, t, mp);
+      default:
+        throw new Error(`solaris10 lock: bad pc ${t.pc}`);
+    }
+  }
+
+  private nextSpin(t: SimThread): void {
+    t.pc = ++t.count < ADAPTIVE_SPIN ? A_TEST : A_DECR_FAIL;
+  }
+
+  /** mutex_lock_queue: enqueue ourself on this process's sleep queue, then set the waiters byte. */
+  private toQueue(m: Machine, t: SimThread): void {
+    m.enqueue(this.userKeys[t.proc.index]!, t);
+    t.pc = Q_WAITERS;
+  }
+
+  /** set_lock_byte under the queue lock; on failure queue_unlock + lwp_park (one step). */
+  private queueTry(m: Machine, t: SimThread, mp: number): void {
+    const n = this.n;
+    if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { t.pc = Q_OWNER; return; }
+    t.pc = Q_WOKE;
+    m.park(t, `mutex_lock_queue (lwp_park): sleep queue of pid ${t.proc.pid} for mutex ${hex(mp)}`, mp, n.mutex_lock_queue);
+  }
+
+  /**
+   * lwp_mutex_timedlock in the kernel, atomic under the lwpchan lock: take the lock byte (and
+   * set ownerpid) if free, else set the waiters byte and sleep on the (segment, offset) lwpchan.
+   */
+  private kernelLock(m: Machine, t: SimThread, mp: number): number {
+    const n = this.n;
+    if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.lwp_mutex_timedlock) === 0) {
+      m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.lwp_mutex_timedlock);
+      t.pc = K_OWNER;
+      return RUNNING;
+    }
+    m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.lwp_mutex_timedlock);
+    const key = this.kernelKeys[t.proc.index]!;
+    m.enqueue(key, t);
+    t.pc = K_LOCK;
+    if (!m.park(t, `lwp_mutex_timedlock: kernel sleep queue ${key}`, mp, n.lwp_mutex_timedlock)) m.unqueue(t);
+    return RUNNING;
+  }
+
+  unlock(m: Machine, t: SimThread): number {
+    const n = this.n;
+    const mp = t.proc.mutexVa;
+    switch (t.pc) {
+      case U_ENTRY: {
+        if (m.tr !== null) m.tr.push(OP.unlock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_unlock);
+        const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_unlock);
+        t.pc = type & USYNC_PROCESS ? PU_LOCKW : U_LOCKW;
+        return RUNNING;
+      }
+      // ---- mutex_unlock_queue ---------------------------------------------------------
+      case U_LOCKW:
+        t.pc = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_unlock_queue) & WAITERMASK ? UW_OWNER0 : U_OWNER0;
+        return RUNNING;
+      case U_OWNER0:
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, n.mutex_unlock_queue);
+        t.pc = U_SWAP0;
+        return RUNNING;
+      case U_SWAP0:
+        if (m.swap32(t, mp + MUTEX_LOCKWORD, 0, n.f_lockword, n.mutex_unlock_queue) & WAITERMASK) { t.pc = U_WAKE; return RUNNING; }
+        t.pc = 0;
+        return DONE;
+      case UW_OWNER0:
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, n.mutex_unlock_queue);
+        t.pc = UW_SWAP;
+        return RUNNING;
+      case UW_SWAP: // clear the lock, keep the waiter bit
+        m.swap32(t, mp + MUTEX_LOCKWORD, WAITER, n.f_lockword, n.mutex_unlock_queue);
+        t.count = RELEASE_SPIN;
+        t.pc = UW_SPIN;
+        return RUNNING;
+      case UW_SPIN: // spin only while someone is spinning to acquire
+        t.pc = t.count > 0 && m.load32(t, mp + MUTEX_OWNERPID, n.f_spinners, n.mutex_unlock_queue) !== 0 ? UW_LOCKP : UW_CLRW;
+        return RUNNING;
+      case UW_LOCKP:
+        if (m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_unlock_queue) !== 0) { t.pc = 0; return DONE; } // a spinner took it
+        t.count--;
+        t.pc = UW_SPIN;
+        return RUNNING;
+      case UW_CLRW:
+        m.store8(t, mp + MUTEX_WAITERS, 0, n.f_waiters, n.mutex_unlock_queue);
+        t.pc = U_WAKE;
+        return RUNNING;
+      case U_WAKE: { // mutex_wakeup: dequeue a waiter from THIS process's queue
+        const key = this.userKeys[t.proc.index]!;
+        const w = m.dequeue(key);
+        if (w === null) { t.pc = 0; return DONE; }
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.mutex_wakeup);
+        t.r1 = w.gtid;
+        t.pc = U_UNPARK;
+        return RUNNING;
+      }
+      case U_UNPARK:
+        m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
+        t.pc = 0;
+        return DONE;
+      // ---- USYNC_PROCESS ----------------------------------------------------------------
+      case PU_LOCKW:
+        t.pc = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_unlock) & WAITERMASK ? PW_OWNER0 : PU_OWNER0;
+        return RUNNING;
+      case PU_OWNER0:
+      case PW_OWNER0:
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, t.pc === PU_OWNER0 ? n.mutex_unlock : n.mutex_unlock_process);
+        t.pc = t.pc === PU_OWNER0 ? PU_PID0 : PW_PID0;
+        return RUNNING;
+      case PU_PID0:
+      case PW_PID0:
+        m.store32(t, mp + MUTEX_OWNERPID, 0, n.f_ownerpid, t.pc === PU_PID0 ? n.mutex_unlock : n.mutex_unlock_process);
+        t.pc = t.pc === PU_PID0 || this.ncpus <= 1 ? PU_SWAP : PW_SWAP;
+        return RUNNING;
+      case PU_SWAP:
+        if (m.swap32(t, mp + MUTEX_LOCKWORD, 0, n.f_lockword, n.mutex_unlock) & WAITERMASK) { t.pc = K_WAKE; return RUNNING; }
+        t.pc = 0;
+        return DONE;
+      case PW_SWAP:
+        m.swap32(t, mp + MUTEX_LOCKWORD, WAITER, n.f_lockword, n.mutex_unlock_process);
+        t.count = RELEASE_SPIN;
+        t.pc = PW_SPIN;
+        return RUNNING;
+      case PW_SPIN:
+        if (--t.count < 0) { t.pc = PW_CLRW; return this.unlock(m, t); }
+        if (m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_unlock_process) !== 0) { t.pc = 0; return DONE; }
+        return RUNNING;
+      case PW_CLRW:
+        m.store8(t, mp + MUTEX_WAITERS, 0, n.f_waiters, n.mutex_unlock_process);
+        t.pc = K_WAKE;
+        return RUNNING;
+      case K_WAKE: { // lwp_mutex_wakeup in the kernel: one waiter of the (segment, offset) lwpchan
+        const key = this.kernelKeys[t.proc.index]!;
+        const w = m.dequeue(key);
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.lwp_mutex_wakeup);
+        if (w !== null) m.unpark(t, w, mp, n.lwp_mutex_wakeup);
+        t.pc = 0;
+        return DONE;
+      }
+      default:
+        throw new Error(`solaris10 unlock: bad pc ${t.pc}`);
+    }
+  }
+}
+
+export const solaris10: PlatformDefinition = {
+  name: 'solaris10',
+  title: 'Solaris 10 (libc of 2005)',
+  mutexSize: MUTEX_SIZE,
+  fields: SOLARIS_FIELDS,
+  magic: MUTEX_MAGIC,
+  ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
+  init: (seg, offset, type) => solarisInit(seg, offset, type),
+  create: (m: Machine, spec: Spec) => new Solaris10Mutex(m, spec.cpus),
+  snapshot: solarisSnapshot,
+};
