@@ -1,0 +1,36 @@
+// bin/mutexlab: one command table; each command lives in src/cli/<name>.ts and is loaded only
+// when used (so `run` never loads the service packages). Add a command with one line here.
+type Command = { summary: string; run: (args: string[]) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  run: { summary: 'run one experiment and print its result JSON', run: async (a) => (await import('./cli/run.js')).runCommand(a) },
+  api: { summary: 'serve the HTTP API (needs Redis)', run: async (a) => (await import('./cli/api.js')).apiCommand(a) },
+  worker: { summary: 'run a worker that executes queued experiments (needs Redis)', run: async (a) => (await import('./cli/worker.js')).workerCommand(a) },
+  start: { summary: 'the API and one worker in one process (npm start)', run: async (a) => (await import('./cli/start.js')).startCommand(a) },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return ['usage: mutexlab <command> [options]', '', 'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '', 'mutexlab <command> --help shows the options of a command.', ''].join('\n');
+}
+
+/** Runs the CLI; returns the exit code (0 ran, 2 usage or invalid spec, 1 internal error). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) { process.stderr.write(`mutexlab: unknown command "${name}"\n\n${usage()}`); return 2; }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`mutexlab ${name}: internal error: ${e.message}\n`);
+    if (process.env.MUTEXLAB_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
