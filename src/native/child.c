@@ -25,6 +25,7 @@ struct worker {
   struct ring_event *rings;
   struct experiment_segment *seg;
   int process, thread;
+  int cpu; /* where the thread last ran, refreshed once per cycle outside the critical section */
 };
 
 uint64_t now_ns(void) {
@@ -42,9 +43,17 @@ static void record(struct worker *w, int tid, uint64_t t, int op, int64_t value)
   e->pid = atomic_load_explicit(&w->ev->proc[w->process].pid, memory_order_relaxed);
   e->tid = tid;
   e->op = op;
-  e->cpu = sched_getcpu();
+  e->cpu = w->cpu;
   e->value = value;
   atomic_store_explicit(&te->events, n + 1, memory_order_release);
+}
+
+static void record_cycle(struct worker *w, int tid, uint64_t tick_acquired, uint64_t tick_unlocked, int inside, long value, int unlocked) {
+  if (!w->cfg->trace) return;
+  record(w, tid, tick_acquired, OP_ACQUIRED, inside);
+  record(w, tid, tick_acquired, OP_READ, value);
+  record(w, tid, tick_acquired, OP_WRITE, value + 1);
+  if (unlocked) record(w, tid, tick_unlocked, OP_UNLOCK, 0);
 }
 
 static const struct fault *fault_for(const struct probe_config *cfg, int process) {
@@ -70,10 +79,12 @@ static void *run_cycles(void *arg) {
   atomic_store(&te->tid, tid);
 
   for (long i = 0; i < cfg->iterations; i++) {
+    if (cfg->trace && (i & 63) == 0) w->cpu = sched_getcpu();
+    uint64_t tick_lock = cfg->trace ? ticks() : 0;
     int rc = pthread_mutex_lock(&w->seg->mutex);
     if (rc == EOWNERDEAD) {
       /* The previous owner died holding it: the kernel's robust-list walk marked it. */
-      uint64_t t = now_ns();
+      uint64_t t = ticks();
       int lock_word = w->seg->mutex.__data.__lock;
       int crc = pthread_mutex_consistent(&w->seg->mutex);
       int k = atomic_fetch_add(&pe->recoveries, 1);
@@ -82,28 +93,30 @@ static void *run_cycles(void *arg) {
       record(w, tid, t, OP_CONSISTENT, crc);
     } else if (rc != 0) {
       te->lock_error = rc;
-      record(w, tid, now_ns(), OP_LOCK_ERROR, rc);
+      record(w, tid, ticks(), OP_LOCK_ERROR, rc);
       break;
     }
+    /* Inside the critical section only what the evidence needs and cheaply: a longer section
+     * would change the very race under study (fewer overlapping lock attempts). Timestamps are
+     * not even read here: acquired/read/write carry the time the lock call began, and all
+     * events are written to the ring after the unlock. */
+    uint64_t tick_acquired = tick_lock;
     int inside = atomic_fetch_add(&ev->holders, 1) + 1;
     if (inside > 1) atomic_fetch_add(&ev->violations, 1);
     int max = atomic_load_explicit(&ev->max_holders, memory_order_relaxed);
     while (inside > max && !atomic_compare_exchange_weak(&ev->max_holders, &max, inside)) {}
-    uint64_t t = cfg->trace ? now_ns() : 0;
-    record(w, tid, t, OP_ACQUIRED, inside);
-
     long value = w->seg->counter; /* the critical section: read ... */
     w->seg->counter = value + 1;  /* ... and write back, deliberately not atomic */
-    record(w, tid, t, OP_READ, value);
-    record(w, tid, t, OP_WRITE, value + 1);
     te->completed++;
     long acquired = atomic_fetch_add(&pe->acquisitions, 1) + 1;
-
     int fault_now = fault && acquired >= fault->after && atomic_exchange(&pe->fault_claimed, 1) == 0;
     atomic_fetch_sub(&ev->holders, 1); /* a parked victim counts as outside: nobody may enter while it lives */
-    if (fault_now && fault->while_holding) park_forever(pe);
-    record(w, tid, cfg->trace ? now_ns() : 0, OP_UNLOCK, 0);
+    if (fault_now && fault->while_holding) {
+      record_cycle(w, tid, tick_acquired, tick_acquired, inside, value, 0);
+      park_forever(pe);
+    }
     pthread_mutex_unlock(&w->seg->mutex);
+    record_cycle(w, tid, tick_acquired, cfg->trace ? ticks() : 0, inside, value, 1);
     atomic_fetch_add_explicit(&ev->progress, 1, memory_order_relaxed);
     if (fault_now) park_forever(pe);
   }
@@ -125,8 +138,9 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
   dup2(stderr_fd, STDERR_FILENO);
   if (stderr_fd != STDERR_FILENO) close(stderr_fd);
   atomic_store(&pe->pid, getpid());
+  if (cfg->realtime) sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }); /* below the supervisor */
 
-  pe->t_shmget = now_ns();
+  pe->t_shmget = ticks();
   int shmid = preset_shmid, creator = 0;
   if (shmid < 0) {
     shmid = shmget(cfg->key, SEGMENT_SIZE, IPC_CREAT | IPC_EXCL | 0600);
@@ -138,7 +152,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
   if (shmid < 0) { fprintf(stderr, "probe child %d: shmget: %s\n", index, strerror(errno)); _exit(70); }
   pe->shmid = shmid;
   pe->creator = creator;
-  pe->t_shmat = now_ns();
+  pe->t_shmat = ticks();
   struct experiment_segment *seg = shmat(shmid, NULL, 0);
   if (seg == (void *)-1) { fprintf(stderr, "probe child %d: shmat: %s\n", index, strerror(errno)); _exit(71); }
   pe->attach_address = (uintptr_t)seg;
@@ -148,7 +162,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
     int rc = init_mutex(cfg, seg);
     if (rc != 0) { fprintf(stderr, "probe child %d: pthread_mutex_init: %s\n", index, strerror(rc)); _exit(72); }
     seg->initialized_by = getpid();
-    pe->t_init = now_ns();
+    pe->t_init = ticks();
     atomic_store_explicit(&seg->state, SEG_READY, memory_order_release);
   } else {
     /* Lost the creation race: the segment exists, the mutex may not be initialised yet. */

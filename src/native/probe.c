@@ -18,11 +18,15 @@
  *   trace=1 | 0                0 writes no events (benchmarks) [1]
  *   isolate=auto | none        auto: own IPC + PID + mount namespace when the host permits;
  *                              none (or refused): host namespaces, key made unique [auto]
+ *   sched=rr | other           rr: experiment processes SCHED_RR priority 1 and the supervisor 2,
+ *                              so unrelated load on the host does not preempt a holder in the
+ *                              middle of the experiment (and the supervisor always gets to run);
+ *                              falls back to other (SCHED_OTHER) where refused [rr]
  *
  * OUTPUT (stdout): one record per line, `record name=value ...`; values never contain spaces
  * except `text=`, which is always last and runs to the end of the line. Records, in order:
  *   probe     version glibc supervisor_pid
- *   sandbox   ipc=namespace|host pidns=namespace|host mountns=namespace|host key requested cpus
+ *   sandbox   ipc=namespace|host pidns=namespace|host mountns=namespace|host sched=rr|other key requested cpus
  *             rlimit_as rlimit_cpu rlimit_nproc [ns_errno]
  *   config    type robust processes threads iterations timeout_ms hang_ms watch ring trace
  *   per process i:
@@ -77,7 +81,7 @@ static long number(const char *arg, const char *value, long min, long max) {
 
 static void parse(int argc, char **argv, struct probe_config *cfg) {
   *cfg = (struct probe_config){ .key = 0x1234, .processes = 2, .threads = 1, .iterations = 1000, .cpus = 0,
-                                .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1 };
+                                .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1, .realtime = 1 };
   for (int i = 1; i < argc; i++) {
     char *arg = argv[i], *eq = strchr(arg, '=');
     if (!eq) usage_error("expected name=value", arg);
@@ -98,7 +102,10 @@ static void parse(int argc, char **argv, struct probe_config *cfg) {
     else if (!strcmp(arg, "hang_ms")) cfg->hang_ms = number(arg, v, 1, 3600000L);
     else if (!strcmp(arg, "ring")) cfg->ring_size = (int)number(arg, v, 1, 65536);
     else if (!strcmp(arg, "trace")) cfg->trace = (int)number(arg, v, 0, 1);
-    else if (!strcmp(arg, "isolate")) {
+    else if (!strcmp(arg, "sched")) {
+      if (strcmp(v, "rr") && strcmp(v, "other")) usage_error("sched must be rr or other", v);
+      cfg->realtime = !strcmp(v, "rr");
+    } else if (!strcmp(arg, "isolate")) {
       if (strcmp(v, "auto") && strcmp(v, "none")) usage_error("isolate must be auto or none", v);
       cfg->isolate = !strcmp(v, "auto");
     } else if (!strcmp(arg, "watch")) {
@@ -189,6 +196,7 @@ int main(int argc, char **argv) {
   pin(&cfg, &sb);
   enter_sandbox(&cfg, &sb);
   limit_resources(&cfg, &sb);
+  if (cfg.realtime && sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 2 }) != 0) cfg.realtime = 0;
 
   size_t rings_bytes = (size_t)MAX_PROCESSES * MAX_THREADS * (size_t)cfg.ring_size * sizeof(struct ring_event);
   size_t bytes = sizeof(struct evidence_region) + rings_bytes;
@@ -200,9 +208,9 @@ int main(int argc, char **argv) {
   char key[16], requested[16];
   if (cfg.ipc_private) snprintf(key, sizeof key, "IPC_PRIVATE"), snprintf(requested, sizeof requested, "IPC_PRIVATE");
   else snprintf(key, sizeof key, "0x%x", (unsigned)cfg.key), snprintf(requested, sizeof requested, "0x%x", (unsigned)cfg.requested_key);
-  printf("sandbox ipc=%s pidns=%s mountns=%s key=%s requested=%s cpus=%s rlimit_as=%lu rlimit_cpu=%lu rlimit_nproc=%lu ns_errno=%s\n",
+  printf("sandbox ipc=%s pidns=%s mountns=%s sched=%s key=%s requested=%s cpus=%s rlimit_as=%lu rlimit_cpu=%lu rlimit_nproc=%lu ns_errno=%s\n",
          sb.ipc_ns ? "namespace" : "host", sb.pid_ns ? "namespace" : "host", sb.mount_ns ? "namespace" : "host",
-         key, requested, sb.cpus,
+         cfg.realtime ? "rr" : "other", key, requested, sb.cpus,
          (unsigned long)sb.as.rlim_cur, (unsigned long)sb.cpu.rlim_cur, (unsigned long)sb.nproc.rlim_cur,
          sb.ns_errno ? (strerrorname_np(sb.ns_errno) ? strerrorname_np(sb.ns_errno) : "unknown") : "-");
   printf("config type=%s robust=%d processes=%d threads=%d iterations=%ld timeout_ms=%ld hang_ms=%ld watch=%d ring=%d trace=%d ipc_private=%d\n",

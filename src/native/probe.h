@@ -38,7 +38,7 @@ struct experiment_segment {
 enum ring_op { OP_ACQUIRED = 1, OP_READ, OP_WRITE, OP_UNLOCK, OP_OWNER_DIED, OP_CONSISTENT, OP_LOCK_ERROR };
 
 struct ring_event {
-  uint64_t t_ns; /* CLOCK_MONOTONIC, absolute; the supervisor subtracts its start */
+  uint64_t t_ns; /* ticks() when written; report.c converts to ns since the supervisor started */
   int32_t pid, tid;
   int32_t op, cpu;
   int64_t value; /* op-specific: holders inside for acquired, counter for read/write, errno for errors */
@@ -53,7 +53,7 @@ struct thread_evidence {
 
 struct recovery {
   int pid, tid;
-  uint64_t t_ns;
+  uint64_t t_ns;      /* ticks() */
   int lock_word;      /* __lock right after EOWNERDEAD came back */
   int consistent_rc;  /* return of pthread_mutex_consistent */
 };
@@ -63,7 +63,7 @@ struct process_evidence {
   int shmid;
   int creator;
   uintptr_t attach_address;
-  uint64_t t_shmget, t_shmat, t_init;
+  uint64_t t_shmget, t_shmat, t_init; /* ticks() */
   _Atomic int ready;       /* attached and saw an initialised mutex */
   _Atomic long acquisitions;
   _Atomic int fault_claimed;  /* a thread of this process took the fault */
@@ -99,6 +99,7 @@ struct probe_config {
   int ring_size;
   int trace;          /* 0: do not write rings (benchmarks) */
   int isolate;        /* 1: try namespaces, 0: host namespaces with a unique key */
+  int realtime;       /* children SCHED_RR 1, supervisor SCHED_RR 2 (set when the host allows it) */
   int nfaults;
   struct fault faults[MAX_FAULTS];
 };
@@ -111,5 +112,16 @@ static inline struct ring_event *ring_of(struct ring_event *rings, int ring_size
 }
 
 uint64_t now_ns(void);
+
+/* A cheap timestamp for the critical section: the TSC on x86 (a few ns, no syscall, no vDSO
+ * call), converted to CLOCK_MONOTONIC ns by the supervisor from two reference pairs. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static inline uint64_t ticks(void) { return __rdtsc(); }
+#else
+static inline uint64_t ticks(void) { return now_ns(); }
+#endif
+
+struct clock_pair { uint64_t ticks, ns; };
 
 #endif

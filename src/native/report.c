@@ -11,6 +11,14 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* ns since the supervisor started, from a ticks() value (linear between the two reference pairs) */
+static unsigned long long rel_ns(const struct run_result *rr, uint64_t t) {
+  if (t <= rr->start.ticks) return 0;
+  if (rr->finish.ticks <= rr->start.ticks) return t - rr->start.ticks; /* ticks() is already ns */
+  long double scale = (long double)(rr->finish.ns - rr->start.ns) / (long double)(rr->finish.ticks - rr->start.ticks);
+  return (unsigned long long)((long double)(t - rr->start.ticks) * scale);
+}
+
 static const char *op_name(int op) {
   switch (op) {
     case OP_ACQUIRED: return "acquired";
@@ -72,7 +80,7 @@ static void print_events(const struct probe_config *cfg, const struct evidence_r
   if (all) qsort(all, k, sizeof *all, by_time);
   for (size_t i = 0; i < k; i++) {
     const struct ring_event *e = &all[i];
-    printf("event t=%llu cpu=%d pid=%d tid=%d op=%s value=%lld\n", (unsigned long long)(e->t_ns - rr->t0), e->cpu, e->pid, e->tid, op_name(e->op), (long long)e->value);
+    printf("event t=%llu cpu=%d pid=%d tid=%d op=%s value=%lld\n", rel_ns(rr, e->t_ns), e->cpu, e->pid, e->tid, op_name(e->op), (long long)e->value);
   }
   free(all);
   printf("rings kept=%zu dropped=%zu size=%d\n", kept, dropped, cfg->ring_size);
@@ -87,9 +95,9 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
     unsigned long long rel = 0;
     printf("process index=%d pid=%d shmid=%d attach=0x%lx creator=%d ready=%d acquisitions=%ld recoveries=%d\n",
            i, pid, pe->t_shmat ? pe->shmid : -1, (unsigned long)pe->attach_address, pe->creator, pe->ready, pe->acquisitions, pe->recoveries);
-    if (pe->t_shmget) printf("setup index=%d pid=%d op=shmget t=%llu shmid=%d\n", i, pid, (unsigned long long)(pe->t_shmget - rr->t0), pe->shmid);
-    if (pe->t_shmat) printf("setup index=%d pid=%d op=shmat t=%llu addr=0x%lx\n", i, pid, (unsigned long long)(pe->t_shmat - rr->t0), (unsigned long)pe->attach_address);
-    if (pe->t_init) printf("setup index=%d pid=%d op=mutex_init t=%llu addr=0x%lx\n", i, pid, (unsigned long long)(pe->t_init - rr->t0), (unsigned long)pe->attach_address);
+    if (pe->t_shmget) printf("setup index=%d pid=%d op=shmget t=%llu shmid=%d\n", i, pid, rel_ns(rr, pe->t_shmget), pe->shmid);
+    if (pe->t_shmat) printf("setup index=%d pid=%d op=shmat t=%llu addr=0x%lx\n", i, pid, rel_ns(rr, pe->t_shmat), (unsigned long)pe->attach_address);
+    if (pe->t_init) printf("setup index=%d pid=%d op=mutex_init t=%llu addr=0x%lx\n", i, pid, rel_ns(rr, pe->t_init), (unsigned long)pe->attach_address);
     for (int t = 0; t < cfg->threads; t++) {
       const struct thread_evidence *te = &ev->thread[i][t];
       completed += te->completed;
@@ -110,7 +118,7 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
     else if (WIFSIGNALED(c->status)) printf("exit index=%d pid=%d t=%llu kind=signaled signal=SIG%s killed=%s\n", i, pid, rel, sigabbrev_np(WTERMSIG(c->status)) ? sigabbrev_np(WTERMSIG(c->status)) : "UNKNOWN", kill_reason(c->killed));
     for (int r = 0; r < pe->recoveries && r < 4; r++) {
       const struct recovery *rc = &pe->recovery[r];
-      printf("recovery index=%d pid=%d tid=%d t=%llu lock_word=0x%x consistent_rc=%d\n", i, rc->pid, rc->tid, (unsigned long long)(rc->t_ns - rr->t0), (unsigned)rc->lock_word, rc->consistent_rc);
+      printf("recovery index=%d pid=%d tid=%d t=%llu lock_word=0x%x consistent_rc=%d\n", i, rc->pid, rc->tid, rel_ns(rr, rc->t_ns), (unsigned)rc->lock_word, rc->consistent_rc);
     }
     print_text_lines(i, c->stderr_text, c->stderr_len);
   }

@@ -175,6 +175,7 @@ static void start_experiment(const struct probe_config *cfg, struct evidence_reg
 
 int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, struct run_result *rr) {
   rr->t0 = now_ns();
+  rr->start = (struct clock_pair){ ticks(), rr->t0 };
   rr->segment_shmid = -1;
   int preset_shmid = -1;
   if (cfg->ipc_private) {
@@ -253,6 +254,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
       close(c->watch.fd);
     }
   }
+  rr->finish = (struct clock_pair){ ticks(), now_ns() };
   if (snap) {
     rr->snapshot = *snap;
     rr->snapshot_valid = 1;

@@ -37,7 +37,8 @@ struct child_result {
 struct blocked_thread { int process; pid_t pid, tid; char state; char wchan[64]; };
 
 struct run_result {
-  uint64_t t0;
+  uint64_t t0;                      /* now_ns() at start: trace time 0 */
+  struct clock_pair start, finish;  /* ticks() against now_ns(), to convert ring times */
   enum end_reason end;
   int started;          /* children were released (go) */
   int segment_shmid;

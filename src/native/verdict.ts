@@ -1,0 +1,125 @@
+// Outcome, summary, cause and fix of a native run, written only from the evidence the probe
+// brought back: exit statuses, the glibc assertion line, wait channels, lost updates, holders seen
+// inside the critical section at once, and the mutex words after the run.
+import type { ProcessReport, Verdict } from '../engine/result.js';
+import type { PartialResult } from './to-result.js';
+
+const PSHARED_BIT = 0x80;
+const ROBUST_BIT = 0x10;
+
+const FIX_SHARED = 'initialise it PTHREAD_PROCESS_SHARED: pthread_mutexattr_init(&attr); pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED); pthread_mutex_init(&m, &attr) (USYNC_PROCESS in Solaris terms)';
+
+const who = (p: ProcessReport) => `process ${p.index} (pid ${p.pid})`;
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+function segmentStory(r: PartialResult): string {
+  const m = r.evidence.mutex;
+  const pids = r.processes.map((p) => p.pid).join(', ');
+  const addresses = [...new Set(r.processes.map((p) => p.attachAddress))].join(', ');
+  return `the mutex lives at offset ${m.offset} of System V segment key ${m.key} (shmid ${m.shmid}), attached by pids ${pids} at ${addresses}; pid ${m.initializedBy} initialised it ${r.spec.sharing.posix}`;
+}
+
+function kindWord(r: PartialResult): number | null {
+  const words = r.evidence.mutex.words as Record<string, string | number> | null;
+  return words ? parseInt(String(words.__kind), 16) : null;
+}
+
+function lostPart(r: PartialResult): string {
+  const c = r.counter;
+  return c.lostUpdates > 0 ? `; ${plural(c.lostUpdates, 'update')} of ${c.expected} lost (counter ${c.final})` : '';
+}
+
+function privateCause(r: PartialResult, mechanism: string): string {
+  const kind = kindWord(r);
+  const bit = kind === null ? '' : ` (__kind 0x${kind.toString(16)}: PSHARED bit 0x80 ${kind & PSHARED_BIT ? 'set' : 'clear'})`;
+  return `${segmentStory(r)}${bit}. A private mutex is only meant for the threads of one process: ${mechanism}`;
+}
+
+function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Verdict {
+  const first = crashed[0];
+  const exit = first.exit as Extract<ProcessReport['exit'], { kind: 'signaled' }>;
+  const said = exit.message ? `: ${exit.message}` : '';
+  const others = crashed.length > 1 ? ` (${crashed.length} processes crashed: ${crashed.map((p) => `pid ${p.pid} ${(p.exit as { signal: string }).signal}`).join(', ')})` : '';
+  const summary = `${who(first)} died of ${exit.signal}${said}${others}${lostPart(r)}`;
+  if (!r.spec.sharing.shared && exit.message?.includes('__owner == 0')) {
+    return {
+      outcome: 'crash', summary,
+      cause: privateCause(r, 'glibc 2.34 and later lock it in a single-threaded process with a plain store to __lock and unlock it with a plain store and no wake-up. Two processes therefore both took it; one then found __owner holding the other process\'s TID and glibc\'s assertion aborted it.'),
+      fix: FIX_SHARED,
+    };
+  }
+  return {
+    outcome: 'crash', summary,
+    cause: r.spec.sharing.shared ? `${segmentStory(r)}; the process died of ${exit.signal} although the mutex is process-shared: see its last words and the trace` : privateCause(r, `the process died of ${exit.signal} while the processes used it as if it were shared.`),
+    fix: r.spec.sharing.shared ? 'read the process\'s last output; the mutex attribute is already right' : FIX_SHARED,
+  };
+}
+
+function hangVerdict(r: PartialResult, hung: ProcessReport[]): Verdict {
+  const blocked = (r.evidence.blocked as { pid: number; tid: number; state: string; wchan: string }[]);
+  const waits = blocked.map((b) => `tid ${b.tid} of pid ${b.pid} in ${b.wchan} (state ${b.state})`).join(', ');
+  const killedHolder = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
+  const summary = `${hung.map(who).join(', ')} hung with no progress: ${waits || 'no thread left to inspect'}${lostPart(r)}`;
+  if (killedHolder && !r.spec.robust) {
+    return {
+      outcome: 'hang', summary,
+      cause: `${segmentStory(r)}. ${who(killedHolder)} was killed while holding it (fault); a non-robust mutex whose owner dies stays locked, so every other locker sleeps in futex wait forever`,
+      fix: 'make it robust (pthread_mutexattr_setrobust PTHREAD_MUTEX_ROBUST, which glibc makes process-shared), handle EOWNERDEAD with pthread_mutex_consistent after repairing the data',
+    };
+  }
+  if (!r.spec.sharing.shared) {
+    return {
+      outcome: 'hang', summary,
+      cause: privateCause(r, 'a waiter sleeps on a private futex, which the kernel keys by (address space, virtual address). The unlock in another process wakes its own key (or, single-threaded, no one at all), so the wake-up never reaches the sleeper and it waits forever.'),
+      fix: FIX_SHARED,
+    };
+  }
+  return { outcome: 'hang', summary, cause: `${segmentStory(r)}; the threads stopped making progress although the mutex is process-shared`, fix: 'inspect the wait channels and the mutex words in the evidence' };
+}
+
+export function nativeVerdict(r: PartialResult): Verdict {
+  const crashed = r.processes.filter((p) => p.exit.kind === 'signaled');
+  if (crashed.length > 0) return crashVerdict(r, crashed);
+  const hung = r.processes.filter((p) => p.exit.kind === 'hung');
+  if (hung.length > 0) return hangVerdict(r, hung);
+  const timedOut = r.processes.filter((p) => p.exit.kind === 'killed' && p.exit.reason === 'timeout');
+  if (timedOut.length > 0 || r.evidence.end === 'timeout') {
+    return {
+      outcome: 'limit_exceeded',
+      summary: `the run used its whole limits.timeoutMs (${r.spec.limits.timeoutMs} ms) while still making progress; ${plural(timedOut.length, 'process', 'processes')} killed after ${r.counter.expected} cycles`,
+      cause: `${r.spec.processCount} x ${r.spec.threadsPerProcess} threads x ${r.spec.iterations} iterations does not fit the budget on ${plural(r.spec.cpus, 'CPU')}`,
+      fix: 'raise limits.timeoutMs or lower iterations',
+    };
+  }
+  const recoveries = r.evidence.recoveries as { pid: number; tid: number; t: number; lockWord: string; consistentRc: number }[];
+  const victim = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
+  if (recoveries.length > 0) {
+    const rec = recoveries[0];
+    const fault = r.spec.faults.find((f) => f.kill === victim?.index);
+    const exact = r.counter.lostUpdates === 0 ? `counter consistent (${r.counter.final} = ${r.counter.expected} completed cycles)` : `counter ${r.counter.final} of ${r.counter.expected}`;
+    return {
+      outcome: 'owner_died',
+      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (__lock ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}`,
+      cause: `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
+      fix: 'nothing to fix in the mutex: keep the robust attribute, and on EOWNERDEAD repair the protected data before pthread_mutex_consistent',
+    };
+  }
+  const { maxHolders, violations } = r.mutualExclusion;
+  if (maxHolders > 1 || r.counter.lostUpdates > 0) {
+    return {
+      outcome: 'mutual_exclusion_violation',
+      summary: `up to ${maxHolders} threads were inside the critical section at once (${plural(violations, 'entry', 'entries')} found another holder inside)${lostPart(r)}`,
+      cause: r.spec.sharing.shared ? `${segmentStory(r)}; exclusion failed although the mutex is process-shared` : privateCause(r, 'in a single-threaded process glibc locks it with plain stores, so two processes take it at the same time and their read-modify-write cycles of the counter overwrite each other.'),
+      fix: r.spec.sharing.shared ? 'inspect the trace around the overlapping holders' : FIX_SHARED,
+    };
+  }
+  const victimNote = victim ? `; ${who(victim)} was killed by the fault and no other process needed the mutex afterwards` : '';
+  return {
+    outcome: 'ok',
+    summary: `${r.spec.processCount} processes x ${r.spec.threadsPerProcess} threads x ${r.spec.iterations} iterations: counter exact (${r.counter.final}), never more than ${maxHolders} holder inside${victimNote}`,
+    cause: r.spec.sharing.shared
+      ? `${segmentStory(r)}: locking is an atomic compare-and-swap on the shared word and waiters sleep on shared futexes keyed by the segment's page, so processes exclude and wake each other`
+      : `${segmentStory(r)}; this run happened not to show the failure a private mutex risks across processes`,
+    fix: r.spec.sharing.shared ? 'nothing to fix' : FIX_SHARED,
+  };
+}
