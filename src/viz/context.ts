@@ -46,12 +46,17 @@ export function ownerName(ctx: VizContext, value: string | number): string | und
 
 export type SignaledExit = Extract<ProcessExit, { kind: 'signaled' }>;
 
-/** The fatal signal of a process, from the Result when known, else from the event itself. */
+/**
+ * The fatal signal of a process, from the Result when known, else from the event: the sim
+ * writes its note as "function: SIGNAME: what it was doing" and the fault address as addr.
+ */
 export function crashDetails(ctx: VizContext, e: TraceEvent): { signal: string; function?: string; faultAddress?: string } {
   const exit = findProcess(ctx, e.pid)?.exit;
+  const note = e.note ?? '';
+  const named = [e.value, e['signal']].find((v): v is string => typeof v === 'string' && /^SIG[A-Z0-9]+$/.test(v));
   const fromEvent = {
-    signal: String(e.value ?? e['signal'] ?? e.note ?? 'signal'),
-    function: typeof e['function'] === 'string' ? e['function'] as string : undefined,
+    signal: named ?? /\b(SIG[A-Z0-9]+)\b/.exec(note)?.[1] ?? 'signal',
+    function: typeof e['function'] === 'string' ? e['function'] as string : /^([A-Za-z_][A-Za-z0-9_]*):/.exec(note)?.[1],
     faultAddress: typeof e.addr === 'string' ? e.addr : undefined,
   };
   if (exit?.kind === 'signaled') {

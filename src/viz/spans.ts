@@ -26,9 +26,10 @@ export interface SpanListener {
   close(kind: SpanKind, pid: number, tid: number, t: number): void;
 }
 
-// Ops a thread can log while parked without having been woken: a context switch away from
-// it, a watchpoint that another store tripped, or a repeated park.
-const KEEPS_PARKED = new Set<string>(['park', 'switch', 'watchpoint']);
+// Ops a thread can log while parked without having been woken: a watchpoint that another
+// store tripped, or a repeated park. Anything else (even being switched onto a CPU) means it
+// runs again.
+const KEEPS_PARKED = new Set<string>(['park', 'watchpoint']);
 // Ops that belong to the adaptive spin loop when they happen while the thread waits.
 const SPIN_OPS = new Set<string>(['spin', 'owner_read', 'deref']);
 
@@ -84,6 +85,9 @@ export class SpanTracker {
         this.close(th, 'hold', t);
         break;
       case 'exit':
+      case 'signal':
+        // A thread stops where it takes a (fatal) signal; the rest of its process follows at
+        // the core dump or exit.
         this.closeAll(th, t);
         break;
       case 'core_dump':

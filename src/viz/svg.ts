@@ -26,7 +26,7 @@ export const STATE_STYLE: Record<(typeof LANE_STATES)[number], { color: string; 
 const PROCESS_COLORS = ['#1565c0', '#00838f', '#ad1457', '#5d4037', '#283593', '#558b2f', '#6a1b9a', '#c62828'];
 const CRASH_COLOR = '#d50000';
 
-const LABEL_W = 230;
+const LABEL_W = 262;
 const LANE_H = 22;
 const BAR_H = 12;
 const GROUP_H = 20;

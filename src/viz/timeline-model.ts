@@ -64,9 +64,10 @@ export class TimelineModelBuilder {
     this.tracker.event(e);
 
     const who = threadKey(e.pid, e.tid);
-    const prev = this.lastOnCpu.get(e.cpu);
+    // cpu -1: set-up work outside any CPU (shmget, core dumps), not a switch
+    const prev = e.cpu >= 0 ? this.lastOnCpu.get(e.cpu) : undefined;
     if (e.op === 'switch' || (prev !== undefined && prev !== who)) l.bins.addMark(MARK_SWITCH, t);
-    this.lastOnCpu.set(e.cpu, who);
+    if (e.cpu >= 0) this.lastOnCpu.set(e.cpu, who);
     if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
     if (isOwnerWrite(e) && e.value !== undefined) this.owner!.set(t, String(e.value));
     if (e.op === 'signal' && this.crashes.length < MAX_MARKERS) this.crashes.push({ t, pid: e.pid, tid: e.tid, ...crashDetails(this.ctx, e) });
