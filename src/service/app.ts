@@ -19,6 +19,11 @@ import limits from './routes/limits.js';
 import presets from './routes/presets.js';
 import stats from './routes/stats.js';
 import './types.js';
+// issue 6 (pictures, live events, metrics, dashboard)
+import allEvents from './routes/events.js';
+import experimentEvents from './routes/experiments/events.js';
+import timeline from './routes/experiments/timeline.js';
+import metrics from './routes/metrics.js';
 
 export interface AppOptions { config: Config }
 
@@ -31,6 +36,10 @@ export const ROUTES: { plugin: FastifyPluginAsync; prefix: string }[] = [
   { plugin: presets, prefix: '/presets' },
   { plugin: limits, prefix: '/limits' },
   { plugin: stats, prefix: '/stats' },
+  { plugin: experimentEvents, prefix: '/experiments' },
+  { plugin: timeline, prefix: '/experiments' },
+  { plugin: allEvents, prefix: '/events' },
+  { plugin: metrics, prefix: '/metrics' },
 ];
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {

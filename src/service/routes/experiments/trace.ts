@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { Problem } from '../../errors.js';
 import { IdParamsSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';
+import { CHROME_FORMAT_DESCRIPTION, sendChromeTrace } from '../../views/chrome-trace.js';
 
 const trace: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -15,8 +16,9 @@ const trace: FastifyPluginAsync = async (fastify) => {
       tags: ['experiments'],
       summary: 'The trace, one JSON event per line',
       description: 'Streamed as application/x-ndjson. Traces longer than TRACE_MAX_EVENTS keep their first and last halves; '
-        + 'then X-Trace-Truncated is true and `seq` jumps where events were left out.',
+        + 'then X-Trace-Truncated is true and `seq` jumps where events were left out. ' + CHROME_FORMAT_DESCRIPTION,
       params: IdParamsSchema,
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('ndjson'), Type.Literal('chrome')], { description: 'ndjson (default) or chrome (Chrome Trace Event JSON)' })) }),
       response: {
         200: { ...Type.String({ description: 'NDJSON trace events (see the contract)' }), 'x-content-type': 'application/x-ndjson' },
         404: problem('unknown id, or it has no trace (failed or cancelled)'),
@@ -25,6 +27,7 @@ const trace: FastifyPluginAsync = async (fastify) => {
     },
   }, async (request, reply) => {
     const { id } = request.params;
+    if (request.query.format === 'chrome') return sendChromeTrace(fastify, id, reply);
     const record = await app.experiments.store.get(id);
     if (!record) throw new Problem('not_found', `no experiment ${id}`);
     if (record.status === 'queued' || record.status === 'running') {
