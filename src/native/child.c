@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,11 +167,12 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
     pe->t_init = ticks();
     atomic_store_explicit(&seg->state, SEG_READY, memory_order_release);
   } else {
-    /* Lost the creation race: the segment exists, the mutex may not be initialised yet. */
-    while (atomic_load_explicit(&seg->state, memory_order_acquire) != SEG_READY) sched_yield();
+    /* Lost the creation race: the segment exists, the mutex may not be initialised yet.
+     * Sleep rather than spin: a SCHED_RR spinner would starve the kernel's own threads. */
+    while (atomic_load_explicit(&seg->state, memory_order_acquire) != SEG_READY) nanosleep(&(struct timespec){ 0, 20000 }, NULL);
   }
   atomic_store(&pe->ready, 1);
-  while (!atomic_load_explicit(&ev->go, memory_order_acquire)) sched_yield();
+  while (!atomic_load_explicit(&ev->go, memory_order_acquire)) syscall(SYS_futex, &ev->go, FUTEX_WAIT, 0, NULL, NULL, 0);
 
   struct worker workers[MAX_THREADS];
   for (int t = 0; t < cfg->threads; t++)

@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -143,9 +145,8 @@ static int reap(const struct probe_config *cfg, struct run_result *rr, int optio
 
 /* All children attached (or died trying): arm the watchpoints, keep our own attachment for the
  * final snapshot, mark the segment for removal, and release everyone at once. */
-static void start_experiment(const struct probe_config *cfg, struct evidence_region *ev, struct run_result *rr, struct experiment_segment **snap) {
+static void start_experiment(const struct probe_config *cfg, struct evidence_region *ev, struct run_result *rr, struct experiment_segment **snap, int fires, int calibration_err) {
   int shmid = rr->segment_shmid;
-  int calibration_err = 0, fires = cfg->watch != -2 && watchpoints_fire(&calibration_err);
   for (int i = 0; i < cfg->processes; i++) {
     struct child_result *c = &rr->child[i];
     struct process_evidence *pe = &ev->proc[i];
@@ -171,6 +172,7 @@ static void start_experiment(const struct probe_config *cfg, struct evidence_reg
   }
   rr->started = 1;
   atomic_store_explicit(&ev->go, 1, memory_order_release);
+  syscall(SYS_futex, &ev->go, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
 int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, struct run_result *rr) {
@@ -186,6 +188,8 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     fprintf(stderr, "probe: key 0x%x is already in use on this host\n", (unsigned)cfg->key);
     return -1;
   }
+  /* before any SCHED_RR child exists: closing a perf event can wait for kernel threads */
+  int calibration_err = 0, fires = cfg->watch != -2 && watchpoints_fire(&calibration_err);
   fflush(stdout);
   fflush(stderr);
   for (int i = 0; i < cfg->processes; i++) {
@@ -227,7 +231,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
         rr->child[i].killed = KILLED_FAULT;
       }
     }
-    if (!rr->started && waiting == 0) start_experiment(cfg, ev, rr, &snap);
+    if (!rr->started && waiting == 0) start_experiment(cfg, ev, rr, &snap, fires, calibration_err);
     progress += (unsigned long)ready;
     uint64_t t = now_ns();
     if (progress != last_progress) { last_progress = progress; last_change = t; }
