@@ -2,8 +2,10 @@
 import type { Platform } from '../spec.js';
 import type { PlatformDefinition } from './platform.js';
 import { solaris10 } from './solaris10.js';
+import { solaris9 } from './solaris9.js';
+import { illumos } from './illumos.js';
 
-const PLATFORMS: PlatformDefinition[] = [solaris10];
+const PLATFORMS: PlatformDefinition[] = [solaris10, solaris9, illumos];
 
 const byName = new Map<string, PlatformDefinition>(PLATFORMS.map((p) => [p.name, p]));
 

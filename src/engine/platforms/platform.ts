@@ -7,7 +7,7 @@
 // the thread runs next.
 import type { Machine } from '../machine/machine.js';
 import type { Segment } from '../machine/memory.js';
-import type { SimThread } from '../machine/process.js';
+import type { SimProcess, SimThread } from '../machine/process.js';
 import type { MutexSnapshot } from '../result.js';
 import type { MutexType, Platform, Spec, WatchField } from '../spec.js';
 
@@ -20,7 +20,14 @@ export interface MutexField { offset: number; size: number; name: string }
 export interface MutexProgram {
   lock(m: Machine, t: SimThread): number;
   unlock(m: Machine, t: SimThread): number;
+  /** The kernel's clean-up for this mutex when process p dies (robust-list processing); absent = none. */
+  processDied?(m: Machine, p: SimProcess): void;
+  /** Lockers that got EOWNERDEAD and made the mutex consistent (robust mutexes). */
+  readonly recoveries?: Recovery[];
 }
+
+/** One EOWNERDEAD recovery, in the shape the native engine reports it. */
+export interface Recovery { index: number; pid: number; tid: number; t: number; lockWord: string; consistentRc: number }
 
 export interface PlatformDefinition {
   readonly name: Platform;

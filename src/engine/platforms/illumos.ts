@@ -1,0 +1,227 @@
+// Today's illumos libc (usr/src/lib/libc/port/threads/synch.c). Differences from Solaris 10 as
+// shipped: mutex_trylock_adaptive limits spinners to min(ul_max_spinners, ncpus - 1), so a
+// uniprocessor never spins and never dereferences the owner; the spinner count lives in the
+// lockword (spinners_incr / spinners_decr); unlock clears the lock byte with clear_lockbyte
+// and wakes a waiter only when nobody is spinning. USYNC_PROCESS takes the lock byte and
+// mutex_ownerpid together (set_lock_byte64) and sleeps in the kernel keyed by (segment, offset).
+// The owner dereference is still there when it spins (cpus > 1): the crash needs two CPUs here.
+import { hex } from '../machine/memory.js';
+import { OP } from '../machine/trace-buffer.js';
+import { SC_ONPROC, SC_STATE, UL_SCHEDCTL } from '../machine/layout.js';
+import { FAULT } from '../machine/bus.js';
+import type { Machine } from '../machine/machine.js';
+import type { SimThread } from '../machine/process.js';
+import type { Spec } from '../spec.js';
+import { DONE, RUNNING, type MutexProgram, type PlatformDefinition } from './platform.js';
+import {
+  ADAPTIVE_SPIN, LOCKMASK, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_MAGIC, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_SIZE, MUTEX_TYPE,
+  MUTEX_WAITERS, SOLARIS_FIELDS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
+} from './solaris-mutex.js';
+import { SolarisNames } from './solaris-names.js';
+
+const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
+  A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
+const U_ENTRY = 0, U_OWNER0 = 1, U_CLEAR = 2, U_WAKE = 3, U_UNPARK = 4, PU_OWNER0 = 5, PU_CLEAR = 6, K_WAKE = 7;
+const SPINNER_ONE = 0x100;
+
+class IllumosMutex implements MutexProgram {
+  private readonly n: SolarisNames;
+  private readonly userKeys: string[];
+  private readonly kernelKeys: string[];
+  /** min(ul_max_spinners, ncpus - 1): 0 on a uniprocessor, so no spinning at all. */
+  private readonly maxSpinners: number;
+
+  constructor(m: Machine, ncpus: number) {
+    this.n = new SolarisNames(m);
+    this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
+    this.kernelKeys = m.processes.map((p) => lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress));
+    this.maxSpinners = Math.min(MAX_SPINNERS, ncpus - 1);
+  }
+
+  lock(m: Machine, t: SimThread): number {
+    const n = this.n;
+    const mp = t.proc.mutexVa;
+    switch (t.pc) {
+      case L_ENTRY: {
+        if (m.tr !== null) m.tr.push(OP.lock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_lock);
+        t.pc = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_lock) & USYNC_PROCESS ? P_FAST : T_FAST;
+        return RUNNING;
+      }
+      case T_FAST:
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : A_TRY;
+        return RUNNING;
+      case T_OWNER:
+      case Q_OWNER:
+      case P_OWNER: {
+        const pc = t.pc;
+        m.store64(t, mp + MUTEX_OWNER, t.ulwp, n.f_owner, pc === Q_OWNER ? n.mutex_lock_queue : n.mutex_lock);
+        if (pc === Q_OWNER && t.waitKey !== '') { t.pc = Q_DEQSELF; return RUNNING; }
+        t.pc = 0;
+        return DONE;
+      }
+      case A_TRY: // mutex_trylock_adaptive: one more attempt before the spin loop
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = T_OWNER;
+        else if (this.maxSpinners === 0) this.toQueue(m, t);
+        else t.pc = A_INCR;
+        return RUNNING;
+      case A_INCR: { // spinners_incr: give up if max_spinners are already spinning
+        const w = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_trylock_adaptive);
+        if (((w & SPINNERMASK) >>> 8) >= this.maxSpinners) { this.toQueue(m, t); return RUNNING; }
+        m.add32(t, mp + MUTEX_LOCKWORD, SPINNER_ONE, n.f_spinners, n.mutex_trylock_adaptive);
+        if (m.tr !== null) m.tr.push(OP.spin, t.gtid, t.cpu, m.now, mp, ADAPTIVE_SPIN, NaN, 0, n.mutex_trylock_adaptive);
+        t.count = 1;
+        t.pc = A_TEST;
+        return RUNNING;
+      }
+      case A_TEST:
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_trylock_adaptive) === 0 ? A_SET : this.afterTry(t);
+        return RUNNING;
+      case A_SET:
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { m.store64(t, mp + MUTEX_OWNER, t.ulwp, n.f_owner, n.mutex_trylock_adaptive); t.r1 = 1; t.pc = A_DECR; }
+        else t.pc = this.afterTry(t);
+        return RUNNING;
+      case A_OWNER: {
+        const owner = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_adaptive, OP.owner_read);
+        if (owner !== 0) { t.r0 = owner; t.pc = A_DEREF1; } else { t.count++; t.pc = A_TEST; }
+        return RUNNING;
+      }
+      case A_DEREF1: {
+        const va = t.r0 + UL_SCHEDCTL;
+        const scp = m.load64(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref);
+        if (scp === FAULT) { m.segv(t, 'mutex_trylock_adaptive', va, `reading ul_schedctl of owner ${hex(t.r0)} (mutex_owner of the mutex at ${hex(mp)})`); return RUNNING; }
+        if (scp === 0) { t.r1 = 0; t.pc = A_DECR; } else { t.r1 = scp; t.pc = A_DEREF2; }
+        return RUNNING;
+      }
+      case A_DEREF2: {
+        const va = t.r1 + SC_STATE;
+        const state = m.load8(t, va, n.f_sc_state, n.mutex_trylock_adaptive);
+        if (state === FAULT) { m.segv(t, 'mutex_trylock_adaptive', va, `reading sc_state through ul_schedctl ${hex(t.r1)} of owner ${hex(t.r0)}`); return RUNNING; }
+        if (state !== SC_ONPROC) { t.r1 = 0; t.pc = A_DECR; } else { t.count++; t.pc = A_TEST; }
+        return RUNNING;
+      }
+      case A_DECR: { // spinners_decr; r1 = 1 when we got the lock while spinning
+        const w = m.add32(t, mp + MUTEX_LOCKWORD, -SPINNER_ONE, n.f_spinners, n.mutex_trylock_adaptive);
+        if (t.r1 === 1) { t.pc = 0; return DONE; }
+        if ((w & (LOCKMASK | SPINNERMASK)) === 0) t.pc = A_LAST; // free and nobody spinning: one final try
+        else this.toQueue(m, t);
+        return RUNNING;
+      }
+      case A_LAST:
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = T_OWNER;
+        else this.toQueue(m, t);
+        return RUNNING;
+      case Q_WAITERS:
+        m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.mutex_lock_queue);
+        t.pc = Q_TRY;
+        return RUNNING;
+      case Q_TRY:
+      case Q_WOKE:
+        if (t.pc === Q_WOKE && t.waitKey === '') { // dequeued by mutex_wakeup
+          if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = Q_OWNER;
+          else { m.enqueue(this.userKeys[t.proc.index]!, t); t.pc = Q_WAITERS; }
+          return RUNNING;
+        }
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { t.pc = Q_OWNER; return RUNNING; }
+        t.pc = Q_WOKE;
+        m.park(t, `mutex_lock_queue (lwp_park): sleep queue of pid ${t.proc.pid} for mutex ${hex(mp)}`, mp, n.mutex_lock_queue);
+        return RUNNING;
+      case Q_DEQSELF:
+        m.unqueue(t);
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(this.userKeys[t.proc.index]!) > 0 ? 1 : 0, n.f_waiters, n.mutex_lock_queue);
+        t.pc = 0;
+        return DONE;
+      case P_FAST: // set_lock_byte64: lock byte and ownerpid in one atomic step
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) {
+          m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.set_lock_byte);
+          t.pc = P_OWNER;
+        } else t.pc = K_LOCK;
+        return RUNNING;
+      case K_LOCK: {
+        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.lwp_mutex_timedlock) === 0) {
+          m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.lwp_mutex_timedlock);
+          t.pc = P_OWNER;
+          return RUNNING;
+        }
+        m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.lwp_mutex_timedlock);
+        const key = this.kernelKeys[t.proc.index]!;
+        m.enqueue(key, t);
+        if (!m.park(t, `lwp_mutex_timedlock: kernel sleep queue ${key}`, mp, n.lwp_mutex_timedlock)) m.unqueue(t);
+        return RUNNING;
+      }
+      default:
+        throw new Error(`illumos lock: bad pc ${t.pc}`);
+    }
+  }
+
+  /** After a failed try in the spin loop: stop at max count, else look at the owner. */
+  private afterTry(t: SimThread): number {
+    if (t.count >= ADAPTIVE_SPIN) { t.r1 = 0; return A_DECR; }
+    return A_OWNER;
+  }
+
+  private toQueue(m: Machine, t: SimThread): void {
+    m.enqueue(this.userKeys[t.proc.index]!, t);
+    t.pc = Q_WAITERS;
+  }
+
+  unlock(m: Machine, t: SimThread): number {
+    const n = this.n;
+    const mp = t.proc.mutexVa;
+    switch (t.pc) {
+      case U_ENTRY:
+        if (m.tr !== null) m.tr.push(OP.unlock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_unlock);
+        t.pc = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_unlock) & USYNC_PROCESS ? PU_OWNER0 : U_OWNER0;
+        return RUNNING;
+      case U_OWNER0:
+      case PU_OWNER0:
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, t.pc === U_OWNER0 ? n.mutex_unlock_queue : n.mutex_unlock_process);
+        t.pc = t.pc === U_OWNER0 ? U_CLEAR : PU_CLEAR;
+        return RUNNING;
+      case U_CLEAR:
+      case PU_CLEAR: { // clear_lockbyte(64): keep waiters and spinners; the 64-bit form also clears ownerpid
+        const process = t.pc === PU_CLEAR;
+        const old = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, process ? n.mutex_unlock_process : n.mutex_unlock_queue);
+        m.swap32(t, mp + MUTEX_LOCKWORD, old & ~LOCKMASK, n.f_lockword, process ? n.mutex_unlock_process : n.mutex_unlock_queue);
+        if (process) m.store32(t, mp + MUTEX_OWNERPID, 0, n.f_ownerpid, n.mutex_unlock_process);
+        if ((old & WAITERMASK) !== 0 && (old & SPINNERMASK) === 0) { t.pc = process ? K_WAKE : U_WAKE; return RUNNING; }
+        t.pc = 0;
+        return DONE;
+      }
+      case U_WAKE: {
+        const key = this.userKeys[t.proc.index]!;
+        const w = m.dequeue(key);
+        if (w === null) { t.pc = 0; return DONE; }
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.mutex_wakeup);
+        t.r1 = w.gtid;
+        t.pc = U_UNPARK;
+        return RUNNING;
+      }
+      case U_UNPARK:
+        m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
+        t.pc = 0;
+        return DONE;
+      case K_WAKE: {
+        const key = this.kernelKeys[t.proc.index]!;
+        const w = m.dequeue(key);
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.lwp_mutex_wakeup);
+        if (w !== null) m.unpark(t, w, mp, n.lwp_mutex_wakeup);
+        t.pc = 0;
+        return DONE;
+      }
+      default:
+        throw new Error(`illumos unlock: bad pc ${t.pc}`);
+    }
+  }
+}
+
+export const illumos: PlatformDefinition = {
+  name: 'illumos',
+  title: 'illumos (current libc)',
+  mutexSize: MUTEX_SIZE,
+  fields: SOLARIS_FIELDS,
+  magic: MUTEX_MAGIC,
+  ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
+  init: (seg, offset, type) => solarisInit(seg, offset, type),
+  create: (m: Machine, spec: Spec) => new IllumosMutex(m, spec.cpus),
+  snapshot: solarisSnapshot,
+};
