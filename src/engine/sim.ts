@@ -15,6 +15,7 @@ import { pmap } from './tools/pmap.js';
 import { Watchpoints } from './tools/watchpoints.js';
 import { buildWorld, type World } from './world.js';
 import { loadWorkload, type WorkloadStats } from './workload.js';
+import { FaultInjector } from './faults.js';
 import { outcomeOf, writeVerdict } from './verdict.js';
 import type { Engine, RunOptions } from './engine.js';
 import type { Outcome, ProcessExit, ProcessReport, Result } from './result.js';
@@ -44,6 +45,8 @@ export interface Execution {
   workload: WorkloadStats;
   watchpoints: Watchpoints | null;
   cores: CoreSnapshots;
+  /** The platform's mutex wrapped by the fault injector (kills, EOWNERDEAD recoveries). */
+  faults: FaultInjector;
   stop: StopReason;
 }
 
@@ -54,13 +57,13 @@ export function execute(spec: Spec, options: SimOptions = {}): Execution {
   const m = new Machine(spec.cpus, spec.limits.maxSteps, scheduler, spec.seed, options.recordSchedule ?? false);
   if (options.trace) m.tr = new TraceBuffer(options.traceLimit);
   const world = buildWorld(m, spec, platform);
-  const mutex = platform.create(m, spec);
-  const workload = loadWorkload(m, mutex, spec.iterations, world.shm.segments.length);
+  const faults = new FaultInjector(m, spec, platform, platform.create(m, spec));
+  const workload = loadWorkload(m, faults, spec.iterations, world.shm.segments.length);
   const wp = spec.tools.watchpoint;
   const watchpoints = wp ? new Watchpoints(m, world.segment, wp.field, wp.process, platform) : null;
   const cores = new CoreSnapshots(m, platform, spec.tools.core);
   const stop = m.run();
-  return { spec, platform, machine: m, world, workload, watchpoints, cores, stop };
+  return { spec, platform, machine: m, world, workload, watchpoints, cores, faults, stop };
 }
 
 export interface SimRun { result: Result; trace: Trace; schedule: number[] | null }
@@ -121,6 +124,7 @@ export function buildResult(exec: Execution): Result {
     evidence.mutexAtFault = exec.cores.cores[0]!.atFault;
     evidence.switchesBeforeFault = (exec.cores.switchesBeforeFault ?? []).map((s) => ({ t: s.t, cpu: s.cpu, from: who(exec, s.from), to: who(exec, s.to) }));
   }
+  Object.assign(evidence, exec.faults.evidence());
   if (world.shm.segments.length > 1) evidence.segments = world.shm.segments.map((s) => ({ key: s.key, shmid: s.shmid, attachedBy: s.attached }));
   const result: Result = {
     spec, engine: 'sim', platform: platform.name, seed: spec.seed,

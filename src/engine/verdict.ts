@@ -5,6 +5,8 @@ import { hex } from './machine/memory.js';
 import { ULWP_SIZE } from './machine/layout.js';
 import type { Execution } from './sim.js';
 import type { Outcome, Result, Verdict } from './result.js';
+import { faultVerdict } from './verdicts/faults.js';
+import { glibcVerdict } from './verdicts/glibc.js';
 
 /** The outcome alone, cheap enough to call after every run of an exploration. */
 export function outcomeOf(exec: Execution): Outcome {
@@ -13,6 +15,7 @@ export function outcomeOf(exec: Execution): Outcome {
   if (exec.stop === 'limit') return 'limit_exceeded';
   let final = 0;
   for (const s of exec.world.shm.segments) final += s.backing.u32[exec.world.counterOffset >>> 2]!;
+  if (exec.faults.recoveries.length > 0) return 'owner_died';
   if (exec.workload.violations > 0 || final !== exec.workload.increments) return 'mutual_exclusion_violation';
   if (exec.stop === 'hang') return 'hang';
   return 'ok';
@@ -48,6 +51,8 @@ export function writeVerdict(exec: Execution, r: Result): Verdict {
     : `${where} is used by pids ${sharerText}, initialised ${spec.mutexType} by pid ${creator}.`;
   const c = r.counter;
   const counterText = `${c.expected} increments performed (of ${c.planned} planned), counter reads ${c.final}`;
+  const special = faultVerdict(exec, r, outcome) ?? glibcVerdict(exec, r, outcome, { misuse, fixShared, wrongSharing, counterText });
+  if (special) return special;
 
   if (outcome === 'crash') {
     const dead = r.processes.filter((p) => p.exit.kind === 'signaled');

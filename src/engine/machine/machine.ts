@@ -301,6 +301,21 @@ export class Machine extends MemoryBus {
     });
   }
 
+  /**
+   * SIGKILL from outside the process (an injected fault): every thread stops at once, no core,
+   * no handler. The exit is recorded as given (e.g. killed by a fault), not as a crash.
+   */
+  terminate(p: SimProcess, exit: ProcessExit): void {
+    if (p.state !== 0) return;
+    const first = p.threads[0]!;
+    if (this.tr !== null) { this.tr.push(OP.signal, first.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text(`SIGKILL (pid ${p.pid}, ${exit.kind === 'killed' ? exit.reason : exit.kind})`); }
+    this.stopAll(p, STOPPED);
+    p.state = DEAD;
+    p.exit = exit;
+    for (const th of p.threads) if (th.state === STOPPED) { th.state = EXITED; th.exit ??= exit; }
+    if (this.tr !== null) { this.tr.push(OP.exit, first.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text('killed by SIGKILL'); }
+  }
+
   /** Called for each thread a fatal signal stops (the workload releases its critical-section slot). */
   onStop: ((t: SimThread) => void) | null = null;
 

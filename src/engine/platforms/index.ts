@@ -4,8 +4,9 @@ import type { PlatformDefinition } from './platform.js';
 import { solaris10 } from './solaris10.js';
 import { solaris9 } from './solaris9.js';
 import { illumos } from './illumos.js';
+import { glibc233, glibc236 } from './glibc.js';
 
-const PLATFORMS: PlatformDefinition[] = [solaris10, solaris9, illumos];
+const PLATFORMS: PlatformDefinition[] = [solaris10, solaris9, illumos, glibc233, glibc236];
 
 const byName = new Map<string, PlatformDefinition>(PLATFORMS.map((p) => [p.name, p]));
 

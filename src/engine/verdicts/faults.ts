@@ -1,0 +1,43 @@
+// Verdicts of runs with an injected kill (any platform): the owner died and a robust mutex let
+// the next locker recover (owner_died), or a non-robust mutex stayed locked by the dead owner
+// (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
+import type { Execution } from '../sim.js';
+import type { Outcome, Result, Verdict } from '../result.js';
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+
+const FIX_ROBUST = 'make the mutex robust (pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), which glibc makes process-shared; USYNC_PROCESS_ROBUST on Solaris) and on EOWNERDEAD repair the protected data, then call pthread_mutex_consistent before unlocking';
+
+export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verdict | null {
+  const kill = exec.faults.kills[0];
+  if (!kill) return null;
+  const victim = `process ${kill.index} (pid ${kill.pid})`;
+  const where = `the mutex at offset 0 of System V segment key ${exec.world.segment.key} (shmid ${exec.world.segment.shmid})`;
+  const killed = `${victim} was killed by SIGKILL (injected fault) ${kill.whileHolding ? 'while holding' : 'just after releasing'} ${where}, at its acquisition ${kill.acquisition} (t=${kill.t})`;
+  const c = r.counter;
+  const platform = exec.platform.title;
+
+  if (outcome === 'owner_died') {
+    const rec = exec.faults.recoveries[0]!;
+    const exact = c.lostUpdates === 0 ? `counter consistent (${c.final} = ${c.expected} completed cycles)` : `counter ${c.final} of ${c.expected}`;
+    return {
+      outcome,
+      summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (lock word ${rec.lockWord}), made it consistent (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
+      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; the kernel's exit-time clean-up of the dead owner's robust list turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke one waiter, which learned of the death instead of sleeping forever. The victim died before writing the counter, so no update was half done.`,
+      fix: 'nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling pthread_mutex_consistent.',
+    };
+  }
+
+  if (outcome === 'hang') {
+    const blocked = exec.machine.blocked();
+    const waits = blocked.map((t) => `pid ${t.proc.pid} tid ${t.tid}: ${t.waitingIn}`);
+    return {
+      outcome,
+      summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
+      cause: `${where} is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'}), so on ${platform} nothing releases a mutex whose owner died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
+      fix: FIX_ROBUST,
+    };
+  }
+  return null;
+}
