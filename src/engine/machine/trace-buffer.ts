@@ -16,20 +16,27 @@ export const TRACE_MAX_EVENTS = 8_000_000;
 /** Values that are addresses print as hex; other values print as numbers. */
 const VALUE_NUM = 0, VALUE_HEX = 1, VALUE_NONE = 2;
 
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/** One block of rows. Rows live in fixed-size chunks: appending never copies earlier rows. */
+class Chunk {
+  /** op | cpu << 8 | field << 16 | note << 24 */
+  readonly meta = new Uint32Array(CHUNK);
+  /** thread (int16) | value kind << 16 */
+  readonly who = new Int32Array(CHUNK);
+  readonly time = new Float64Array(CHUNK);
+  readonly addr = new Float64Array(CHUNK);
+  readonly value = new Float64Array(CHUNK);
+  readonly old = new Float64Array(CHUNK);
+}
+
 export class TraceBuffer {
   length = 0;
   truncated = false;
-  private cap = 4096;
-  private op = new Uint8Array(this.cap);
-  private thread = new Int16Array(this.cap);
-  private cpu = new Uint8Array(this.cap);
-  private time = new Float64Array(this.cap);
-  private addr = new Float64Array(this.cap);
-  private value = new Float64Array(this.cap);
-  private old = new Float64Array(this.cap);
-  private field = new Uint8Array(this.cap);
-  private note = new Uint8Array(this.cap);
-  private kind = new Uint8Array(this.cap);
+  private readonly chunks: Chunk[] = [];
+  private cur: Chunk | null = null;
   /** String tables for fields and notes (function names); index 0 = none. */
   readonly strings: string[] = [''];
   private readonly stringIds = new Map<string, number>([['', 0]]);
@@ -45,26 +52,19 @@ export class TraceBuffer {
     return id;
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const g = <T extends Uint8Array | Int16Array | Float64Array>(a: T): T => { const b = new (a.constructor as any)(cap); b.set(a); return b; };
-    this.op = g(this.op); this.thread = g(this.thread); this.cpu = g(this.cpu); this.time = g(this.time);
-    this.addr = g(this.addr); this.value = g(this.value); this.old = g(this.old); this.field = g(this.field);
-    this.note = g(this.note); this.kind = g(this.kind);
-    this.cap = cap;
-  }
-
   /**
    * Append one event. addr < 0 = none; value/old are numbers unless valueIsAddress (then hex);
-   * pass NaN for absent value/old. field and note are interned ids (0 = none).
+   * pass NaN for absent value/old. field and note are interned ids (0 = none, < 256).
    */
-  push(op: number, thread: number, cpu: number, t: number, addr: number, value: number, old: number, field: number, note: number, valueIsAddress = false): void {
+  push(op: number, thread: number, cpu: number, t: number, addr: number, value: number, old: number, field: number, note: number, valueIsAddress?: boolean): void {
     const i = this.length;
     if (i >= this.max) { this.truncated = true; return; }
-    if (i === this.cap) this.grow();
-    this.op[i] = op; this.thread[i] = thread; this.cpu[i] = cpu < 0 ? 255 : cpu; this.time[i] = t;
-    this.addr[i] = addr; this.value[i] = value; this.old[i] = old; this.field[i] = field; this.note[i] = note;
-    this.kind[i] = Number.isNaN(value) ? VALUE_NONE : valueIsAddress ? VALUE_HEX : VALUE_NUM;
+    const j = i & CHUNK_MASK;
+    let c = this.cur;
+    if (j === 0 || c === null) { c = new Chunk(); this.chunks.push(c); this.cur = c; }
+    c.meta[j] = op | ((cpu & 0xff) << 8) | (field << 16) | (note << 24);
+    c.who[j] = (thread & 0xffff) | ((value !== value ? VALUE_NONE : valueIsAddress === true ? VALUE_HEX : VALUE_NUM) << 16);
+    c.time[j] = t; c.addr[j] = addr; c.value[j] = value; c.old[j] = old;
     this.length = i + 1;
   }
 
@@ -75,17 +75,23 @@ export class TraceBuffer {
 
   /** Row i as a TraceEvent (used by Trace). */
   event(i: number, threads: readonly TraceThread[]): TraceEvent {
-    const th = this.thread[i]!;
+    const c = this.chunks[i >>> CHUNK_BITS]!;
+    const j = i & CHUNK_MASK;
+    const meta = c.meta[j]!;
+    const whoWord = c.who[j]!;
+    const th = (whoWord << 16) >> 16;
     const who = th >= 0 ? threads[th]! : { pid: 0, tid: 0 };
-    const e: TraceEvent = { seq: i, t: this.time[i]!, cpu: this.cpu[i] === 255 ? -1 : this.cpu[i]!, pid: who.pid, tid: who.tid, op: TRACE_OPS[this.op[i]!]! };
-    const a = this.addr[i]!;
+    const cpu = (meta >>> 8) & 0xff;
+    const e: TraceEvent = { seq: i, t: c.time[j]!, cpu: cpu === 255 ? -1 : cpu, pid: who.pid, tid: who.tid, op: TRACE_OPS[meta & 0xff]! };
+    const a = c.addr[j]!;
     if (a >= 0) e.addr = hex(a);
-    if (this.field[i]) e.field = this.strings[this.field[i]!]!;
-    const k = this.kind[i];
-    if (k !== VALUE_NONE) e.value = k === VALUE_HEX ? hex(this.value[i]!) : this.value[i]!;
-    const o = this.old[i]!;
-    if (!Number.isNaN(o)) e.old = k === VALUE_HEX ? hex(o) : o;
-    const fn = this.note[i]!;
+    const field = (meta >>> 16) & 0xff;
+    if (field) e.field = this.strings[field]!;
+    const k = whoWord >>> 16;
+    if (k !== VALUE_NONE) e.value = k === VALUE_HEX ? hex(c.value[j]!) : c.value[j]!;
+    const o = c.old[j]!;
+    if (o === o) e.old = k === VALUE_HEX ? hex(o) : o;
+    const fn = meta >>> 24;
     const text = this.texts.get(i);
     if (fn || text) e.note = fn ? (text ? `${this.strings[fn]}: ${text}` : this.strings[fn]!) : text!;
     return e;
