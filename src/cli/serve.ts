@@ -2,9 +2,7 @@
 import type { Logger } from 'pino';
 import { readConfig, ConfigError, type Config } from '../service/config.js';
 import { createLogger } from '../service/logger.js';
-import { createServer, listen } from '../service/server.js';
 import { closeOnSignals } from '../service/shutdown.js';
-import { startWorker } from '../worker/worker.js';
 
 export interface Parts { api: boolean; worker: boolean }
 
@@ -19,11 +17,14 @@ export function configOrExit(): Config | number {
 export async function serve(config: Config, parts: Parts, logger: Logger = createLogger(config, parts.api && parts.worker ? 'start' : parts.api ? 'api' : 'worker'), beforeExit?: () => Promise<void>): Promise<number> {
   const closers: (() => Promise<void>)[] = [];
   try {
+    // imported on demand: a bare worker should not pay for loading fastify and swagger
     if (parts.worker) {
+      const { startWorker } = await import('../worker/worker.js');
       const worker = await startWorker(config, logger);
       closers.push(worker.close);
     }
     if (parts.api) {
+      const { createServer, listen } = await import('../service/server.js');
       const server = createServer(config, logger);
       const address = await listen(server, config);
       logger.info({ address, docs: `${address}/docs` }, 'API listening');
