@@ -84,7 +84,7 @@ export function parseProbeOutput(text: string): ProbeReport {
       return p;
     };
     switch (name) {
-      case 'error': throw new ProbeOutputError(`probe refused: ${f.message ?? line}`, i + 1);
+      case 'error': throw new ProbeOutputError(`probe refused: ${f.text ?? line}`, i + 1);
       case 'probe': report.version = num('version'); report.glibc = f.glibc ?? 'unknown'; report.supervisorPid = num('supervisor_pid'); break;
       case 'sandbox':
         report.sandbox = {

@@ -49,7 +49,7 @@
  *   end       status=done|hang|timeout elapsed_ns started
  * `t` is nanoseconds of CLOCK_MONOTONIC since the supervisor started; pids and tids are as the
  * experiment's processes see them (their own PID namespace when pidns=namespace), which is also
- * what glibc stores in __owner. On a usage error the probe prints `error message=...` and exits 2.
+ * what glibc stores in __owner. On a usage error the probe prints `error text=...` and exits 2.
  */
 #include "supervisor.h"
 
@@ -67,7 +67,7 @@
 #include <unistd.h>
 
 static _Noreturn void usage_error(const char *what, const char *arg) {
-  printf("error message=%s:%s\n", what, arg);
+  printf("error text=%s:%s\n", what, arg);
   exit(2);
 }
 
@@ -172,7 +172,7 @@ static int enter_sandbox(struct probe_config *cfg, struct sandbox *sb) {
   if (!sb->pid_ns) return 1;
   fflush(stdout);
   pid_t supervisor = fork();
-  if (supervisor < 0) { printf("error message=fork:%s\n", strerror(errno)); exit(1); }
+  if (supervisor < 0) { printf("error text=fork:%s\n", strerror(errno)); exit(1); }
   if (supervisor == 0) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
       sb->mount_ns = 0; /* the host /proc shows other pids: wait channels would be read wrongly */
@@ -201,7 +201,7 @@ int main(int argc, char **argv) {
   size_t rings_bytes = (size_t)MAX_PROCESSES * MAX_THREADS * (size_t)cfg.ring_size * sizeof(struct ring_event);
   size_t bytes = sizeof(struct evidence_region) + rings_bytes;
   struct evidence_region *ev = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (ev == MAP_FAILED) { printf("error message=mmap:%s\n", strerror(errno)); return 1; }
+  if (ev == MAP_FAILED) { printf("error text=mmap:%s\n", strerror(errno)); return 1; }
   struct ring_event *rings = (struct ring_event *)(ev + 1);
 
   printf("probe version=%d glibc=%s supervisor_pid=%d\n", PROBE_FORMAT_VERSION, gnu_get_libc_version(), getpid());
@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
 
   static struct run_result rr;
   if (supervise(&cfg, ev, rings, &rr) != 0) {
-    printf("error message=supervisor_setup_failed\n");
+    printf("error text=supervisor_setup_failed\n");
     return 1;
   }
   report(&cfg, ev, rings, &rr);

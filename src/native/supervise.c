@@ -80,7 +80,9 @@ static void read_maps(pid_t pid, struct child_result *c) {
 static void drain_stderr(struct child_result *c) {
   char buf[1024];
   for (;;) {
+    if (c->stderr_eof) return;
     ssize_t n = read(c->stderr_fd, buf, sizeof buf);
+    if (n == 0) c->stderr_eof = 1;
     if (n <= 0) return;
     size_t room = STDERR_KEEP - 1 - c->stderr_len;
     size_t take = (size_t)n < room ? (size_t)n : room;
@@ -214,8 +216,9 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
   uint64_t last_change = now_ns();
   for (;;) {
     struct pollfd pfd[MAX_PROCESSES];
-    /* a reaped child's pipe is at EOF: leave it out, or poll would return at once forever */
-    for (int i = 0; i < cfg->processes; i++) pfd[i] = (struct pollfd){ .fd = rr->child[i].reaped ? -1 : rr->child[i].stderr_fd, .events = POLLIN };
+    /* a pipe at EOF is left out, or poll would return at once forever: a busy supervisor at
+     * SCHED_RR 2 would starve the very exit it is waiting for */
+    for (int i = 0; i < cfg->processes; i++) pfd[i] = (struct pollfd){ .fd = rr->child[i].stderr_eof ? -1 : rr->child[i].stderr_fd, .events = POLLIN };
     poll(pfd, (nfds_t)cfg->processes, POLL_MS);
     for (int i = 0; i < cfg->processes; i++) drain_stderr(&rr->child[i]);
     int alive = reap(cfg, rr, WNOHANG);
@@ -236,11 +239,22 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     uint64_t t = now_ns();
     if (progress != last_progress) { last_progress = progress; last_change = t; }
     if ((t - rr->t0) / 1000000 >= (uint64_t)cfg->timeout_ms) { rr->end = END_TIMEOUT; break; }
-    if ((t - last_change) / 1000000 >= (uint64_t)cfg->hang_ms) { rr->end = END_HANG; break; }
+    if ((t - last_change) / 1000000 >= (uint64_t)cfg->hang_ms) {
+      /* A hang is every remaining thread asleep in the kernel. A runnable thread without
+       * progress is being kept off the CPU (host load, real-time throttling) or spinning:
+       * look again later, and let the wall-clock budget decide if it never moves. */
+      rr->nblocked = 0;
+      read_wait_channels(cfg, rr);
+      int runnable = 0;
+      for (int b = 0; b < rr->nblocked; b++) runnable += rr->blocked[b].state == 'R';
+      if (runnable == 0) { rr->end = END_HANG; break; }
+      rr->nblocked = 0;
+      last_change = t - (uint64_t)cfg->hang_ms * 1000000 / 2;
+    }
   }
 
+  if (rr->end == END_TIMEOUT) read_wait_channels(cfg, rr);
   if (rr->end != END_DONE) {
-    read_wait_channels(cfg, rr);
     for (int i = 0; i < cfg->processes; i++) {
       if (rr->child[i].reaped) continue;
       kill(rr->child[i].pid, SIGKILL);

@@ -27,6 +27,7 @@ struct child_result {
   enum kill_reason killed;
   uint64_t t_exit;
   int stderr_fd;
+  int stderr_eof;   /* the write end is closed: polling it again would return at once, forever */
   char stderr_text[STDERR_KEEP];
   size_t stderr_len;
   struct watch_result watch;

@@ -1,6 +1,6 @@
 // Shared by the native tests: a spec builder and a scan of the host for anything a run left behind.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { validateSpec, type Spec } from '../../src/engine/spec.js';
 import { DEFAULT_PROBE_PATH } from '../../src/native/probe-command.js';
 
@@ -16,13 +16,15 @@ export function hostSegmentKeys(): string[] {
   return out.split('\n').filter((l) => /^0x[0-9a-f]+\s/.test(l)).map((l) => l.split(/\s+/)[0]);
 }
 
-/** Live processes running the probe binary (launcher, supervisor or experiment process). */
+/** Live processes running the probe binary (launcher, supervisor or experiment process): forks
+ * keep the argv[0] the engine spawned it with. (/proc/PID/exe is not readable on every host.) */
 export function probeProcesses(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readlinkSync(`/proc/${entry}/exe`) === DEFAULT_PROBE_PATH) pids.push(Number(entry));
+      const argv0 = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0')[0];
+      if (argv0 === DEFAULT_PROBE_PATH) pids.push(Number(entry));
     } catch { /* gone or not ours to read */ }
   }
   return pids;
