@@ -1,14 +1,14 @@
 // Fault injection in the simulator: `faults: [{kill: P, whileHolding, afterAcquisitions: N}]`.
-// The injector wraps the platform's mutex program. When process P completes its N-th
-// acquisition (at least the first) and whileHolding is set, it is SIGKILLed at the end of that
-// tick: the workload has already counted it as a holder and it has not written the counter yet,
-// so it dies inside the critical section. Without whileHolding it dies right after the unlock
-// of that acquisition. Either way the kernel's exit-time clean-up for the mutex runs next
-// (robust-list processing for a robust glibc mutex); a non-robust mutex stays locked.
+// The injector wraps the platform's mutex program. With whileHolding, process P is SIGKILLed
+// when its thread, holding the mutex for the N-th time (at least the first), is about to call
+// unlock: the critical section is complete (the counter written), the mutex still held. That is
+// where the native probe kills too, so both engines count the same cycles. Without whileHolding
+// it dies right after that unlock. Either way the kernel's exit-time clean-up for the mutex runs
+// next (robust-list processing for a robust mutex); a non-robust mutex stays locked forever.
 import { hex } from './machine/memory.js';
 import type { Machine } from './machine/machine.js';
 import type { SimProcess, SimThread } from './machine/process.js';
-import { DONE, type MutexProgram, type PlatformDefinition, type Recovery } from './platforms/platform.js';
+import { DONE, RUNNING, type MutexProgram, type PlatformDefinition, type Recovery } from './platforms/platform.js';
 import type { Spec } from './spec.js';
 
 export interface KillRecord {
@@ -34,13 +34,10 @@ export class FaultInjector implements MutexProgram {
 
   get recoveries(): Recovery[] { return this.inner.recoveries ?? []; }
 
-  lock(m: Machine, t: SimThread): number {
-    const r = this.inner.lock(m, t);
-    if (r === DONE && this.fired.length > 0) this.check(t, true);
-    return r;
-  }
+  lock(m: Machine, t: SimThread): number { return this.inner.lock(m, t); }
 
   unlock(m: Machine, t: SimThread): number {
+    if (t.pc === 0 && this.fired.length > 0 && this.check(t, true)) return RUNNING;
     const r = this.inner.unlock(m, t);
     if (r === DONE && this.fired.length > 0) this.check(t, false);
     return r;
@@ -48,17 +45,18 @@ export class FaultInjector implements MutexProgram {
 
   processDied(m: Machine, p: SimProcess): void { this.inner.processDied?.(m, p); }
 
-  /** After a lock (holding = true; the acquisition is not counted yet) or an unlock completed. */
-  private check(t: SimThread, holding: boolean): void {
+  /** At the entry of an unlock (holding) or after it completed; true when t's process was killed. */
+  private check(t: SimThread, holding: boolean): boolean {
     const p = t.proc;
-    const acquisition = holding ? p.acquisitions + 1 : p.acquisitions;
+    let killed = false;
     this.spec.faults.forEach((f, i) => {
-      if (this.fired[i] || f.kill !== p.index || f.whileHolding !== holding) return;
-      if (acquisition < Math.max(1, f.afterAcquisitions)) return;
+      if (killed || this.fired[i] || f.kill !== p.index || f.whileHolding !== holding) return;
+      if (p.acquisitions < Math.max(1, f.afterAcquisitions)) return;
       this.fired[i] = true;
-      // end of this tick: the workload has entered the critical section (or left the unlock)
-      this.m.after(1, () => this.kill(p, t, acquisition, holding));
+      this.kill(p, t, p.acquisitions, holding);
+      killed = true;
     });
+    return killed;
   }
 
   private kill(p: SimProcess, t: SimThread, acquisition: number, holding: boolean): void {

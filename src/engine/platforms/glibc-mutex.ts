@@ -57,7 +57,7 @@ export function glibcSnapshot(seg: Segment, offset: number): MutexSnapshot {
   const lock = w(LOCK);
   const kind = w(KIND);
   return {
-    __lock: lock | 0,
+    __lock: hex(lock),
     __count: w(COUNT),
     __owner: w(OWNER) | 0,
     __nusers: w(NUSERS),

@@ -159,7 +159,8 @@ class GlibcMutex implements MutexProgram {
         return RUNNING;
       case C_SET:
         m.store32(t, mp + OWNER, tid, n.f_owner, n.consistent);
-        this.recoveries.push({ index: t.proc.index, pid: t.proc.pid, tid, t: m.now, lockWord: hex(t.r1), consistentRc: 0 });
+        // lockWord: __lock as the new owner holds it (FUTEX_OWNER_DIED gone); lockWordBefore: as the dead owner left it
+        this.recoveries.push({ index: t.proc.index, pid: t.proc.pid, tid, t: m.now, lockWord: hex((tid | (t.r1 & FUTEX_WAITERS) | t.count) >>> 0), lockWordBefore: hex(t.r1), consistentRc: 0 });
         t.pc = 0;
         return DONE;
       default:

@@ -27,7 +27,7 @@ export interface MutexProgram {
 }
 
 /** One EOWNERDEAD recovery, in the shape the native engine reports it. */
-export interface Recovery { index: number; pid: number; tid: number; t: number; lockWord: string; consistentRc: number }
+export interface Recovery { index: number; pid: number; tid: number; t: number; lockWord: string; lockWordBefore?: string; consistentRc: number }
 
 export interface PlatformDefinition {
   readonly name: Platform;

@@ -24,7 +24,7 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verd
     return {
       outcome,
       summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (lock word ${rec.lockWord}), made it consistent (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
-      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; the kernel's exit-time clean-up of the dead owner's robust list turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke one waiter, which learned of the death instead of sleeping forever. The victim died before writing the counter, so no update was half done.`,
+      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; the kernel's exit-time clean-up of the dead owner's robust list turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke one waiter, which learned of the death instead of sleeping forever. The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before pthread_mutex_consistent.`,
       fix: 'nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling pthread_mutex_consistent.',
     };
   }

@@ -1,0 +1,70 @@
+// Injected kills in the simulator: a robust mutex recovers through EOWNERDEAD (owner_died), a
+// non-robust one stays locked by the dead owner (hang), on glibc and on Solaris 10.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from './platforms/helpers.js';
+
+const kill = (afterAcquisitions: number, whileHolding = true) => [{ kill: 1, whileHolding, afterAcquisitions }];
+
+test('glibc robust SHARED, holder killed: owner_died, the next locker recovers, counter consistent', () => {
+  for (const platform of ['glibc-2.36', 'glibc-2.33']) {
+    const r = run({ platform, mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }, true);
+    const res = r.result;
+    assert.equal(res.verdict.outcome, 'owner_died', res.verdict.summary);
+    assert.deepEqual(res.processes[1]!.exit, { kind: 'killed', reason: 'fault' });
+    assert.equal(res.processes[1]!.acquisitions, 50);
+    for (const i of [0, 2]) assert.deepEqual(res.processes[i]!.exit, { kind: 'exited', code: 0 });
+    assert.equal(res.counter.lostUpdates, 0);
+    assert.equal(res.counter.final, 2 * 300 + 50);
+    const rec = res.evidence.recoveries as { pid: number; tid: number; lockWord: string; lockWordBefore: string; consistentRc: number }[];
+    assert.equal(rec.length, 1);
+    assert.notEqual(rec[0]!.pid, 1002);
+    assert.equal(rec[0]!.consistentRc, 0);
+    assert.ok(parseInt(rec[0]!.lockWordBefore, 16) & 0x40000000, 'the kernel had set FUTEX_OWNER_DIED');
+    assert.equal(parseInt(rec[0]!.lockWord, 16) & 0x40000000, 0, 'cleared once the new owner has it');
+    assert.equal(parseInt(rec[0]!.lockWord, 16) & 0x3fffffff, rec[0]!.tid);
+    const fault = (res.evidence.faults as { pid: number; mutexAtDeath: Record<string, unknown>; mutexAfterCleanup: Record<string, unknown> }[])[0]!;
+    assert.equal(fault.mutexAtDeath.lockOwnerTid, 1002);
+    assert.equal(fault.mutexAfterCleanup.ownerDied, 1);
+    assert.ok([...r.trace].some((e) => e.op === 'acquired' && String(e.note).includes('EOWNERDEAD')));
+    assert.match(res.verdict.summary, /EOWNERDEAD/);
+    assert.match(res.verdict.cause, /robust list/);
+  }
+});
+
+test('robust PRIVATE on 2.36 behaves as shared (glibc forces PSHARED): no assertion, owner_died', () => {
+  const r = run({ mutexType: 'PTHREAD_PROCESS_PRIVATE', robust: true, processCount: 4, iterations: 300, cpus: 2, seed: 2, faults: kill(20) }).result;
+  assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
+  assert.equal(r.mutualExclusion.maxHolders, 1);
+});
+
+test('glibc SHARED not robust, holder killed: the others hang in futex wait, the fix says robust', () => {
+  const r = run({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }).result;
+  assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
+  const hung = r.processes.filter((p) => p.exit.kind === 'hung');
+  assert.ok(hung.length > 0);
+  assert.ok(hung.every((p) => p.exit.kind === 'hung' && /futex_wait/.test(p.exit.waitingIn) && p.exit.waitingIn.includes('futex:shm=1:0x0')));
+  assert.equal((r.evidence.mutex.final as Record<string, unknown>).__owner, 1002, 'the dead TID still owns it');
+  assert.match(r.verdict.summary, /killed by SIGKILL/);
+  assert.match(r.verdict.fix, /PTHREAD_MUTEX_ROBUST/);
+});
+
+test('killed right after an unlock (whileHolding false): nothing is held, the others finish', () => {
+  const r = run({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 200, cpus: 2, seed: 4, faults: kill(30, false) }).result;
+  assert.equal(r.verdict.outcome, 'ok', r.verdict.summary);
+  assert.deepEqual(r.processes[1]!.exit, { kind: 'killed', reason: 'fault' });
+  assert.equal(r.counter.final, 2 * 200 + 30);
+});
+
+test('a fault beyond the iterations never fires', () => {
+  const r = run({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 20, seed: 1, faults: kill(21) }).result;
+  assert.equal(r.verdict.outcome, 'ok');
+  assert.deepEqual(r.evidence.faults, []);
+});
+
+test('Solaris 10 USYNC_PROCESS, holder killed: waiters sleep in the kernel forever (hang)', () => {
+  const r = run({ platform: 'solaris10', mutexType: 'USYNC_PROCESS', processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }).result;
+  assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
+  assert.deepEqual(r.processes[1]!.exit, { kind: 'killed', reason: 'fault' });
+  assert.ok(r.processes.some((p) => p.exit.kind === 'hung' && /lwp_mutex_timedlock/.test(p.exit.waitingIn)));
+});
