@@ -63,7 +63,6 @@ function fieldOf(part: string | undefined, path: string, missing?: string): stri
 
 /** Maps anything thrown inside a request to a Problem. */
 export function toProblem(err: FastifyError & { validation?: any[]; validationContext?: string }): Problem {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   if (err instanceof Problem) return err;
   if (err.validation) {
     const errors = err.validation.map((v: any) => ({

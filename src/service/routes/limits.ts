@@ -4,7 +4,7 @@ import { LIMITS } from '../../engine/limits.js';
 import { LimitsResponseSchema } from '../schemas/meta.js';
 
 const limits: FastifyPluginAsync = async (app) => {
-  app.get('/', {
+  app.get('', {
     schema: { tags: ['reference'], summary: 'Limits with their defaults and maximums', response: { 200: LimitsResponseSchema } },
   }, async () => LIMITS);
 };

@@ -4,7 +4,7 @@ import { listPresets } from '../../presets.js';
 import { PresetListSchema } from '../schemas/meta.js';
 
 const presets: FastifyPluginAsync = async (app) => {
-  app.get('/', {
+  app.get('', {
     schema: { tags: ['reference'], summary: 'Presets: POST {"preset": NAME} runs one', response: { 200: PresetListSchema } },
   }, async () => listPresets());
 };

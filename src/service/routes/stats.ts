@@ -4,7 +4,7 @@ import { OUTCOMES } from '../../engine/result.js';
 import { StatsSchema } from '../schemas/meta.js';
 
 const stats: FastifyPluginAsync = async (app) => {
-  app.get('/', {
+  app.get('', {
     schema: { tags: ['operations'], summary: 'Counts by status and outcome, queue depth, live workers', response: { 200: StatsSchema } },
   }, async () => {
     const { store, queue } = app.experiments;

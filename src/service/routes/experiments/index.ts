@@ -27,7 +27,7 @@ const experiments: FastifyPluginAsync = async (fastify) => {
   // `curl -d '{...}'` sends form-urlencoded: accept JSON under that and text/plain too
   app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, parseJson);
 
-  app.post('/', {
+  app.post('', {
     validatorCompiler: passBodyThrough,
     schema: {
       tags: ['experiments'],
@@ -60,7 +60,7 @@ const experiments: FastifyPluginAsync = async (fastify) => {
       .send({ id, status: record?.status ?? 'queued', links: links(id) } as never);
   });
 
-  app.get('/', {
+  app.get('', {
     schema: {
       tags: ['experiments'],
       summary: 'List experiments, newest first',
