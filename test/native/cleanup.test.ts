@@ -35,8 +35,9 @@ test('aborting a run kills the whole group and rejects with AbortError', async (
   const engine = createNativeEngine({ isolate: false });
   const controller = new AbortController();
   const running = engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 4, iterations: 5_000_000, cpus: 2 }), { signal: controller.signal });
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  assert.ok(probeProcesses().length >= 5, 'launcher and experiment processes are running');
+  // wait until the supervisor and its 4 experiment processes exist (slow to appear on a loaded host)
+  for (let waited = 0; probeProcesses().length < 5 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(probeProcesses().length >= 5, 'supervisor and experiment processes are running');
   controller.abort();
   await assert.rejects(running, { name: 'AbortError' });
   assert.deepEqual(probeProcesses(), []);
