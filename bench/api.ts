@@ -1,0 +1,151 @@
+// bench:api (issue 3, acceptance 7), all against the same Redis (REDIS_URL, default 127.0.0.1:6379)
+// under a throw-away key prefix:
+//   1. POST /experiments rate (autocannon, in a worker thread) beside raw queue.add from one
+//      process at the same number of requests in flight              target ratio >= 0.8
+//   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the
+//      same worker concurrency                                         target ratio >= 0.5
+//   3. p50 / p99 from POST to verdict for the solaris10-crash preset (POST ?wait=10, one at a
+//      time, over HTTP)                                                target p50 <= 20 ms
+// Environment: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (50), BENCH_JOBS (2000),
+// BENCH_LATENCY_SAMPLES (200), WORKER_CONCURRENCY (2).
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { readConfig } from '../src/service/config.js';
+import { openQueue } from '../src/service/domain/queue.js';
+import { createServer } from '../src/service/server.js';
+import { startWorker } from '../src/worker/worker.js';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SECONDS = env('BENCH_SECONDS', 5);
+const CONNECTIONS = env('BENCH_CONNECTIONS', 50);
+const JOBS = env('BENCH_JOBS', 2000);
+const SAMPLES = env('BENCH_LATENCY_SAMPLES', 200);
+const prefix = `bench-${randomBytes(4).toString('hex')}`;
+const config = readConfig({ ...process.env, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', MAX_QUEUED: '0', PORT: '0', RATE_LIMIT: '', API_KEYS: '' });
+const silent = pino({ level: 'silent' });
+const TINY = { mutexType: 'USYNC_PROCESS', processCount: 1, key: '0x1234', iterations: 1, tools: { watchpoint: false, core: false, pmap: false } };
+const out = (line: string) => process.stdout.write(line + '\n');
+
+async function cleanup(redis: Redis) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Raw queue.add from one process, CONNECTIONS adds in flight, for SECONDS. */
+async function rawAddRate(redis: Redis): Promise<number> {
+  const queue = new Queue('raw-add', { connection: redis, prefix });
+  let added = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < deadline) { await queue.add('run', { id: randomBytes(8).toString('hex') }); added++; }
+  }));
+  const rate = added / ((performance.now() - started) / 1000);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
+}
+
+async function postRate(url: string): Promise<{ rate: number; non2xx: number }> {
+  const result = await autocannon({
+    url: `${url}/experiments`, method: 'POST', connections: CONNECTIONS, duration: SECONDS, workers: 1,
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(TINY),
+  });
+  return { rate: result.requests.total / (result.duration), non2xx: result.non2xx + result.errors };
+}
+
+async function noopRate(redis: Redis, concurrency: number): Promise<number> {
+  const queue = new Queue('noop', { connection: redis, prefix });
+  await queue.addBulk(Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
+  let done = 0;
+  const started = performance.now();
+  const finished = new Promise<void>((resolve) => {
+    const worker = new Worker('noop', async () => {}, { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency });
+    worker.on('completed', () => { if (++done === JOBS) { resolve(); void worker.close(); } });
+  });
+  await finished;
+  const rate = JOBS / ((performance.now() - started) / 1000);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
+}
+
+async function experimentRate(redis: Redis): Promise<number> {
+  // queue the tiny experiments first, through the same service code the API uses, then time the worker
+  const server = createServer({ ...config, port: 0 }, silent);
+  await server.ready();
+  const ids: string[] = [];
+  for (let i = 0; i < JOBS; i += 100) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, JOBS - i) }, () =>
+      server.inject({ method: 'POST', url: '/experiments', payload: TINY })));
+    ids.push(...batch.map((r) => r.json().id as string));
+  }
+  const sub = redis.duplicate();
+  let done = 0;
+  const allDone = new Promise<void>((resolve) => {
+    sub.on('message', (_c: string, m: string) => { if (JSON.parse(m).event === 'completed' && ++done === ids.length) resolve(); });
+  });
+  await sub.subscribe(`${prefix}:events`);
+  const started = performance.now();
+  const worker = await startWorker(config, silent);
+  await allDone;
+  const rate = ids.length / ((performance.now() - started) / 1000);
+  await worker.close();
+  await server.close();
+  sub.disconnect();
+  return rate;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function latency(url: string): Promise<{ p50: number; p99: number; outcomes: Set<string> }> {
+  const samples: number[] = [];
+  const outcomes = new Set<string>();
+  for (let i = 0; i < SAMPLES + 10; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset: 'solaris10-crash' }) });
+    const body = await res.json() as { result?: { verdict: { outcome: string } } };
+    const ms = performance.now() - started;
+    if (res.status !== 200) throw new Error(`POST ?wait answered ${res.status}`);
+    outcomes.add(body.result!.verdict.outcome);
+    if (i >= 10) samples.push(ms); // the first few warm the threads and the JIT
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), outcomes };
+}
+
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+try {
+  out(`bench:api  redis ${config.redisUrl}  prefix ${prefix}  node ${process.version}  ${SECONDS}s  ${CONNECTIONS} in flight  ${JOBS} jobs  worker concurrency ${config.workerConcurrency}`);
+  const server = createServer(config, silent);
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const raw = await rawAddRate(redis);
+  const post = await postRate(address);
+  out(`1. POST /experiments   ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.toFixed(0)}/s   ratio ${(post.rate / raw).toFixed(2)} (target >= 0.8)`);
+  await openQueue(redis, prefix).obliterate({ force: true });
+  await cleanup(redis);
+
+  const noop = await noopRate(redis, config.workerConcurrency);
+  const experiments = await experimentRate(redis);
+  out(`2. tiny experiments    ${experiments.toFixed(0)}/s completed   BullMQ no-op ${noop.toFixed(0)}/s   ratio ${(experiments / noop).toFixed(2)} (target >= 0.5)`);
+  await cleanup(redis);
+
+  const worker = await startWorker(config, silent);
+  const lat = await latency(address);
+  out(`3. solaris10-crash POST -> verdict   p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   (${SAMPLES} sequential, outcome ${[...lat.outcomes].join(',')}; target p50 <= 20 ms)`);
+  await worker.close();
+  await server.close();
+} finally {
+  await cleanup(redis);
+  redis.disconnect();
+}
