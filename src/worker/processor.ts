@@ -5,6 +5,7 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ExperimentJob } from '../service/domain/queue.js';
+import type { MetricsRecorder } from '../service/domain/metrics.js';
 import type { ExperimentStore } from '../service/domain/store.js';
 import type { EngineSandbox } from './sandbox.js';
 
@@ -15,6 +16,8 @@ export interface ProcessorContext {
   workerName: string;
   /** Running experiments by id, so a cancel message or shutdown can stop them. */
   active: Map<string, AbortController>;
+  /** Counters behind GET /metrics (issue 6); absent in tests that do not need them. */
+  metrics?: MetricsRecorder;
 }
 
 export const ABORT_CANCELLED = 'cancelled';
@@ -47,9 +50,12 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
       },
     });
     const ms = Math.round(performance.now() - started);
+    const count = (status: 'completed' | 'failed', outcome: string) => ctx.metrics?.finished({ status, outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms })
+      .catch((err) => log.warn({ err }, 'metrics not recorded'));
     switch (outcome.kind) {
       case 'result': {
         const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace });
+        if (stored) await count('completed', outcome.result.verdict.outcome);
         if (stored) log.info({ outcome: outcome.result.verdict.outcome, ms, traceEvents: outcome.trace.events, traceBytes: outcome.traceGzip.length }, 'experiment completed');
         else log.warn({ ms }, 'result not stored: the experiment was cancelled or another worker already stored its result');
         return { outcome: outcome.result.verdict.outcome, stored };
@@ -65,12 +71,14 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
         log.info({ ms }, 'experiment cancelled; engine stopped');
         return { cancelled: true };
       case 'timeout':
-        await ctx.store.fail(id, { code: 'timeout', message: `the engine ran past limits.timeoutMs (${outcome.timeoutMs} ms) and was stopped` });
+        if (await ctx.store.fail(id, { code: 'timeout', message: `the engine ran past limits.timeoutMs (${outcome.timeoutMs} ms) and was stopped` })) await count('failed', 'timeout');
         log.warn({ ms, timeoutMs: outcome.timeoutMs }, 'experiment timed out; engine stopped');
         throw new UnrecoverableError('timeout');
       case 'engine_error':
       case 'crashed':
-        await ctx.store.fail(id, { code: outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error', message: outcome.message });
+        if (await ctx.store.fail(id, { code: outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error', message: outcome.message })) {
+          await count('failed', outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error');
+        }
         log.error({ ms, reason: outcome.message }, `experiment failed: ${outcome.kind}`);
         throw new UnrecoverableError(outcome.message);
     }

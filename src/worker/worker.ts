@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../service/config.js';
 import { QUEUE_NAME, type ExperimentJob } from '../service/domain/queue.js';
 import { connectRedis, whenReady } from '../service/domain/redis.js';
+import { MetricsRecorder } from '../service/domain/metrics.js';
 import { ExperimentStore } from '../service/domain/store.js';
 import { ABORT_CANCELLED, ABORT_SHUTDOWN, processExperiment, type ProcessorContext } from './processor.js';
 import { EngineSandbox } from './sandbox.js';
@@ -30,7 +31,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const sandbox = new EngineSandbox({ runner: config.runner, memoryMb: config.engineMemoryMb, traceMaxEvents: config.traceMaxEvents });
   await sandbox.warm(config.workerConcurrency);
   const active = new Map<string, AbortController>();
-  const ctx: ProcessorContext = { store, sandbox, logger: log, workerName: name, active };
+  const ctx: ProcessorContext = { store, sandbox, logger: log, workerName: name, active, metrics: new MetricsRecorder(commands, config.prefix) };
 
   subscriber.on('message', (_channel: string, id: string) => {
     const controller = active.get(id);

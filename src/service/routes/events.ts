@@ -4,10 +4,11 @@
 // then keeps listening. Per-experiment streams (/experiments/{id}/events) do resume.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { openSse } from '../views/sse.js';
+import { openSse, sseRegistry } from '../views/sse.js';
 import { eventData } from './experiments/events.js';
 
 const allEvents: FastifyPluginAsync = async (app) => {
+  const streams = sseRegistry(app);
   app.get('/', {
     schema: {
       tags: ['experiments'],
@@ -18,7 +19,7 @@ const allEvents: FastifyPluginAsync = async (app) => {
   }, async (request, reply) => {
     const { hub } = app.experiments;
     await hub.start();
-    const sse = openSse(request, reply);
+    const sse = openSse(request, reply, streams);
     sse.comment('live events of all experiments');
     const off = hub.on('*', (e) => sse.send({ id: `${e.id}/${e.streamId}`, event: e.event, data: eventData(e.id, e) }));
     sse.onClose(off);

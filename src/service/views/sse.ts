@@ -1,10 +1,10 @@
 // Server-Sent Events over a hijacked fastify reply: the headers fastify's hooks set (CORS,
 // request id) are carried over, then `retry`, events with `id`, and heartbeat comments keep
 // proxies from closing an idle stream. The caller ends it or the client goes away.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Heartbeat period: a comment line every so often (SSE_HEARTBEAT_MS, default 15 s). */
-export const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS) > 0 ? Number(process.env.SSE_HEARTBEAT_MS) : 15_000;
+/** Heartbeat period: a comment line every so often (SSE_HEARTBEAT_MS, default 15 s; read per stream). */
+export const heartbeatMs = (): number => (Number(process.env.SSE_HEARTBEAT_MS) > 0 ? Number(process.env.SSE_HEARTBEAT_MS) : 15_000);
 /** How long a client waits before reconnecting, told to EventSource with `retry:`. */
 export const RETRY_MS = 2_000;
 
@@ -16,7 +16,17 @@ export interface SseStream {
   onClose(listener: () => void): void;
 }
 
-export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
+/**
+ * The streams a route plugin has open, ended when the app closes: a hijacked stream is never
+ * idle, so without this the server's close would wait for every dashboard to go away.
+ */
+export function sseRegistry(app: FastifyInstance): Set<SseStream> {
+  const open = new Set<SseStream>();
+  app.addHook('preClose', async () => { for (const s of open) s.end(); });
+  return open;
+}
+
+export function openSse(request: FastifyRequest, reply: FastifyReply, registry?: Set<SseStream>): SseStream {
   reply.hijack();
   const raw = reply.raw;
   const headers: Record<string, string | number | string[]> = {};
@@ -32,7 +42,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   raw.write(`retry: ${RETRY_MS}\n\n`);
   let closed = false;
   const listeners: (() => void)[] = [];
-  const heartbeat = setInterval(() => { if (!closed) raw.write(`: heartbeat ${new Date().toISOString()}\n\n`); }, HEARTBEAT_MS);
+  const heartbeat = setInterval(() => { if (!closed) raw.write(`: heartbeat ${new Date().toISOString()}\n\n`); }, heartbeatMs());
   const close = () => {
     if (closed) return;
     closed = true;
@@ -41,7 +51,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   };
   request.raw.on('close', close);
   raw.on('close', close);
-  return {
+  const stream: SseStream = {
     get closed() { return closed; },
     send({ id, event, data }) {
       if (closed) return;
@@ -52,6 +62,8 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     end() { if (!closed) { close(); raw.end(); } },
     onClose(listener) { listeners.push(listener); },
   };
+  if (registry) { registry.add(stream); listeners.push(() => registry.delete(stream)); }
+  return stream;
 }
 
 /** Redis stream ids ("ms-seq") in order; false for anything else. */

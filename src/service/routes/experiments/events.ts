@@ -12,7 +12,7 @@ import { TERMINAL } from '../../domain/store.js';
 import { Problem } from '../../errors.js';
 import { IdParamsSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';
-import { HEARTBEAT_MS, compareStreamIds, isStreamId, openSse } from '../../views/sse.js';
+import { compareStreamIds, heartbeatMs, isStreamId, openSse, sseRegistry } from '../../views/sse.js';
 
 const FINISHING = new Set(['completed', 'failed', 'cancelled', 'deleted']);
 
@@ -32,12 +32,13 @@ const pairs = (flat: string[]): Record<string, string> => {
 
 const events: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const streams = sseRegistry(fastify);
   app.get('/:id/events', {
     schema: {
       tags: ['experiments'],
       summary: 'Live status changes and progress as Server-Sent Events',
       description: 'text/event-stream. Events: queued, running, progress, completed, failed, cancelled, deleted; `id` is the event\'s stream id. '
-        + `Reconnect with Last-Event-ID (or ?lastEventId=) to resume without losing events. A heartbeat comment every ${HEARTBEAT_MS / 1000} s. `
+        + `Reconnect with Last-Event-ID (or ?lastEventId=) to resume without losing events. A heartbeat comment every ${heartbeatMs() / 1000} s. `
         + 'The stream ends after the finishing event; resuming after it answers 204.',
       params: IdParamsSchema,
       querystring: Type.Object({ lastEventId: Type.Optional(Type.String({ maxLength: 41, description: 'the same as the Last-Event-ID header, for clients that cannot set it' })) }),
@@ -71,7 +72,7 @@ const events: FastifyPluginAsync = async (fastify) => {
         off();
         return reply.code(204).send(null);
       }
-      const sse = openSse(request, reply);
+      const sse = openSse(request, reply, streams);
       sse.onClose(off);
       let last = resumeFrom ?? '0-0';
       deliver = (e) => {
