@@ -32,12 +32,14 @@ test('200 mixed experiments leave no segment and no process behind', async () =>
 
 test('aborting a run kills the whole group and rejects with AbortError', async () => {
   const before = hostSegmentKeys();
-  const engine = createNativeEngine({ isolate: false });
+  // A run that cannot end by itself for a minute: its holder is killed, the others sleep in futex wait.
+  const engine = createNativeEngine({ isolate: false, hangMs: 60_000 });
   const controller = new AbortController();
-  const running = engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 4, iterations: 5_000_000, cpus: 2 }), { signal: controller.signal });
-  // wait until the supervisor and its 4 experiment processes exist (slow to appear on a loaded host)
-  for (let waited = 0; probeProcesses().length < 5 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(probeProcesses().length >= 5, 'supervisor and experiment processes are running');
+  const spec = nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 1_000_000, cpus: 2, limits: { timeoutMs: 60_000 }, faults: [{ kill: 0, whileHolding: true, afterAcquisitions: 1 }] });
+  const running = engine.run(spec, { signal: controller.signal });
+  // the supervisor and the two sleeping processes (slow to appear on a loaded host)
+  for (let waited = 0; probeProcesses().length < 3 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(probeProcesses().length >= 3, 'supervisor and experiment processes are running');
   controller.abort();
   await assert.rejects(running, { name: 'AbortError' });
   assert.deepEqual(probeProcesses(), []);
