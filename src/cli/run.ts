@@ -9,20 +9,21 @@ import { applyPreset, listPresets } from '../presets.js';
 import { runExperiment } from '../run.js';
 import { chooseSeed } from '../seed.js';
 import type { TraceEvent } from '../engine/trace.js';
+import { FORMAT_HELP, formatNeedsTrace, isOutputFormat, OUTPUT_FORMATS, writeOutput, type OutputFormat } from './format.js';
 
-export const RUN_HELP = `usage: mutexlab run [SPEC.json | - | --preset NAME] [--seed N] [--trace FILE]
+export const RUN_HELP = `usage: mutexlab run [SPEC.json | - | --preset NAME] [--seed N] [--trace FILE] [--format F]
 
 Runs one experiment and prints its result (JSON) on stdout.
   SPEC.json       a spec file; "-" reads the spec from stdin
   --preset NAME   a spec from presets/ (a spec file may also say {"preset": NAME, ...overrides})
   --seed N        overrides the spec's seed (0..4294967295)
   --trace FILE    writes the full trace as NDJSON, one event per line
-  --help          this text
+${FORMAT_HELP}  --help          this text
 
 Exit codes: 0 the experiment ran (whatever its verdict), 2 invalid spec or usage, 1 internal error.
 `;
 
-interface RunArgs { source?: string; preset?: string; seed?: number; trace?: string }
+interface RunArgs { source?: string; preset?: string; seed?: number; trace?: string; format?: OutputFormat }
 
 class UsageError extends Error {}
 
@@ -38,6 +39,11 @@ function parseArgs(args: string[]): RunArgs | 'help' {
     if (a === '--help' || a === '-h') return 'help';
     else if (a === '--preset') out.preset = value('--preset');
     else if (a === '--trace') out.trace = value('--trace');
+    else if (a === '--format') {
+      const f = value('--format');
+      if (!isOutputFormat(f)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${f}")`);
+      out.format = f;
+    }
     else if (a === '--seed') {
       const v = value('--seed');
       const n = Number(v);
@@ -109,7 +115,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!v.ok) return fail(`invalid spec:\n${v.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
   let out;
   try {
-    out = await runExperiment(v.spec, { trace: args.trace !== undefined });
+    out = await runExperiment(v.spec, { trace: args.trace !== undefined || formatNeedsTrace(args.format) });
   } catch (err) {
     if (err instanceof UnsupportedSpecError) return fail(`invalid spec: ${err.field}: ${err.message}`);
     throw err;
@@ -121,6 +127,6 @@ export async function runCommand(argv: string[]): Promise<number> {
       return fail(`--trace: cannot write ${args.trace}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  process.stdout.write(JSON.stringify(out.result, null, 2) + '\n');
+  writeOutput(args.format ?? 'json', out.result, out.trace);
   return 0;
 }
