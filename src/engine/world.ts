@@ -2,7 +2,7 @@
 // threads with their ulwp_t and schedctl data, then each process (in index order) calls
 // shmget(key, IPC_CREAT) and shmat; the creator of the segment initialises the mutex.
 // This set-up is not scheduled (it happens before the first step, at virtual time 0).
-import { AddressSpace, Backing, PAGE, hex, type Segment } from './machine/memory.js';
+import { AddressSpace, Arena, PAGE, hex, type Segment } from './machine/memory.js';
 import { LIBC_BASE, LIBC_SIZE, SCHEDCTL_BASE, SC_SHARED_SIZE, STACK_TOP, UL_SCHEDCTL, ULWP_SIZE, layoutFor, type ProgramLayout } from './machine/layout.js';
 import { SimProcess, SimThread } from './machine/process.js';
 import { SysvShm } from './machine/shm.js';
@@ -30,34 +30,36 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
   const initializedBy = new Map<number, number>();
   const counterOffset = Math.ceil(platform.mutexSize / 8) * 8;
   let gtid = 0;
+  const segmentBytes = counterOffset + 8;
+  const arena = new Arena(spec.processes.reduce((n, p) => n + p.threads * (ULWP_SIZE + SC_SHARED_SIZE) + Math.ceil(segmentBytes / 8) * 8, 0));
   for (const ps of spec.processes) {
     if (!ordinals.has(ps.program)) ordinals.set(ps.program, ordinals.size);
     const layout = layoutFor(ps.program, ordinals.get(ps.program)!);
     const pid = FIRST_PID + ps.index;
-    const proc = new SimProcess(ps.index, pid, ps.program, ps.key, layout, mapProgram(layout, ps.threads));
+    const proc = new SimProcess(ps.index, pid, ps.program, ps.key, layout, mapProgram(layout, ps.threads, arena));
     const ulwpMap = proc.space.mappings.find((x) => x.kind === 'ulwp')!;
     const scMap = proc.space.mappings.find((x) => x.name === '[ schedctl ]')!;
     proc.ulwpMemory = ulwpMap.backing;
     proc.schedctlMemory = scMap.backing;
-    proc.layoutSchedctlBase = scMap.start;
+    proc.layoutSchedctlBase = scMap.base ?? scMap.start;
     for (let j = 0; j < ps.threads; j++) {
       const ulwp = layout.ulwpBase + j * ULWP_SIZE;
       const sc = SCHEDCTL_BASE + j * SC_SHARED_SIZE;
       const t = new SimThread(gtid++, j + 1, proc, ulwp, sc);
       // ulwp->ul_schedctl points at this thread's sc_shared_t (low word; addresses fit 32 bits)
-      ulwpMap.backing!.u32[(ulwp + UL_SCHEDCTL - ulwpMap.start) >>> 2] = sc;
+      ulwpMap.backing!.u32[(ulwp + UL_SCHEDCTL - ulwpMap.base!) >>> 2] = sc;
       proc.threads.push(t);
     }
     m.processes.push(proc);
     const first = proc.threads[0]!.gtid;
-    const { segment, created } = shm.shmget(ps.key, counterOffset + 8, pid);
+    const { segment, created } = shm.shmget(ps.key, segmentBytes, pid, arena);
     if (m.tr !== null) { m.tr.push(OP.shmget, first, -1, 0, -1, segment.shmid, NaN, 0, 0); m.tr.text(`key ${ps.key}, IPC_CREAT: ${created ? 'created' : 'existing'} shmid ${segment.shmid}`); }
     const attach = shm.shmat(proc.space, segment, pid);
     if (m.tr !== null) { m.tr.push(OP.shmat, first, -1, 0, attach, segment.shmid, NaN, 0, 0); m.tr.text(`shmid ${segment.shmid} at ${hex(attach)}`); }
     proc.segment = segment;
     proc.shm = segment.backing;
     proc.shmStart = attach;
-    proc.shmSize = segment.size;
+    proc.shmSize = segment.backing.u8.length; // the fast path covers the backed bytes; the rest of the pages go the slow way
     proc.attachAddress = attach;
     proc.mutexVa = attach;
     proc.counterVa = attach + counterOffset;
@@ -71,19 +73,19 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
   return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset };
 }
 
-function mapProgram(layout: ProgramLayout, threads: number): AddressSpace {
+function mapProgram(layout: ProgramLayout, threads: number, arena: Arena): AddressSpace {
   const space = new AddressSpace();
   space.map({ start: layout.text[0], end: layout.text[1], kind: 'text', name: layout.program, backing: null });
   space.map({ start: layout.data[0], end: layout.data[1], kind: 'data', name: layout.program, backing: null });
   space.map({ start: layout.heap[0], end: layout.heap[1], kind: 'heap', name: '[ heap ]', backing: null });
   const ulwpEnd = Math.ceil((layout.ulwpBase + threads * ULWP_SIZE) / PAGE) * PAGE;
   const ulwpStart = layout.heap[1];
-  space.map({ start: ulwpStart, end: ulwpEnd, kind: 'ulwp', name: '[ anon ] libc ulwp_t', backing: new Backing(ulwpEnd - ulwpStart) });
+  space.map({ start: ulwpStart, end: ulwpEnd, kind: 'ulwp', name: '[ anon ] libc ulwp_t', backing: arena.take(threads * ULWP_SIZE), base: layout.ulwpBase });
   for (let j = 0; j < threads; j++) {
     const top = STACK_TOP - j * 0x100000;
     space.map({ start: top - STACK_SIZE, end: top, kind: 'stack', name: j === 0 ? '[ stack ]' : `[ stack tid=${j + 1} ]`, backing: null });
   }
-  space.map({ start: SCHEDCTL_BASE, end: SCHEDCTL_BASE + PAGE, kind: 'anon', name: '[ schedctl ]', backing: new Backing(PAGE) });
+  space.map({ start: SCHEDCTL_BASE, end: SCHEDCTL_BASE + PAGE, kind: 'anon', name: '[ schedctl ]', backing: arena.take(threads * SC_SHARED_SIZE), base: SCHEDCTL_BASE });
   space.map({ start: LIBC_BASE, end: LIBC_BASE + LIBC_SIZE, kind: 'text', name: 'libc.so.1', backing: null });
   return space;
 }

@@ -45,6 +45,8 @@ export function drive(b: Bench, t: SimThread, op: 'lock' | 'unlock', maxSteps = 
   throw new Error(`${op} did not finish in ${maxSteps} steps`);
 }
 
-export const owner = (b: Bench) => { const u = new DataView(b.world.segment.backing.u8.buffer); return u.getUint32(16, true) + u.getUint32(20, true) * 2 ** 32; };
+/** The segment's bytes as a DataView (the backing is a slice of the run's arena). */
+export const segmentView = (b: Bench) => { const u8 = b.world.segment.backing.u8; return new DataView(u8.buffer, u8.byteOffset, u8.byteLength); };
+export const owner = (b: Bench) => { const u = segmentView(b); return u.getUint32(16, true) + u.getUint32(20, true) * 2 ** 32; };
 export const lockByte = (b: Bench) => b.world.segment.backing.u8[15]!;
 export const waitersByte = (b: Bench) => b.world.segment.backing.u8[14]!;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hex } from '../../src/engine/machine/memory.js';
 import { BLOCKED, RUNNABLE } from '../../src/engine/machine/process.js';
-import { bench, drive, lockByte, owner, story, waitersByte } from './helpers.js';
+import { bench, drive, lockByte, owner, segmentView, story, waitersByte } from './helpers.js';
 
 for (const platform of ['solaris10', 'solaris9', 'illumos']) {
   test(`${platform}: mutex_init bytes, uncontended lock and unlock (USYNC_THREAD)`, () => {
@@ -27,7 +27,7 @@ for (const platform of ['solaris10', 'solaris9', 'illumos']) {
     const [t1, , t3] = b.threads;
     assert.equal(b.mutexBytes()[4], 1, 'type USYNC_PROCESS');
     drive(b, t1!, 'lock');
-    assert.equal(new DataView(b.world.segment.backing.u8.buffer).getUint32(8, true), t1!.proc.pid, 'mutex_ownerpid');
+    assert.equal(segmentView(b).getUint32(8, true), t1!.proc.pid, 'mutex_ownerpid');
     assert.equal(drive(b, t3!, 'lock'), -1, 'contended on 1 CPU: the other process sleeps');
     assert.equal(t3!.state, BLOCKED);
     assert.match(t3!.waitingIn, /lwp_mutex_(timed)?lock: kernel sleep queue lwpchan:shm=1:0/);

@@ -28,15 +28,14 @@ export class MemoryBus {
   /** Intern a field or function name for trace events (0 when the trace is off). */
   name(s: string): number { return this.tr ? this.tr.intern(s) : 0; }
 
-  private privateWord(p: SimProcess, va: number): Uint32Array | null {
+  /** Aligned 32-bit word of private memory at va, FAULT when unmapped (0 where nothing is backed). */
+  private privateLoad32(p: SimProcess, va: number): number {
     const m = p.space.find(va);
-    if (!m) return null;
-    return m.backing ? m.backing.u32 : ZERO_PAGE;
-  }
-
-  private privateIndex(p: SimProcess, va: number): number {
-    const m = p.space.find(va)!;
-    return (va - m.start) >>> 2;
+    if (!m) return FAULT;
+    if (m.backing === null) return 0;
+    const i = (va - (m.base ?? m.start)) >> 2;
+    const u = m.backing.u32;
+    return i >= 0 && i < u.length ? u[i]! : 0;
   }
 
   /** 32-bit load (aligned). */
@@ -46,9 +45,8 @@ export class MemoryBus {
     let v: number;
     if (off >= 0 && off < p.shmSize) v = p.shm!.u32[off >>> 2]!;
     else {
-      const w = this.privateWord(p, va);
-      if (w === null) { this.faultAddress = va; return FAULT; }
-      v = w === ZERO_PAGE ? 0 : w[this.privateIndex(p, va)]!;
+      v = this.privateLoad32(p, va - (va & 3));
+      if (v === FAULT) { this.faultAddress = va; return FAULT; }
     }
     if (this.tr !== null) this.tr.push(OP.read, t.gtid, t.cpu, this.now, va, v, NaN, field, fn);
     return v;
@@ -61,9 +59,9 @@ export class MemoryBus {
     let v: number;
     if (off >= 0 && off < p.shmSize) v = p.shm!.u8[off]!;
     else {
-      const w = this.privateWord(p, va);
-      if (w === null) { this.faultAddress = va; return FAULT; }
-      v = w === ZERO_PAGE ? 0 : (w[this.privateIndex(p, va)]! >>> ((va & 3) * 8)) & 0xff;
+      const w = this.privateLoad32(p, va - (va & 3));
+      if (w === FAULT) { this.faultAddress = va; return FAULT; }
+      v = (w >>> ((va & 3) * 8)) & 0xff;
     }
     if (this.tr !== null) this.tr.push(OP.read, t.gtid, t.cpu, this.now, va, v, NaN, field, fn);
     return v;
@@ -76,10 +74,9 @@ export class MemoryBus {
     let v: number;
     if (off >= 0 && off + 8 <= p.shmSize) { const u = p.shm!.u32; v = u[off >>> 2]! + u[(off >>> 2) + 1]! * TWO32; }
     else {
-      const w = this.privateWord(p, va);
-      if (w === null) { this.faultAddress = va; if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, NaN, NaN, field, fn); return FAULT; }
-      if (w === ZERO_PAGE) v = 0;
-      else { const i = this.privateIndex(p, va); v = w[i]! + w[i + 1]! * TWO32; }
+      const lo = this.privateLoad32(p, va);
+      if (lo === FAULT) { this.faultAddress = va; if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, NaN, NaN, field, fn); return FAULT; }
+      v = lo + this.privateLoad32(p, va + 4) * TWO32;
     }
     if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, v, NaN, field, fn, true);
     return v;
@@ -178,9 +175,8 @@ export class MemoryBus {
 
   private storePrivate32(t: SimThread, va: number, value: number): void {
     const m = t.proc.space.find(va);
-    if (m?.backing) m.backing.u32[(va - m.start) >>> 2] = value;
+    if (!m?.backing) return;
+    const i = (va - (m.base ?? m.start)) >> 2;
+    if (i >= 0 && i < m.backing.u32.length) m.backing.u32[i] = value;
   }
 }
-
-/** Stand-in for mapped memory that holds nothing we model (text, stacks): reads as zero. */
-const ZERO_PAGE = new Uint32Array(1);

@@ -137,7 +137,11 @@ export class Machine extends MemoryBus {
       this.contextSwitches++;
       const r = (this.contextSwitches % 8) * 4;
       this.recentSwitches[r] = this.now; this.recentSwitches[r + 1] = c; this.recentSwitches[r + 2] = last; this.recentSwitches[r + 3] = next;
-      if (this.tr !== null) this.tr.push(OP.switch, next, c, this.now, -1, last, NaN, 0, 0);
+      if (this.tr !== null) {
+        const from = this.threads[last]!;
+        this.tr.push(OP.switch, next, c, this.now, -1, NaN, NaN, 0, 0);
+        this.tr.text(`from pid ${from.proc.pid} tid ${from.tid}`);
+      }
     }
     this.lastThread[c] = next;
   }

@@ -8,11 +8,32 @@ export const PAGE = 4096;
 
 export function hex(n: number): string { return '0x' + n.toString(16); }
 
-/** Memory a mapping is backed by (little-endian, x86). */
+/** Memory a mapping is backed by (little-endian, x86); size is a multiple of 8. */
 export class Backing {
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
-  constructor(size: number) { this.u8 = new Uint8Array(size); this.u32 = new Uint32Array(this.u8.buffer); }
+  constructor(size: number, buffer?: ArrayBuffer, byteOffset = 0) {
+    this.u8 = new Uint8Array(buffer ?? new ArrayBuffer(size), byteOffset, size);
+    this.u32 = new Uint32Array(this.u8.buffer, byteOffset, size >>> 2);
+  }
+}
+
+/**
+ * All the bytes of one run in one ArrayBuffer (a run is set up thousands of times a second
+ * in an exploration: one allocation instead of one per mapping). Falls back to fresh
+ * buffers when the estimate was short.
+ */
+export class Arena {
+  private used = 0;
+  private readonly buffer: ArrayBuffer;
+  constructor(bytes: number) { this.buffer = new ArrayBuffer(bytes); }
+  take(size: number): Backing {
+    const n = Math.ceil(size / 8) * 8;
+    if (this.used + n > this.buffer.byteLength) return new Backing(n);
+    const b = new Backing(n, this.buffer, this.used);
+    this.used += n;
+    return b;
+  }
 }
 
 export interface Segment {
@@ -29,17 +50,22 @@ export interface MappingEntry {
   end: number;
   kind: MappingReport['kind'];
   name?: string;
-  /** Bytes behind the mapping; null = mapped but reads as zero and ignores nothing we model. */
+  /** Bytes behind the mapping; null = mapped but holds nothing we model (reads as zero). */
   backing: Backing | null;
+  /** Address of the backing's first byte (default: start); addresses outside the backing read as zero. */
+  base?: number;
   segment?: Segment;
 }
 
 export class AddressSpace {
   readonly mappings: MappingEntry[] = [];
 
+  /** Add a mapping, keeping them sorted by address. */
   map(m: MappingEntry): MappingEntry {
-    this.mappings.push(m);
-    this.mappings.sort((a, b) => a.start - b.start);
+    const ms = this.mappings;
+    let i = ms.length;
+    while (i > 0 && ms[i - 1]!.start > m.start) i--;
+    ms.splice(i, 0, m);
     return m;
   }
 
@@ -51,8 +77,8 @@ export class AddressSpace {
   /** First fit, searching downward from `below`, for `size` bytes (how shmat picks an address). */
   firstFitBelow(below: number, size: number): number {
     let top = below;
-    const sorted = [...this.mappings].sort((a, b) => b.start - a.start);
-    for (const m of sorted) {
+    for (let i = this.mappings.length - 1; i >= 0; i--) {
+      const m = this.mappings[i]!;
       if (m.start >= top) continue;
       if (m.end <= top - size) return top - size;
       top = Math.min(top, m.start);
