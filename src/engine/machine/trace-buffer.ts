@@ -19,6 +19,7 @@ const VALUE_NUM = 0, VALUE_HEX = 1, VALUE_NONE = 2;
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
+const NO_ADDR = 0xffffffff;
 
 /** One block of rows. Rows live in fixed-size chunks: appending never copies earlier rows. */
 class Chunk {
@@ -26,8 +27,9 @@ class Chunk {
   readonly meta = new Uint32Array(CHUNK);
   /** thread (int16) | value kind << 16 */
   readonly who = new Int32Array(CHUNK);
-  readonly time = new Float64Array(CHUNK);
-  readonly addr = new Float64Array(CHUNK);
+  /** Virtual time and address fit 32 bits (addresses are 32-bit in this model; NO_ADDR = none). */
+  readonly time = new Uint32Array(CHUNK);
+  readonly addr = new Uint32Array(CHUNK);
   readonly value = new Float64Array(CHUNK);
   readonly old = new Float64Array(CHUNK);
 }
@@ -64,7 +66,7 @@ export class TraceBuffer {
     if (j === 0 || c === null) { c = new Chunk(); this.chunks.push(c); this.cur = c; }
     c.meta[j] = op | ((cpu & 0xff) << 8) | (field << 16) | (note << 24);
     c.who[j] = (thread & 0xffff) | ((value !== value ? VALUE_NONE : valueIsAddress === true ? VALUE_HEX : VALUE_NUM) << 16);
-    c.time[j] = t; c.addr[j] = addr; c.value[j] = value; c.old[j] = old;
+    c.time[j] = t; c.addr[j] = addr < 0 ? NO_ADDR : addr; c.value[j] = value; c.old[j] = old;
     this.length = i + 1;
   }
 
@@ -84,7 +86,7 @@ export class TraceBuffer {
     const cpu = (meta >>> 8) & 0xff;
     const e: TraceEvent = { seq: i, t: c.time[j]!, cpu: cpu === 255 ? -1 : cpu, pid: who.pid, tid: who.tid, op: TRACE_OPS[meta & 0xff]! };
     const a = c.addr[j]!;
-    if (a >= 0) e.addr = hex(a);
+    if (a !== NO_ADDR) e.addr = hex(a);
     const field = (meta >>> 16) & 0xff;
     if (field) e.field = this.strings[field]!;
     const k = whoWord >>> 16;
