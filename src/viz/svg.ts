@@ -27,6 +27,8 @@ const PROCESS_COLORS = ['#1565c0', '#00838f', '#ad1457', '#5d4037', '#283593', '
 const CRASH_COLOR = '#d50000';
 
 const LABEL_W = 262;
+const CRASH_LINE = 15;
+const MAX_CRASH_LABELS = 4;
 const LANE_H = 22;
 const BAR_H = 12;
 const GROUP_H = 20;
@@ -80,7 +82,8 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
   const out: string[] = [];
   const ownerY = 58;
   const crashY = 92;
-  let y = 112;
+  // one label line per crash (up to MAX_CRASH_LABELS), so labels of close crashes do not overlap
+  let y = 112 + CRASH_LINE * (Math.min(m.crashes.length, MAX_CRASH_LABELS + 1) - 1);
   const laneTop = y;
   const lanesSvg: string[] = [];
   const laneY = new Map<string, number>();
@@ -237,17 +240,19 @@ const normalizeWord = (v: string) => (/^\d+$/.test(v) ? '0x' + Number(v).toStrin
 
 function renderCrashes(m: TimelineModel, L: Layout, y: number, laneY: Map<string, number>, bottom: number): string {
   const parts: string[] = [];
-  for (const c of m.crashes) {
+  for (const [i, c] of m.crashes.entries()) {
     const x = L.xOfT(c.t);
     const text = [c.signal, c.function && `in ${c.function}`, c.faultAddress && `fault address ${c.faultAddress}`, `(pid ${c.pid} tid ${c.tid})`].filter(Boolean).join(' ');
     const ly = laneY.get(`${c.pid}/${c.tid}`) ?? bottom - LANE_H;
     const anchor = x > L.x0 + L.plotW / 2 ? 'end' : 'start';
     const tx = anchor === 'end' ? x - 6 : x + 6;
+    const labelY = y + 8 + CRASH_LINE * Math.min(i, MAX_CRASH_LABELS);
+    const label = i < MAX_CRASH_LABELS ? text : i === MAX_CRASH_LABELS ? `and ${m.crashes.length - MAX_CRASH_LABELS} more fatal signals` : '';
     parts.push(`<g class="crash" data-signal="${escapeXml(c.signal)}"><title>${escapeXml(text)}</title>`,
-      `<line x1="${num(x)}" y1="${y - 4}" x2="${num(x)}" y2="${bottom}" stroke="${CRASH_COLOR}" stroke-width="2" stroke-dasharray="5 3"/>`,
+      `<line x1="${num(x)}" y1="${labelY - 12}" x2="${num(x)}" y2="${bottom}" stroke="${CRASH_COLOR}" stroke-width="2" stroke-dasharray="5 3"/>`,
       `<circle cx="${num(x)}" cy="${ly + LANE_H / 2}" r="7" fill="${CRASH_COLOR}" stroke="#ffffff" stroke-width="1.5"/>`,
       `<path d="M${num(x - 3.5)} ${ly + LANE_H / 2 - 3.5} l7 7 m0 -7 l-7 7" stroke="#ffffff" stroke-width="2"/>`,
-      `<text x="${num(tx)}" y="${y + 8}" text-anchor="${anchor}" class="crash">${escapeXml(text)}</text></g>`);
+      label ? `<text x="${num(tx)}" y="${labelY}" text-anchor="${anchor}" class="crash">${escapeXml(label)}</text>` : '', '</g>');
   }
   return parts.join('');
 }

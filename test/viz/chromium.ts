@@ -23,7 +23,15 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   return { context, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
-export interface PixelStats { width: number; height: number; nonWhite: number; crashRed: number; holdGreenRows: number[] }
+export interface PixelStats {
+  width: number; height: number; nonWhite: number; crashRed: number;
+  /** Rows with the exact lock-held green (full-strength bars, legend swatch). */
+  holdGreenRows: number[];
+  /** Rows with any lane-state colour (green, paler green, orange, purple) right of the labels. */
+  stateRows: number[];
+  /** Rows with the crash marker's red. */
+  redRows: number[];
+}
 
 /**
  * Draws the SVG as an image (so it must be well-formed XML and any script would not run),
@@ -50,13 +58,22 @@ export async function renderSvg(context: BrowserContext, svg: string, pngName: s
       const data: Uint8ClampedArray = g.getImageData(0, 0, canvas.width, canvas.height).data;
       let nonWhite = 0; let crashRed = 0;
       const green = new Set<number>();
+      const state = new Set<number>();
+      const red = new Set<number>();
       for (let i = 0; i < data.length; i += 4) {
         const r = data[i]!, gr = data[i + 1]!, b = data[i + 2]!;
         if (r < 245 || gr < 245 || b < 245) nonWhite++;
-        if (r > 190 && gr < 40 && b < 40) crashRed++;
+        const row = Math.floor(i / 4 / canvas.width);
+        const col = (i / 4) % canvas.width;
+        if (r > 190 && gr < 40 && b < 40) { crashRed++; red.add(row); }
+        const greenish = gr > r + 25 && gr > b + 25;
+        const orange = r > 200 && gr > 80 && gr < 190 && b < 80;
+        const purple = b > gr + 60 && r > gr + 20;
+        if (col > 270 && (greenish || orange || purple)) state.add(row);
         if (Math.abs(r - 0x2e) < 12 && Math.abs(gr - 0x7d) < 12 && Math.abs(b - 0x32) < 12) green.add(Math.floor(i / 4 / canvas.width));
       }
-      return { width: canvas.width as number, height: canvas.height as number, nonWhite, crashRed, holdGreenRows: [...green].sort((a, b) => a - b) };
+      const sorted = (x: Set<number>) => [...x].sort((a, b) => a - b);
+      return { width: canvas.width as number, height: canvas.height as number, nonWhite, crashRed, holdGreenRows: sorted(green), stateRows: sorted(state), redRows: sorted(red) };
     }, svg);
     await page.locator('#svg').screenshot({ path: join(ARTIFACTS, pngName) });
     return stats;
