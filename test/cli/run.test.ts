@@ -14,7 +14,7 @@ function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-/** The same command in this process (real code, real files; output captured) to keep the suite fast. */
+/** The same command in this process (real code, real files; stderr and the exit code captured) to keep the suite fast. */
 async function runHere(args: string[], input?: string) {
   const { main } = await import('../../src/cli.js');
   if (input !== undefined) { const f = join(dir, `in-${Math.random().toString(36).slice(2)}.json`); writeFileSync(f, input); args = args.map((a) => (a === '-' ? f : a)); }
@@ -50,7 +50,7 @@ test('same spec and seed: byte-identical stdout (apart from engineMs) and trace 
   assert.ok(lines.every((e, i) => e.seq === i));
 });
 
-test('spec from a file and from stdin; {"preset": ...} with overrides in a file', async () => {
+test('spec from a file and from stdin; {"preset": ...} with overrides in a file', () => {
   const spec = { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', iterations: 20, seed: 1 };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
   const f = run(['run', join(dir, 'spec.json')]);
@@ -60,7 +60,7 @@ test('spec from a file and from stdin; {"preset": ...} with overrides in a file'
   assert.equal(withoutEngineMs(f.stdout), withoutEngineMs(s.stdout));
   assert.equal(JSON.parse(f.stdout).counter.final, 40);
   writeFileSync(join(dir, 'p.json'), JSON.stringify({ preset: 'solaris10-fixed', iterations: 5, seed: 2 }));
-  const p = JSON.parse((await runHere(['run', join(dir, 'p.json')])).stdout);
+  const p = JSON.parse(run(['run', join(dir, 'p.json')]).stdout);
   assert.equal(p.counter.final, 15);
   assert.equal(p.spec.iterations, 5);
 });
