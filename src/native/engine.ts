@@ -9,7 +9,11 @@ import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
 import { nativeVerdict } from './verdict.js';
 
-export interface NativeEngineOptions extends Partial<ProbeTuning> { probePath?: string }
+export interface NativeEngineOptions extends Partial<ProbeTuning> {
+  probePath?: string;
+  /** Told the process group id of every probe started (for logs, and for tests that check nothing survives). */
+  onProbeGroup?: (pgid: number) => void;
+}
 
 export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, ringSize: 256, isolate: true, trace: true, realtime: true };
 
@@ -21,7 +25,7 @@ export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
     async run(spec: Spec, runOptions: RunOptions = {}): Promise<Result> {
       if (spec.engine !== 'native') throw new Error(`the native engine was given a spec for engine "${spec.engine}"`);
       const started = performance.now();
-      const run = await runProbe(probePath, probeArguments(spec, tuning), spec.limits.timeoutMs, runOptions.signal);
+      const run = await runProbe(probePath, probeArguments(spec, tuning), spec.limits.timeoutMs, runOptions.signal, options.onProbeGroup);
       let report;
       try {
         report = parseProbeOutput(run.stdout);

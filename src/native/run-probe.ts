@@ -19,6 +19,15 @@ function killGroup(pid: number | undefined): void {
   try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
 }
 
+/** SIGKILL is delivered at once but exiting takes a moment: resolve when no member is left (bounded). */
+async function groupGone(pid: number | undefined, boundMs = 2_000): Promise<void> {
+  if (pid === undefined) return;
+  for (let waited = 0; waited < boundMs; waited += 5) {
+    try { process.kill(-pid, 0); } catch { return; }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Only a probe in the host IPC namespace can leave a segment behind (a namespace dies with it). */
 function removeLeftoverSegment(stdout: string): Promise<void> {
   const sandbox = peekSandbox(stdout);
@@ -26,11 +35,12 @@ function removeLeftoverSegment(stdout: string): Promise<void> {
   return new Promise((resolve) => execFile('ipcrm', ['-M', sandbox.key], () => resolve()));
 }
 
-export function runProbe(probePath: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<ProbeRun> {
+export function runProbe(probePath: string, args: string[], timeoutMs: number, signal?: AbortSignal, onSpawn?: (pgid: number) => void): Promise<ProbeRun> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new ProbeAbortedError()); return; }
     const started = performance.now();
     const child = spawn(probePath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid); // detached: its pid is the group every probe process is in
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let aborted = false;
@@ -48,7 +58,9 @@ export function runProbe(probePath: string, args: string[], timeoutMs: number, s
       const run = { stdout, stderr: Buffer.concat(err).toString('utf8'), code, signal: sig, wallMs: performance.now() - started };
       // The launcher may die first; make sure nothing of the group survives it.
       if (aborted || backstopFired || sig !== null) killGroup(child.pid);
-      const cleanup = aborted || backstopFired || code !== 0 ? removeLeftoverSegment(stdout) : Promise.resolve();
+      const cleanup = aborted || backstopFired || code !== 0
+        ? groupGone(child.pid).then(() => removeLeftoverSegment(stdout))
+        : Promise.resolve();
       void cleanup.then(() => (aborted ? reject(new ProbeAbortedError()) : resolve(run)));
     });
   });

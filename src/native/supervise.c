@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define POLL_MS 2
+#define POLL_MS 10
 
 static int open_owner_watchpoint(pid_t pid, uintptr_t address, int *err) {
   struct perf_event_attr attr;
