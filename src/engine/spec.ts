@@ -59,6 +59,7 @@ export const ExploreSchema = Type.Object({
   schedules: Type.Optional(limit('exploreSchedules', 'schedules to run at most')),
   depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'pct: bug depth d (d-1 priority change points)' })),
   maxPreemptions: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'dfs: preemption bound' })),
+  timeMs: Type.Optional(limit('exploreTimeMs', 'wall-clock budget of the exploration in milliseconds')),
 }, { additionalProperties: false });
 
 export const LimitsSchema = Type.Object({
@@ -74,7 +75,7 @@ export const SpecSchema = Type.Object({
   platform: Type.Optional(oneOf(PLATFORMS, 'sim only: whose mutex implementation is modelled (default solaris10)')),
   threadsPerProcess: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in every process (default 1)' })),
   iterations: Type.Optional(limit('iterations', 'lock / critical section / unlock cycles per thread')),
-  cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'simulated CPUs; native: host CPUs the processes are pinned to (default 1)' })),
+  cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'simulated CPUs (default 1); native: host CPUs the processes are pinned to (default 2: the glibc failures need processes running truly in parallel)' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff, description: 'scheduler seed; chosen and reported when absent' })),
   processes: Type.Optional(Type.Array(ProcessOverrideSchema, { maxItems: 64, description: 'per-process overrides; length must equal processCount' })),
   robust: Type.Optional(Type.Boolean({ description: 'robust mutex: owner death is recoverable (default false)' })),
@@ -108,7 +109,7 @@ export interface Spec {
   robust: boolean;
   faults: { kill: number; whileHolding: boolean; afterAcquisitions: number }[];
   tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
-  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number };
+  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number };
   limits: { maxSteps: number; timeoutMs: number };
 }
 
@@ -217,7 +218,9 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
     platform: engine === 'native' ? 'host' : ((s.platform ?? 'solaris10') as Platform),
     threadsPerProcess,
     iterations: s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default),
-    cpus: s.cpus ?? 1,
+    // Native runs default to 2 CPUs: on one CPU the processes of a native run take turns and the
+    // glibc 2.34+ assertion the user came to see (issue 4) almost never shows.
+    cpus: s.cpus ?? (engine === 'native' ? 2 : 1),
     seed: s.seed ?? chooseSeed() >>> 0,
     processes,
     robust: s.robust ?? false,
@@ -238,6 +241,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       schedules: s.explore.schedules ?? LIMITS.exploreSchedules.default,
       depth: s.explore.depth ?? 2,
       maxPreemptions: s.explore.maxPreemptions ?? 2,
+      timeMs: s.explore.timeMs ?? LIMITS.exploreTimeMs.default,
     };
   }
   return { ok: true, spec };
