@@ -24,6 +24,7 @@ import allEvents from './routes/events.js';
 import experimentEvents from './routes/experiments/events.js';
 import timeline from './routes/experiments/timeline.js';
 import metrics from './routes/metrics.js';
+import dashboard from './routes/dashboard.js';
 
 export interface AppOptions { config: Config }
 
@@ -40,6 +41,7 @@ export const ROUTES: { plugin: FastifyPluginAsync; prefix: string }[] = [
   { plugin: timeline, prefix: '/experiments' },
   { plugin: allEvents, prefix: '/events' },
   { plugin: metrics, prefix: '/metrics' },
+  { plugin: dashboard, prefix: '' },
 ];
 
 const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {

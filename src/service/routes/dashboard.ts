@@ -1,0 +1,38 @@
+// The dashboard at `/`: three static files (HTML, CSS, plain browser JavaScript) from
+// src/service/public, served by the API itself; no build step and no separate server. They are
+// public (no API key needed to load the page; the page asks for one when the API wants it).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync } from 'fastify';
+import { Problem } from '../errors.js';
+
+// dist/src/service/routes -> src/service/public (tsc does not copy non-TS files; we read the source)
+const PUBLIC_DIR = fileURLToPath(new URL('../../../../src/service/public/', import.meta.url));
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+const dashboard: FastifyPluginAsync = async (app) => {
+  const cache = new Map<string, Buffer>();
+  const serve = async (name: string) => {
+    let body = cache.get(name);
+    if (!body) {
+      body = await readFile(PUBLIC_DIR + name);
+      // development: edits show on reload; production: read once
+      if (process.env.NODE_ENV === 'production') cache.set(name, body);
+    }
+    return body;
+  };
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type(FILES['index.html']!).header('cache-control', 'no-cache').send(await serve('index.html')));
+  app.get('/dashboard/:file', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const type = FILES[file];
+    if (!type || file === 'index.html') throw new Problem('not_found', `no dashboard file ${file}`);
+    return reply.type(type).header('cache-control', 'no-cache').send(await serve(file));
+  });
+};
+
+export default dashboard;
