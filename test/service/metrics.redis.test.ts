@@ -2,6 +2,7 @@
 // exposition format, every metric is mutexlab_*, and the counters move when experiments finish,
 // as seen from a second API instance (the counts live in Redis, not in a process).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { SLOW_ASYNC } from '../worker/fixtures/misbehaving-runner.js';
 import { build, finished, poll, post, testConfig, worker } from './helpers.js';
@@ -76,4 +77,10 @@ test('/metrics parses as Prometheus text, names everything mutexlab_*, and its c
   assert.equal(value(afterRun.samples, 'mutexlab_queue_depth'), 0);
   assert.equal(value(afterRun.samples, 'mutexlab_experiments', { status: 'completed' }), 3);
   assert.ok(value(afterRun.samples, 'mutexlab_workers') >= 1);
+
+  // the Grafana dashboard in the repo charts only metrics that exist
+  const grafana = JSON.parse(readFileSync(new URL('../../../ops/grafana-dashboard.json', import.meta.url), 'utf8'));
+  const used = new Set<string>(grafana.panels.flatMap((p: any) => p.targets.flatMap((x: any) => x.expr.match(/mutexlab_[a-z_]+/g) ?? [])));
+  assert.ok(used.size >= 6);
+  for (const name of used) assert.ok(afterRun.types.has(name.replace(/_bucket$/, '')), `the dashboard's ${name} is exposed`);
 });

@@ -136,7 +136,9 @@ function startLiveList() {
   const live = $('#live');
   stopLiveList = sse('/events', (ev) => {
     const d = ev.data;
-    upsertRow({ id: d.id, status: d.status || undefined, outcome: d.outcome });
+    // exploration progress: show what the engine reports (e.g. schedules run so far)
+    const progress = ev.event === 'progress' && d.progress ? `progress: ${Object.entries(d.progress).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}` : undefined;
+    upsertRow({ id: d.id, status: d.status || undefined, outcome: d.outcome, summary: progress });
     if (['completed', 'failed', 'cancelled'].includes(ev.event)) refreshRow(d.id);
     if (current === d.id) renderDetail(d.id);
   }, {

@@ -9,7 +9,7 @@ import { eventData } from './experiments/events.js';
 
 const allEvents: FastifyPluginAsync = async (app) => {
   const streams = sseRegistry(app);
-  app.get('/', {
+  app.get('', {
     schema: {
       tags: ['experiments'],
       summary: 'Live status changes of all experiments as Server-Sent Events',

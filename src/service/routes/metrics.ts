@@ -25,7 +25,7 @@ class Exposition {
 }
 
 const metrics: FastifyPluginAsync = async (app) => {
-  app.get('/', {
+  app.get('', {
     config: { public: true },
     schema: {
       tags: ['operations'],
