@@ -53,6 +53,8 @@ export interface Execution {
 export function execute(spec: Spec, options: SimOptions = {}): Execution {
   const platform = findPlatform(spec.platform);
   if (!platform) throw new UnsupportedSpecError('platform', `"${spec.platform}" is not modelled by the simulator yet`);
+  const refused = platform.robust?.unsupported(spec);
+  if (refused) throw new UnsupportedSpecError(refused.field, refused.message);
   const scheduler = options.scheduler ?? new RandomScheduler(spec.seed);
   const m = new Machine(spec.cpus, spec.limits.maxSteps, scheduler, spec.seed, options.recordSchedule ?? false);
   if (options.trace) m.tr = new TraceBuffer(options.traceLimit);

@@ -18,6 +18,7 @@ import {
   MUTEX_WAITERS, SOLARIS_FIELDS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
+import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
 
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
   A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
@@ -221,7 +222,8 @@ export const illumos: PlatformDefinition = {
   fields: SOLARIS_FIELDS,
   magic: MUTEX_MAGIC,
   ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type) => solarisInit(seg, offset, type),
-  create: (m: Machine, spec: Spec) => new IllumosMutex(m, spec.cpus),
+  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'attribute' : null),
+  create: (m: Machine, spec: Spec) => (spec.robust && spec.sharing.shared ? new SolarisRobustMutex(m, 'attribute', spec.cpus) : new IllumosMutex(m, spec.cpus)),
   snapshot: solarisSnapshot,
+  robust: solarisRobustModel('illumos', 'attribute'),
 };

@@ -26,8 +26,24 @@ export interface MutexProgram {
   readonly recoveries?: Recovery[];
 }
 
-/** One EOWNERDEAD recovery, in the shape the native engine reports it. */
-export interface Recovery { index: number; pid: number; tid: number; t: number; lockWord: string; lockWordBefore?: string; consistentRc: number }
+/**
+ * One EOWNERDEAD recovery, in the shape the native engine reports it. Solaris platforms add the
+ * mutex_flag word (where LOCK_OWNERDEAD lives) and the call that made the mutex consistent.
+ */
+export interface Recovery {
+  index: number; pid: number; tid: number; t: number; lockWord: string; lockWordBefore?: string; consistentRc: number;
+  mutexFlag?: string; mutexFlagBefore?: string; consistent?: string;
+}
+
+/** What a platform's robust mutexes are called and where they stop (for checks and verdicts). */
+export interface RobustModel {
+  /** A valid spec this platform's mutex_init would reject (e.g. EINVAL), naming the field; null if fine. */
+  unsupported(spec: Spec): { field: string; message: string } | null;
+  /** The kernel's clean-up when the owner process dies, as the verdict names it. */
+  readonly cleanup: string;
+  /** Why a robust mutex of this spec is not recovered when its owner process dies, or null. */
+  notRecovered(spec: Spec): string | null;
+}
 
 export interface PlatformDefinition {
   readonly name: Platform;
@@ -46,4 +62,6 @@ export interface PlatformDefinition {
   snapshot(seg: Segment, offset: number): MutexSnapshot;
   /** Field that identifies the owner in a snapshot, and how to name it ("ulwp_t" / "TID"). */
   readonly ownerField: { name: string; meaning: string };
+  /** Robust mutexes as this platform has them; absent = the verdict's glibc wording. */
+  readonly robust?: RobustModel;
 }

@@ -21,6 +21,7 @@ import {
   RELEASE_SPIN, SOLARIS_FIELDS, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
+import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
 
 // Program counters. Lock:
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
@@ -334,7 +335,8 @@ export const solaris10: PlatformDefinition = {
   fields: SOLARIS_FIELDS,
   magic: MUTEX_MAGIC,
   ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type) => solarisInit(seg, offset, type),
-  create: (m: Machine, spec: Spec) => new Solaris10Mutex(m, spec.cpus),
+  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'historical' : null),
+  create: (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris10Mutex(m, spec.cpus)),
   snapshot: solarisSnapshot,
+  robust: solarisRobustModel('solaris10', 'historical'),
 };

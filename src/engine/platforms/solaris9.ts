@@ -15,6 +15,7 @@ import {
   SOLARIS_FIELDS, USYNC_PROCESS, WAITERMASK, lwpchanPrivate, lwpchanShared, solarisInit, solarisSnapshot,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
+import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
 
 const L_ENTRY = 0, L_FAST = 1, L_OWNER = 2, L_PID = 3, S_OWNER = 4, S_TEST = 5, S_SET = 6, S_CMP = 7, K_LOCK = 8;
 const U_ENTRY = 0, U_OWNER0 = 1, U_PID0 = 2, U_SWAP = 3, K_WAKE = 4;
@@ -128,7 +129,8 @@ export const solaris9: PlatformDefinition = {
   fields: SOLARIS_FIELDS,
   magic: MUTEX_MAGIC,
   ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type) => solarisInit(seg, offset, type),
-  create: (m: Machine, spec: Spec) => new Solaris9Mutex(m, spec.cpus),
+  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'historical' : null),
+  create: (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris9Mutex(m, spec.cpus)),
   snapshot: solarisSnapshot,
+  robust: solarisRobustModel('solaris9', 'historical'),
 };

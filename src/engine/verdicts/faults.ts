@@ -21,22 +21,27 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verd
   if (outcome === 'owner_died') {
     const rec = exec.faults.recoveries[0]!;
     const exact = c.lostUpdates === 0 ? `counter consistent (${c.final} = ${c.expected} completed cycles)` : `counter ${c.final} of ${c.expected}`;
+    // glibc's words unless the platform names its own clean-up and consistency call (Solaris: mutex_flag, lwp_mutex_cleanup).
+    const cleanup = exec.platform.robust?.cleanup ?? "the kernel's exit-time clean-up of the dead owner's robust list";
+    const consistent = rec.consistent ?? 'pthread_mutex_consistent';
+    const seen = rec.mutexFlagBefore !== undefined ? `mutex_flag ${rec.mutexFlagBefore}, lock word ${rec.lockWordBefore ?? rec.lockWord}` : `lock word ${rec.lockWord}`;
     return {
       outcome,
-      summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (lock word ${rec.lockWord}), made it consistent (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
-      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; the kernel's exit-time clean-up of the dead owner's robust list turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke one waiter, which learned of the death instead of sleeping forever. The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before pthread_mutex_consistent.`,
-      fix: 'nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling pthread_mutex_consistent.',
+      summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (${seen}), made it consistent with ${consistent} (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
+      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before ${consistent}.`,
+      fix: `nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
     };
   }
 
   if (outcome === 'hang') {
     const blocked = exec.machine.blocked();
     const waits = blocked.map((t) => `pid ${t.proc.pid} tid ${t.tid}: ${t.waitingIn}`);
+    const notRecovered = exec.platform.robust?.notRecovered(exec.spec) ?? null;
     return {
       outcome,
       summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
-      cause: `${where} is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'}), so on ${platform} nothing releases a mutex whose owner died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-      fix: FIX_ROBUST,
+      cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : `is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'})`}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
+      fix: notRecovered ? `initialise it process-shared and robust: mutex_init(&m, USYNC_PROCESS | LOCK_ROBUST, NULL) (pthread_mutexattr_setpshared PTHREAD_PROCESS_SHARED plus pthread_mutexattr_setrobust PTHREAD_MUTEX_ROBUST), then on EOWNERDEAD repair the data and call mutex_consistent` : FIX_ROBUST,
     };
   }
   return null;
