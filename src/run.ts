@@ -56,6 +56,11 @@ export async function runExperiment(spec: Spec, options: RunOptions = {}): Promi
     result.stats.engineMs = round(performance.now() - started);
     return { result, trace: events };
   }
+  if (spec.explore && !options.scheduler) {
+    // Many schedules (src/explore-run.ts); the trace is the shrunk counterexample's run.
+    const { runExploration } = await import('./explore-run.js');
+    return runExploration(spec, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  }
   const { result, trace } = simulate(spec, { trace: wantTrace, ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   result.stats.engineMs = round(performance.now() - started);
   return { result, trace };

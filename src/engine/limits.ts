@@ -7,6 +7,7 @@ export const LIMITS = {
   maxSteps: { field: 'limits.maxSteps', default: 2_000_000, minimum: 1, maximum: 200_000_000, unit: 'steps', description: 'simulated steps of one run before it stops as limit_exceeded' },
   timeoutMs: { field: 'limits.timeoutMs', default: 10_000, minimum: 1, maximum: 120_000, unit: 'ms', description: 'wall-clock budget of one experiment (the worker kills it beyond)' },
   exploreSchedules: { field: 'explore.schedules', default: 1_000, minimum: 1, maximum: 1_000_000, unit: 'schedules', description: 'schedules one exploration runs at most' },
+  exploreTimeMs: { field: 'explore.timeMs', default: 60_000, minimum: 100, maximum: 600_000, unit: 'ms', description: 'wall-clock budget of an exploration: beyond it, it stops and reports the schedules it covered' },
   nativeProcesses: { field: 'processCount', default: 4, minimum: 1, maximum: 16, unit: 'processes', description: 'processes of a native run' },
   nativeThreads: { field: 'threadsPerProcess', default: 1, minimum: 1, maximum: 8, unit: 'threads', description: 'threads per process of a native run' },
   nativeIterations: { field: 'iterations', default: 100_000, minimum: 1, maximum: 5_000_000, unit: 'cycles', description: 'lock/unlock cycles per thread of a native run' },

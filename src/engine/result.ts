@@ -1,6 +1,7 @@
 // The result of one experiment, as ../shared/CONTRACT.md fixes it (fields may be added,
 // never renamed). Both engines produce it; the verdict is written from the evidence.
 import type { Spec } from './spec.js';
+import type { Exploration } from './explore/exploration.js';
 
 export const OUTCOMES = ['ok', 'crash', 'mutual_exclusion_violation', 'hang', 'owner_died', 'limit_exceeded'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -50,5 +51,6 @@ export interface Result {
   evidence: Evidence;
   stats: { steps: number; contextSwitches: number; engineMs: number; [extra: string]: number };
   trace: { events: number; truncated: boolean };
-  exploration?: unknown;
+  /** Present when the spec asked for an exploration (see explore/exploration.ts). */
+  exploration?: Exploration;
 }
