@@ -21,17 +21,38 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 const NO_ADDR = 0xffffffff;
 
-/** One block of rows. Rows live in fixed-size chunks: appending never copies earlier rows. */
+/**
+ * Rows of the first chunk before it first grows. A full chunk is 2.6 MB of zeroed memory: most
+ * runs (a tiny service experiment logs ~20 events) would spend far longer allocating it than
+ * simulating, so the first chunk starts small and doubles up to CHUNK.
+ */
+const FIRST_ROWS = 256;
+
+/** One block of rows. Rows live in chunks of CHUNK rows: a new chunk never copies earlier ones. */
 class Chunk {
   /** op | cpu << 8 | field << 16 | note << 24 */
-  readonly meta = new Uint32Array(CHUNK);
+  readonly meta: Uint32Array;
   /** thread (int16) | value kind << 16 */
-  readonly who = new Int32Array(CHUNK);
+  readonly who: Int32Array;
   /** Virtual time and address fit 32 bits (addresses are 32-bit in this model; NO_ADDR = none). */
-  readonly time = new Uint32Array(CHUNK);
-  readonly addr = new Uint32Array(CHUNK);
-  readonly value = new Float64Array(CHUNK);
-  readonly old = new Float64Array(CHUNK);
+  readonly time: Uint32Array;
+  readonly addr: Uint32Array;
+  readonly value: Float64Array;
+  readonly old: Float64Array;
+
+  constructor(readonly rows: number) {
+    this.meta = new Uint32Array(rows); this.who = new Int32Array(rows);
+    this.time = new Uint32Array(rows); this.addr = new Uint32Array(rows);
+    this.value = new Float64Array(rows); this.old = new Float64Array(rows);
+  }
+
+  /** A copy with twice the rows (at most CHUNK). */
+  grown(): Chunk {
+    const c = new Chunk(Math.min(this.rows * 2, CHUNK));
+    c.meta.set(this.meta); c.who.set(this.who); c.time.set(this.time);
+    c.addr.set(this.addr); c.value.set(this.value); c.old.set(this.old);
+    return c;
+  }
 }
 
 export class TraceBuffer {
@@ -63,7 +84,8 @@ export class TraceBuffer {
     if (i >= this.max) { this.truncated = true; return; }
     const j = i & CHUNK_MASK;
     let c = this.cur;
-    if (j === 0 || c === null) { c = new Chunk(); this.chunks.push(c); this.cur = c; }
+    if (j === 0 || c === null) { c = new Chunk(this.chunks.length === 0 ? FIRST_ROWS : CHUNK); this.chunks.push(c); this.cur = c; }
+    else if (j >= c.rows) { c = c.grown(); this.chunks[this.chunks.length - 1] = c; this.cur = c; }
     c.meta[j] = op | ((cpu & 0xff) << 8) | (field << 16) | (note << 24);
     c.who[j] = (thread & 0xffff) | ((value !== value ? VALUE_NONE : valueIsAddress === true ? VALUE_HEX : VALUE_NUM) << 16);
     c.time[j] = t; c.addr[j] = addr < 0 ? NO_ADDR : addr; c.value[j] = value; c.old[j] = old;
