@@ -16,7 +16,8 @@ export function wilson(failures: number, n: number, z = Z95): Interval {
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), confidence: 0.95 };
+  // At 0 and n failures the bound is exactly 0 (resp. 1); rounding would leave a 1e-19 there.
+  return { estimate: p, low: failures === 0 ? 0 : Math.max(0, centre - half), high: failures === n ? 1 : Math.min(1, centre + half), confidence: 0.95 };
 }
 
 /**

@@ -1,0 +1,82 @@
+// `mutexlab replay TOKEN [--spec FILE | --preset NAME] [--trace FILE]`: re-run the schedule a
+// token recorded (an exploration's first failure or shrunk counterexample) and print the
+// result JSON; --trace writes the run's trace as NDJSON, byte for byte the one the exploration
+// gave. A token from another engine version, a damaged token, or one recorded for a different
+// spec than --spec/--preset is refused with exit code 2 and the reason.
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { validateSpec, type Spec } from '../engine/spec.js';
+import { applyPreset } from '../presets.js';
+import { replayToken } from '../explore-run.js';
+import type { TraceEvent } from '../engine/trace.js';
+
+export const REPLAY_HELP = `usage: mutexlab replay TOKEN [--spec FILE | --preset NAME] [--trace FILE]
+
+Replays the schedule a token recorded and prints the result (JSON) on stdout.
+  TOKEN           a replay token (mlx1.…) from an exploration's result
+  --spec FILE     refuse the token unless it was recorded for this spec
+  --preset NAME   the same, with a spec from presets/
+  --trace FILE    writes the run's trace as NDJSON, one event per line
+  --help          this text
+
+Exit codes: 0 replayed, 2 bad usage or a refused token (the reason is printed), 1 internal error.
+`;
+
+const fail = (message: string): number => { process.stderr.write(`mutexlab replay: ${message}\n`); return 2; };
+
+function loadSpec(file: string | undefined, preset: string | undefined): Spec | string {
+  let input: unknown;
+  if (preset !== undefined) {
+    input = applyPreset({ preset });
+    if (!input) return `--preset: unknown preset "${preset}"`;
+  } else {
+    try { input = JSON.parse(readFileSync(file!, 'utf8')); } catch (err) { return `--spec: cannot read ${file}: ${(err as Error).message}`; }
+    if (typeof input === 'object' && input !== null && 'preset' in input) input = applyPreset(input as Record<string, unknown>) ?? input;
+  }
+  const v = validateSpec(input, () => 0);
+  return v.ok ? v.spec : `--spec: invalid spec: ${v.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
+}
+
+function writeTrace(file: string, trace: Iterable<TraceEvent>): void {
+  const fd = openSync(file, 'w');
+  try {
+    let chunk: string[] = [];
+    for (const e of trace) {
+      chunk.push(JSON.stringify(e));
+      if (chunk.length === 4096) { writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
+    }
+    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  let token: string | undefined, specFile: string | undefined, preset: string | undefined, traceFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string | undefined => argv[++i];
+    if (a === '--help' || a === '-h') { process.stdout.write(REPLAY_HELP); return 0; }
+    if (a === '--spec') specFile = value();
+    else if (a === '--preset') preset = value();
+    else if (a === '--trace') traceFile = value();
+    else if (a.startsWith('--')) return fail(`unknown option ${a}\n\n${REPLAY_HELP}`);
+    else if (token !== undefined) return fail(`one token only\n\n${REPLAY_HELP}`);
+    else token = a;
+    if ((a === '--spec' && !specFile) || (a === '--preset' && !preset) || (a === '--trace' && !traceFile)) return fail(`${a} needs a value`);
+  }
+  if (token === undefined) return fail(`no token\n\n${REPLAY_HELP}`);
+  if (specFile !== undefined && preset !== undefined) return fail('give --spec or --preset, not both');
+  let spec: Spec | undefined;
+  if (specFile !== undefined || preset !== undefined) {
+    const s = loadSpec(specFile, preset);
+    if (typeof s === 'string') return fail(s);
+    spec = s;
+  }
+  const out = replayToken(token, spec ? { spec } : {});
+  if (!out.ok) return fail(out.reason);
+  if (traceFile !== undefined) {
+    try { writeTrace(traceFile, out.trace); } catch (err) { return fail(`--trace: cannot write ${traceFile}: ${(err as Error).message}`); }
+  }
+  process.stdout.write(JSON.stringify(out.result, null, 2) + '\n');
+  return 0;
+}
