@@ -56,6 +56,14 @@ export async function runExperiment(spec: Spec, options: RunOptions = {}): Promi
     result.stats.engineMs = round(performance.now() - started);
     return { result, trace: events };
   }
+  const replay = (spec as { replay?: unknown }).replay;
+  if (typeof replay === 'string') {
+    // POST {"replay": TOKEN}: follow the recorded schedule (src/service/domain/replay.ts).
+    const { replayToken } = await import('./explore-run.js');
+    const out = replayToken(replay);
+    if (!out.ok) throw new Error(out.reason);
+    return out;
+  }
   if (spec.explore && !options.scheduler) {
     // Many schedules (src/explore-run.ts); the trace is the shrunk counterexample's run.
     const { runExploration } = await import('./explore-run.js');

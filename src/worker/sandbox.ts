@@ -69,7 +69,8 @@ export class EngineSandbox {
   async run(spec: Spec, opts: { signal?: AbortSignal; onProgress?: (progress: unknown) => void } = {}): Promise<SandboxOutcome> {
     if (this.closed) throw new Error('the engine sandbox is closed');
     const thread = this.idle.pop() ?? await this.spawn();
-    const timeoutMs = spec.limits.timeoutMs;
+    // An exploration stops itself at explore.timeMs; leave it room to shrink and finish.
+    const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000) : spec.limits.timeoutMs;
     return new Promise<SandboxOutcome>((resolve) => {
       let settled = false;
       let stopping: SandboxOutcome | undefined;

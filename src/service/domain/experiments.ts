@@ -8,6 +8,7 @@ import { chooseSeed } from '../../seed.js';
 import { Problem } from '../errors.js';
 import type { EventHub } from './events.js';
 import type { ExperimentJob } from './queue.js';
+import { specFromReplay } from './replay.js';
 import { TERMINAL, type ExperimentRecord, type ExperimentStore } from './store.js';
 
 export interface SubmitOptions { idempotencyKey?: string }
@@ -35,6 +36,7 @@ export function specFromBody(body: unknown): Spec {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new Problem('invalid_spec', 'the body must be a JSON object: a spec or {"preset": NAME}', { errors: [{ field: '(body)', message: 'must be a JSON object' }] });
   }
+  if ('replay' in body) return specFromReplay(body as Record<string, unknown>);
   let input: unknown = body;
   if ('preset' in body) {
     const name = (body as { preset: unknown }).preset;

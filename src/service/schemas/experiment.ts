@@ -13,8 +13,13 @@ export const PresetRequestSchema = Type.Object({
   preset: Type.String({ description: 'name of a preset (GET /presets); other members override its spec one level deep', examples: ['solaris10-crash'] }),
 }, { additionalProperties: true, description: 'a preset by name, with optional overrides' });
 
-export const CreateBodySchema = Type.Union([{ ...SpecSchema, $id: undefined }, PresetRequestSchema], {
-  description: 'an experiment spec (see the contract), or {"preset": NAME, ...overrides}',
+export const ReplayRequestSchema = Type.Object({
+  replay: Type.String({ description: 'a replay token (mlx1.…) from an exploration result: replays that schedule, same result and trace bytes' }),
+  spec: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'optional: refuse the token unless it was recorded for this spec' })),
+}, { additionalProperties: false, description: 'replay a recorded schedule' });
+
+export const CreateBodySchema = Type.Union([{ ...SpecSchema, $id: undefined }, PresetRequestSchema, ReplayRequestSchema], {
+  description: 'an experiment spec (see the contract), {"preset": NAME, ...overrides}, or {"replay": TOKEN}',
   examples: [
     { preset: 'solaris10-crash' },
     { preset: 'solaris10-crash', seed: 7 },

@@ -1,0 +1,72 @@
+// bench:explore: schedules per second of an exploration of `solaris10-crash` with iterations 3
+// (random strategy, one core, the chunk runner that workers use), beside the single-run
+// steps/s of the engine bench's configuration; then the speedup of two workers (worker
+// threads, each running half of a 20000-schedule random exploration) over one, and a check
+// that the merged report is identical. Wall time and CPU time are both printed: on a shared
+// machine the CPU figure is the one that measures the engine.
+// Run with `npm run bench:explore` (builds first).
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { execute } from '../src/engine/sim.js';
+import { validateSpec, type Spec, type SpecInput } from '../src/engine/spec.js';
+import { ChunkRunner, mergeReports, planExploration, splitRange, type ChunkReport } from '../src/engine/explore/index.js';
+import { findPreset } from '../src/presets.js';
+
+function specOf(input: SpecInput): Spec {
+  const v = validateSpec(input, () => 1);
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  return v.spec;
+}
+
+const crash = (schedules: number): Spec => specOf({ ...findPreset('solaris10-crash')!.spec, iterations: 3, seed: 1, explore: { strategy: 'random', schedules } });
+
+function runChunk(spec: Spec, from: number, to: number): ChunkReport {
+  const r = new ChunkRunner(spec, planExploration(spec), from, to);
+  while (!r.runBatch(1024));
+  return r.result();
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; }
+
+if (!isMainThread) {
+  const { n, from, to } = workerData as { n: number; from: number; to: number };
+  runChunk(crash(n), 0, 2000); // warm-up
+  const t0 = performance.now();
+  const report = runChunk(crash(n), from, to);
+  parentPort!.postMessage({ report, ms: performance.now() - t0 });
+} else {
+  const engineSpec = specOf({ platform: 'solaris10', mutexType: 'USYNC_PROCESS', processCount: 4, threadsPerProcess: 2, iterations: 10_000, cpus: 2, key: '0x1234', seed: 1, limits: { maxSteps: 200_000_000 } });
+  execute(engineSpec);
+  let c0 = process.cpuUsage();
+  let t0 = performance.now();
+  const single = execute(engineSpec);
+  const singleWall = performance.now() - t0, singleCpu = cpuMs(c0);
+  console.log(`single run (engine bench configuration): ${single.machine.steps} steps, ${(single.machine.steps / singleWall / 1000).toFixed(2)}M steps/s wall, ${(single.machine.steps / singleCpu / 1000).toFixed(2)}M steps/s cpu`);
+
+  const N = 40_000;
+  runChunk(crash(N), 0, 4000); // warm-up
+  c0 = process.cpuUsage();
+  t0 = performance.now();
+  const one = runChunk(crash(N), 0, N);
+  const wall = performance.now() - t0, cpu = cpuMs(c0);
+  const stepsPerRun = one.steps / one.ran;
+  console.log(`exploration solaris10-crash iterations 3, random, one core: ${one.ran} schedules (${stepsPerRun.toFixed(1)} steps each, ${one.failures} failing) in ${wall.toFixed(0)} ms wall / ${cpu.toFixed(0)} ms cpu`);
+  console.log(`  ${(one.ran / wall * 1000).toFixed(0)} schedules/s wall, ${(one.ran / cpu * 1000).toFixed(0)} schedules/s cpu (target >= 20000); ${(one.steps / cpu / 1000).toFixed(2)}M steps/s cpu inside an exploration`);
+
+  // Acceptance 5: 20000 random schedules, one worker vs two.
+  const M = 20_000;
+  const inWorkers = async (parts: number) => {
+    const start = performance.now();
+    const outs = await Promise.all(splitRange(M, parts).map((c) => new Promise<{ report: ChunkReport; ms: number }>((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { n: M, from: c.from, to: c.to } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    return { ms: performance.now() - start, slowest: Math.max(...outs.map((o) => o.ms)), merged: mergeReports(outs.map((o) => o.report)) };
+  };
+  const w1 = await inWorkers(1);
+  const w2 = await inWorkers(2);
+  const same = JSON.stringify(w1.merged) === JSON.stringify(w2.merged);
+  console.log(`20000 random schedules: 1 worker ${w1.slowest.toFixed(0)} ms, 2 workers ${w2.slowest.toFixed(0)} ms (slowest chunk; ${w1.ms.toFixed(0)} / ${w2.ms.toFixed(0)} ms with worker start-up): speedup ${(w1.slowest / w2.slowest).toFixed(2)}x (${(w1.ms / w2.ms).toFixed(2)}x end to end); merged result identical: ${same}`);
+  if (!same) process.exitCode = 1;
+}
