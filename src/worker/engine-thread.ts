@@ -3,11 +3,10 @@
 // worker thread so that a runaway engine can be terminated and one that crashes or runs out of
 // memory (resourceLimits) ends only this thread, never the worker that renews the job locks.
 import { parentPort, workerData } from 'node:worker_threads';
-import { gzipSync, constants } from 'node:zlib';
 import type { Spec } from '../engine/spec.js';
 import type { TraceEvent } from '../engine/trace.js';
 import type { FromEngine, ToEngine } from './messages.js';
-import { TraceCap } from './trace-cap.js';
+import { encodeTrace } from './trace-encode.js';
 
 type RunExperiment = (spec: Spec, options: { onEvent?: (e: TraceEvent) => void; signal?: AbortSignal; onProgress?: (p: unknown) => void })
   => Promise<{ result: FromEngine & { type: 'result' } extends { result: infer R } ? R : never; trace: Iterable<TraceEvent> }>;
@@ -19,14 +18,6 @@ let controller: AbortController | undefined;
 
 const post = (message: FromEngine, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-function gzipTrace(cap: TraceCap): Buffer {
-  const lines: string[] = [];
-  for (const e of cap.events()) lines.push(JSON.stringify(e));
-  lines.push('');
-  // fastest level: traces are repetitive, level 1 already shrinks them ~10x
-  return gzipSync(lines.join('\n'), { level: constants.Z_BEST_SPEED });
-}
-
 port.on('message', async (message: ToEngine) => {
   if (message.type === 'abort') { controller?.abort(new Error(message.reason)); return; }
   controller = new AbortController();
@@ -35,13 +26,12 @@ port.on('message', async (message: ToEngine) => {
       signal: controller.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
-    const cap = new TraceCap(message.traceMaxEvents);
-    for (const e of trace) cap.push(e);
-    const gzip = gzipTrace(cap);
-    const meta = { events: cap.total, stored: cap.stored, truncated: cap.truncated };
+    const { gzip, ...meta } = encodeTrace(trace, message.traceMaxEvents);
     result.trace = { ...(result.trace as object | undefined), ...meta };
     const bytes = new Uint8Array(gzip.buffer, gzip.byteOffset, gzip.byteLength);
-    post({ type: 'result', result, traceGzip: bytes, trace: meta });
+    // a buffer of its own moves to the worker instead of being copied
+    const own = gzip.byteOffset === 0 && gzip.byteLength === gzip.buffer.byteLength;
+    post({ type: 'result', result, traceGzip: bytes, trace: meta }, own ? [gzip.buffer as ArrayBuffer] : []);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     post({ type: 'error', name: e.name, message: e.message });

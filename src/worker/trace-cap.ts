@@ -4,24 +4,27 @@ import type { TraceEvent } from '../engine/trace.js';
 
 export class TraceCap {
   readonly head: TraceEvent[] = [];
-  private readonly tail: TraceEvent[];
+  /** Ring buffer of the most recent events, made only once the head is full (most runs never fill it). */
+  private tail: TraceEvent[] | null = null;
+  private readonly tailSize: number;
+  private readonly headSize: number;
   private tailStart = 0;
   private tailCount = 0;
   total = 0;
 
-  constructor(private readonly maxEvents: number) {
-    this.tail = new Array(Math.floor(maxEvents / 2));
+  constructor(maxEvents: number) {
+    this.tailSize = Math.floor(maxEvents / 2);
+    this.headSize = maxEvents - this.tailSize;
   }
 
   push(e: TraceEvent): void {
     this.total++;
-    if (this.head.length < this.maxEvents - this.tail.length) { this.head.push(e); return; }
-    if (this.tail.length === 0) return;
-    // ring buffer of the most recent events
-    const slot = (this.tailStart + this.tailCount) % this.tail.length;
-    this.tail[slot] = e;
-    if (this.tailCount < this.tail.length) this.tailCount++;
-    else this.tailStart = (this.tailStart + 1) % this.tail.length;
+    if (this.head.length < this.headSize) { this.head.push(e); return; }
+    if (this.tailSize === 0) return;
+    const tail = this.tail ??= [];
+    if (this.tailCount < this.tailSize) { tail.push(e); this.tailCount++; return; }
+    tail[this.tailStart] = e;
+    this.tailStart = (this.tailStart + 1) % this.tailSize;
   }
 
   get truncated(): boolean { return this.total > this.head.length + this.tailCount; }
@@ -30,6 +33,6 @@ export class TraceCap {
   /** The kept events in order. */
   *events(): Generator<TraceEvent> {
     yield* this.head;
-    for (let i = 0; i < this.tailCount; i++) yield this.tail[(this.tailStart + i) % this.tail.length]!;
+    for (let i = 0; i < this.tailCount; i++) yield this.tail![(this.tailStart + i) % this.tailSize]!;
   }
 }
