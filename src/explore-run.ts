@@ -12,6 +12,7 @@ import { LIMITS } from './engine/limits.js';
 import type { Trace } from './engine/machine/trace-buffer.js';
 import type { Result } from './engine/result.js';
 import type { Spec } from './engine/spec.js';
+import type { TraceEvent } from './engine/trace.js';
 
 export interface ExploreProgress { kind: 'exploration'; strategy: string; done: number; planned: number; failures: number; elapsedMs: number }
 
@@ -58,6 +59,23 @@ export async function runExploration(spec: Spec, options: ExploreOptions = {}): 
   const out = finishExploration(spec, plan, [report]);
   out.result.stats.engineMs = round(performance.now() - started);
   return out;
+}
+
+/**
+ * What runExperiment calls for a spec with `explore`. A worker of a chunked flow adds one of two
+ * members (src/worker/explore-chunk.ts): `exploreChunk` (run that range; the result carries the
+ * ChunkReport and no trace) or `exploreReports` (merge those reports and finish). Both are
+ * stripped here, so results, hashes and tokens never see them.
+ */
+export async function runExplorationSpec(spec: Spec, options: ExploreOptions = {}): Promise<{ result: Result; trace: Iterable<TraceEvent> & { readonly length: number } }> {
+  const { exploreChunk, exploreReports, ...clean } = spec as Spec & { exploreChunk?: { from: number; to: number }; exploreReports?: ChunkReport[] };
+  if (exploreReports) return finishChunks(clean, exploreReports);
+  if (exploreChunk) {
+    const report = await runExplorationChunk(clean, planExploration(clean), exploreChunk.from, exploreChunk.to, options);
+    const result = { verdict: { outcome: 'ok', summary: `exploration chunk [${exploreChunk.from}, ${exploreChunk.to}): ${report.ran} schedules, ${report.failures} failing`, cause: '', fix: '' }, chunkReport: report } as unknown as Result;
+    return { result, trace: [] };
+  }
+  return runExploration(clean, options);
 }
 
 /** The result of chunks run elsewhere (a BullMQ flow's children): merged, then finished here. */

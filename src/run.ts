@@ -66,8 +66,8 @@ export async function runExperiment(spec: Spec, options: RunOptions = {}): Promi
   }
   if (spec.explore && !options.scheduler) {
     // Many schedules (src/explore-run.ts); the trace is the shrunk counterexample's run.
-    const { runExploration } = await import('./explore-run.js');
-    return runExploration(spec, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const { runExplorationSpec } = await import('./explore-run.js');
+    return runExplorationSpec(spec, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   }
   const { result, trace } = simulate(spec, { trace: wantTrace, ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   result.stats.engineMs = round(performance.now() - started);

@@ -8,6 +8,7 @@ import type { ExperimentJob } from '../service/domain/queue.js';
 import type { MetricsRecorder } from '../service/domain/metrics.js';
 import type { ExperimentStore } from '../service/domain/store.js';
 import type { EngineSandbox } from './sandbox.js';
+import { isChunkJob, processChunk, withChunkReports } from './explore-chunk.js';
 
 export interface ProcessorContext {
   store: ExperimentStore;
@@ -37,10 +38,11 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
       log.info({ status: begun.kind === 'skip' ? begun.status : 'gone' }, 'nothing to run');
       return { skipped: begun.kind };
     }
+    if (isChunkJob(job)) return await processChunk(ctx, job, begun.spec, controller.signal); // a chunk of a flow (explore-chunk.ts)
     log.info({ engine: begun.spec.engine, platform: begun.spec.platform, seed: begun.spec.seed }, 'experiment running');
     let lastProgress = 0;
     const started = performance.now();
-    const outcome = await ctx.sandbox.run(begun.spec, {
+    const outcome = await ctx.sandbox.run(await withChunkReports(job, begun.spec), {
       signal: controller.signal,
       onProgress: (progress) => {
         const now = performance.now();

@@ -9,6 +9,7 @@ import { Problem } from '../errors.js';
 import type { EventHub } from './events.js';
 import type { ExperimentJob } from './queue.js';
 import { specFromReplay } from './replay.js';
+import { enqueueExperiment } from './explore-flow.js';
 import { TERMINAL, type ExperimentRecord, type ExperimentStore } from './store.js';
 
 export interface SubmitOptions { idempotencyKey?: string }
@@ -82,7 +83,7 @@ export class ExperimentService {
         return { id: created.id, created: false };
     }
     try {
-      await this.queue.add('run', { id }, { jobId: id });
+      await enqueueExperiment(this.queue, id, spec);
     } catch (err) {
       await this.store.abandon(id, idempotencyKey).catch(() => {});
       throw err;

@@ -1,0 +1,46 @@
+// The worker's side of a chunked exploration (src/service/domain/explore-flow.ts). A child job
+// runs its range of schedules in the engine sandbox and returns the ChunkReport as the job's
+// value; the parent job's spec gets its children's reports, so the sandbox merges and
+// finishes instead of exploring again. The engine thread sees these as extra spec members
+// (`exploreChunk`, `exploreReports`) that src/explore-run.ts strips before anything else.
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ChunkReport } from '../engine/explore/chunk.js';
+import type { Spec } from '../engine/spec.js';
+import type { ChunkJob } from '../service/domain/explore-flow.js';
+import type { ExperimentJob } from '../service/domain/queue.js';
+import type { ProcessorContext } from './processor.js';
+
+const PROGRESS_EVERY_MS = 250;
+
+export const isChunkJob = (job: Job<ExperimentJob>): job is Job<ChunkJob> => (job.data as Partial<ChunkJob>).chunk !== undefined;
+
+export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, spec: Spec, signal: AbortSignal): Promise<ChunkReport> {
+  const { id, chunk } = job.data;
+  const log = ctx.logger.child({ experimentId: id, chunk: `${chunk.index + 1}/${chunk.of}` });
+  let last = 0;
+  const outcome = await ctx.sandbox.run({ ...spec, exploreChunk: chunk } as Spec, {
+    signal,
+    onProgress: (progress) => {
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      ctx.store.progress(id, { ...(progress as object), chunk }).catch((err) => log.warn({ err }, 'progress not stored'));
+    },
+  });
+  if (outcome.kind === 'result') {
+    const report = (outcome.result as { chunkReport?: ChunkReport }).chunkReport;
+    if (!report) throw new UnrecoverableError('the engine returned no chunk report');
+    log.info({ ran: report.ran, failures: report.failures }, 'exploration chunk done');
+    return report;
+  }
+  if (outcome.kind === 'aborted') throw new UnrecoverableError(`chunk stopped: ${outcome.reason}`);
+  throw new UnrecoverableError(outcome.kind === 'timeout' ? `chunk ran past ${outcome.timeoutMs} ms` : outcome.message);
+}
+
+/** The parent of a flow: its spec with the chunk reports of its children (unchanged for any other job). */
+export async function withChunkReports(job: Job<ExperimentJob>, spec: Spec): Promise<Spec> {
+  if (!spec.explore || isChunkJob(job)) return spec;
+  const values = await job.getChildrenValues<ChunkReport>();
+  const reports = Object.values(values).filter((r) => r && typeof r === 'object' && typeof r.from === 'number');
+  return reports.length > 0 ? ({ ...spec, exploreReports: reports } as Spec) : spec;
+}
