@@ -1,13 +1,15 @@
 // What a worker does with one job: mark the experiment running, run the engine in the sandbox,
-// store what came out. Every line it logs carries the experiment id. Deterministic failures
-// (engine error, crash, timeout) are final (UnrecoverableError); anything else is thrown as is,
-// so BullMQ retries it with backoff.
+// store what came out. Every line it logs carries the experiment id. A run stopped at
+// limits.timeoutMs completes as limit_exceeded. Deterministic failures (engine error, crash)
+// are final (UnrecoverableError); anything else is thrown as is, so BullMQ retries it with
+// backoff.
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ExperimentJob } from '../service/domain/queue.js';
 import type { MetricsRecorder } from '../service/domain/metrics.js';
 import type { ExperimentStore } from '../service/domain/store.js';
 import type { EngineSandbox } from './sandbox.js';
+import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
 import { isChunkJob, processChunk, withChunkReports } from './explore-chunk.js';
 
 export interface ProcessorContext {
@@ -57,7 +59,8 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
     switch (outcome.kind) {
       case 'result': {
         const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace });
-        if (stored) await count('completed', outcome.result.verdict.outcome);
+        // not awaited: the counters need not hold up the next job (count() logs its own failure)
+        if (stored) void count('completed', outcome.result.verdict.outcome);
         if (stored) log.info({ outcome: outcome.result.verdict.outcome, ms, traceEvents: outcome.trace.events, traceBytes: outcome.traceGzip.length }, 'experiment completed');
         else log.warn({ ms }, 'result not stored: the experiment was cancelled or another worker already stored its result');
         return { outcome: outcome.result.verdict.outcome, stored };
@@ -72,10 +75,13 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
         }
         log.info({ ms }, 'experiment cancelled; engine stopped');
         return { cancelled: true };
-      case 'timeout':
-        if (await ctx.store.fail(id, { code: 'timeout', message: `the engine ran past limits.timeoutMs (${outcome.timeoutMs} ms) and was stopped` })) await count('failed', 'timeout');
-        log.warn({ ms, timeoutMs: outcome.timeoutMs }, 'experiment timed out; engine stopped');
-        throw new UnrecoverableError('timeout');
+      case 'timeout': {
+        // the contract's ending for a run out of budget: completed, limit_exceeded (timeout-result.ts)
+        const stored = await ctx.store.complete(id, timeoutResult(begun.spec, outcome.timeoutMs, ms), EMPTY_TRACE);
+        if (stored) void count('completed', 'limit_exceeded');
+        log.warn({ ms, timeoutMs: outcome.timeoutMs, stored }, 'experiment ran out of limits.timeoutMs; engine stopped; stored as limit_exceeded');
+        return { outcome: 'limit_exceeded', stored };
+      }
       case 'engine_error':
       case 'crashed':
         if (await ctx.store.fail(id, { code: outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error', message: outcome.message })) {
