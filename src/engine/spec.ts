@@ -143,6 +143,13 @@ function describeSchemaErrors(input: unknown): FieldError[] {
       }
       continue;
     }
+    if (e.keyword === 'required') { // one error per missing field, named, rather than "(body)"
+      for (const name of (e.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
+        const field = fieldName(`${e.instancePath}/${name}`);
+        byField.set(field, { field, message: 'is required' });
+      }
+      continue;
+    }
     const field = fieldName(e.instancePath);
     if (e.keyword === 'const') {
       const allowed = (e.params as { allowedValue?: unknown }).allowedValue;

@@ -2,7 +2,7 @@
 // queue it, cancel it. Routes stay thin; tests and the benchmark can call this directly.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { validateSpec, type FieldError, type Spec } from '../../engine/spec.js';
+import { validateSpec, type Spec } from '../../engine/spec.js';
 import { applyPreset, listPresets } from '../../presets.js';
 import { chooseSeed } from '../../seed.js';
 import { Problem } from '../errors.js';
@@ -22,14 +22,6 @@ function canonical(value: unknown): string {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-/** "(body) must have required properties mutexType, key" -> one error per missing field, named. */
-function namingMissing(e: FieldError): FieldError[] {
-  const m = /^must have required propert(?:y|ies) (.+)$/.exec(e.message);
-  if (!m) return [e];
-  const parent = e.field === '(body)' ? '' : `${e.field}.`;
-  return m[1]!.split(/,\s*/).map((name) => ({ field: parent + name.trim(), message: 'is required' }));
 }
 
 /** A request body -> a normalised spec, or a Problem naming every bad field at once. */
@@ -52,7 +44,7 @@ export function specFromBody(body: unknown): Spec {
   }
   const checked = validateSpec(input, chooseSeed);
   if (!checked.ok) {
-    const errors = checked.errors.flatMap(namingMissing);
+    const errors = checked.errors;
     throw new Problem('invalid_spec', errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
   }
   return checked.spec;
