@@ -50,15 +50,25 @@ export interface Execution {
   stop: StopReason;
 }
 
-export function execute(spec: Spec, options: SimOptions = {}): Execution {
+/** The platform a spec runs on, or the error that says why the simulator cannot run it. */
+export function platformFor(spec: Spec): PlatformDefinition {
   const platform = findPlatform(spec.platform);
   if (!platform) throw new UnsupportedSpecError('platform', `"${spec.platform}" is not modelled by the simulator yet`);
   const refused = platform.robust?.unsupported(spec);
   if (refused) throw new UnsupportedSpecError(refused.field, refused.message);
+  return platform;
+}
+
+export function execute(spec: Spec, options: SimOptions = {}): Execution {
+  const platform = platformFor(spec);
   const scheduler = options.scheduler ?? new RandomScheduler(spec.seed);
   const m = new Machine(spec.cpus, spec.limits.maxSteps, scheduler, spec.seed, options.recordSchedule ?? false);
   if (options.trace) m.tr = new TraceBuffer(options.traceLimit);
-  const world = buildWorld(m, spec, platform);
+  return runOn(spec, platform, m, buildWorld(m, spec, platform));
+}
+
+/** Attach the mutex, the workload and the tools to a machine whose world is set up, and run it. */
+export function runOn(spec: Spec, platform: PlatformDefinition, m: Machine, world: World): Execution {
   const faults = new FaultInjector(m, spec, platform, platform.create(m, spec));
   const workload = loadWorkload(m, faults, spec.iterations, world.shm.segments.length);
   const wp = spec.tools.watchpoint;

@@ -22,6 +22,8 @@ export interface World {
   initializedBy: Map<number, number>;
   /** Offset of the shared counter in the segment. */
   counterOffset: number;
+  /** Every byte of the run's memory (private and shared): what a reused machine restores. */
+  arena: Arena;
 }
 
 export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition): World {
@@ -70,7 +72,7 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
     }
   }
   for (const p of m.processes) for (const t of p.threads) m.addThread(t);
-  return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset };
+  return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset, arena };
 }
 
 function mapProgram(layout: ProgramLayout, threads: number, arena: Arena): AddressSpace {

@@ -3,14 +3,14 @@
 // the same whatever the split (counts add up, the first failure is the lowest index).
 // The caller drives it in batches (runBatch) so that it can report progress and stop at a
 // time budget: the engine itself has no clock.
-import { execute } from '../sim.js';
+import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
 import type { Schedule } from '../schedulers/replay.js';
 import type { Outcome } from '../result.js';
 import type { Spec, Strategy } from '../spec.js';
 import { RecordingScheduler } from './recorder.js';
-import { scheduleOf, type ExplorePlan } from './plan.js';
+import { scheduleSeed, schedulerFor, type ExplorePlan } from './plan.js';
 
 export interface FailureRecord {
   /** Index of the schedule in the exploration. */
@@ -53,6 +53,8 @@ export class ChunkRunner {
   private bound = 0;
   private dfs: DfsScheduler | null;
   private dfsRecorder: RecordingScheduler | null;
+  /** Every schedule runs on one machine, reset between runs (no trace is kept here). */
+  private readonly rig: SimRig;
 
   constructor(private readonly spec: Spec, private readonly plan: ExplorePlan, from: number, to: number) {
     if (plan.strategy === 'dfs' && from !== 0) throw new Error('dfs explorations run as one chunk (their schedules are not addressed by index)');
@@ -60,6 +62,7 @@ export class ChunkRunner {
     this.report = { strategy: plan.strategy, from, to, ran: 0, outcomes: {}, failures: 0, steps: 0, firstFailure: null, firstByOutcome: {}, exhausted: false, repeatRuns: 0, stoppedBy: null };
     this.dfs = plan.strategy === 'dfs' ? new DfsScheduler(0) : null;
     this.dfsRecorder = this.dfs ? new RecordingScheduler(this.dfs) : null;
+    this.rig = new SimRig(spec);
   }
 
   get done(): boolean { return this.next >= this.report.to || this.report.exhausted || this.report.stoppedBy !== null; }
@@ -99,22 +102,21 @@ export class ChunkRunner {
 
   private runIndexed(): void {
     const i = this.next;
-    const { spec, scheduler } = scheduleOf(this.spec, this.plan, i);
-    const exec = execute(spec, { scheduler });
+    const seed = scheduleSeed(this.spec.seed, i);
+    const exec = this.rig.execute(seed, schedulerFor(this.plan, seed));
     const outcome = outcomeOf(exec);
     if (!this.count(outcome, exec.machine.steps)) return;
     // First failure of its kind in this chunk: run it again, recorded (runs are deterministic).
-    const again = scheduleOf(this.spec, this.plan, i);
-    const rec = new RecordingScheduler(again.scheduler);
-    const replayed = execute(again.spec, { scheduler: rec });
-    this.noteFailure({ index: i, outcome, seed: spec.seed, schedule: rec.schedule(), preemptions: rec.preemptions, steps: replayed.machine.steps });
+    const rec = new RecordingScheduler(schedulerFor(this.plan, seed));
+    const replayed = this.rig.execute(seed, rec);
+    this.noteFailure({ index: i, outcome, seed, schedule: rec.schedule(), preemptions: rec.preemptions, steps: replayed.machine.steps });
   }
 
   /** One counted dfs schedule (after as many repeat runs as the search needs to reach it). */
   private runDfs(): void {
     for (;;) {
       const rec = this.dfsRecorder!;
-      const exec = execute(this.spec, { scheduler: rec });
+      const exec = this.rig.execute(this.spec.seed, rec);
       const counted = rec.preemptions === this.bound;
       if (counted) {
         const outcome = outcomeOf(exec);

@@ -41,8 +41,12 @@ export function scheduleSeed(seed: number, i: number): number {
 /** Spec and scheduler of schedule i of a random or pct exploration. */
 export function scheduleOf(spec: Spec, plan: ExplorePlan, i: number): { spec: Spec; scheduler: Scheduler } {
   const seed = scheduleSeed(spec.seed, i);
-  const runSpec = seed === spec.seed ? spec : { ...spec, seed };
-  if (plan.strategy === 'pct') return { spec: runSpec, scheduler: new PctScheduler(seed, { depth: plan.depth, steps: plan.pctSteps }) };
-  if (plan.strategy === 'random') return { spec: runSpec, scheduler: new RandomScheduler(seed) };
+  return { spec: seed === spec.seed ? spec : { ...spec, seed }, scheduler: schedulerFor(plan, seed) };
+}
+
+/** The scheduler of a random or pct schedule whose seed is `seed` (see scheduleSeed). */
+export function schedulerFor(plan: ExplorePlan, seed: number): Scheduler {
+  if (plan.strategy === 'pct') return new PctScheduler(seed, { depth: plan.depth, steps: plan.pctSteps });
+  if (plan.strategy === 'random') return new RandomScheduler(seed);
   throw new Error(`scheduleOf: ${plan.strategy} schedules are not addressed by index`);
 }

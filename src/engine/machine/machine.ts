@@ -44,7 +44,7 @@ export class Machine extends MemoryBus {
   private choices: Int32Array | null;
   private choiceCount = 0;
 
-  constructor(readonly cpus: number, readonly maxSteps: number, readonly scheduler: Scheduler, readonly seed: number, recordSchedule = false) {
+  constructor(readonly cpus: number, readonly maxSteps: number, public scheduler: Scheduler, public seed: number, recordSchedule = false) {
     super();
     this.cpuThread = new Int32Array(cpus).fill(-1);
     this.lastThread = new Int32Array(cpus).fill(-1);
@@ -61,6 +61,36 @@ export class Machine extends MemoryBus {
     this.live++;
     this.enqueueReady(t.gtid);
     this.setScState(t, SC_RUN);
+  }
+
+  /**
+   * Back to the state right after set-up, for another run of the same processes under
+   * `scheduler` (an exploration runs thousands of schedules of one spec; see SimRig). The
+   * caller restores memory; the tools and the workload are attached again afterwards.
+   */
+  reset(scheduler: Scheduler, seed: number): void {
+    this.scheduler = scheduler;
+    this.seed = seed;
+    this.now = 0; this.faultAddress = 0;
+    this.watch = null; this.watchSegment = null; this.watchLo = -1; this.watchHi = -1;
+    this.steps = 0; this.contextSwitches = 0; this.stop = null; this.live = 0;
+    this.cpuThread.fill(-1); this.lastThread.fill(-1); this.ranFor.fill(0); this.quantum.fill(0);
+    this.readyCount = 0;
+    this.timers.length = 0;
+    this.recentSwitches.fill(0);
+    for (const q of this.queues.values()) q.length = 0; // the keys are the same next run: keep the arrays
+    this.choiceCount = 0;
+    this.decisionCount = 0;
+    this.onStop = null; this.faultHook = null; this.coreHook = null;
+    for (const p of this.processes) p.reset();
+    // As addThread did at set-up, in the same order.
+    for (const t of this.threads) {
+      t.reset();
+      t.proc.liveThreads++;
+      this.live++;
+      this.enqueueReady(t.gtid);
+      this.setScState(t, SC_RUN);
+    }
   }
 
   /** The recorded decisions (thread ids), or null when recording was off. */

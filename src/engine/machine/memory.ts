@@ -26,14 +26,23 @@ export class Backing {
 export class Arena {
   private used = 0;
   private readonly buffer: ArrayBuffer;
-  constructor(bytes: number) { this.buffer = new ArrayBuffer(bytes); }
+  private readonly bytes: Uint8Array;
+  /** Some backing did not fit and got its own buffer (then snapshot() does not cover it). */
+  spilled = false;
+  constructor(bytes: number) { this.buffer = new ArrayBuffer(bytes); this.bytes = new Uint8Array(this.buffer); }
   take(size: number): Backing {
     const n = Math.ceil(size / 8) * 8;
-    if (this.used + n > this.buffer.byteLength) return new Backing(n);
+    if (this.used + n > this.bytes.length) { this.spilled = true; return new Backing(n); }
     const b = new Backing(n, this.buffer, this.used);
     this.used += n;
     return b;
   }
+
+  /** A copy of every byte handed out so far (a machine's memory right after set-up). */
+  snapshot(): Uint8Array { return this.bytes.slice(0, this.used); }
+
+  /** Put back the bytes of a snapshot(); the Backings keep pointing at the same memory. */
+  restore(image: Uint8Array): void { this.bytes.set(image); }
 }
 
 export interface Segment {

@@ -37,6 +37,15 @@ export class SimThread {
   constructor(gtid: number, tid: number, proc: SimProcess, ulwp: number, schedctl: number) {
     this.gtid = gtid; this.tid = tid; this.proc = proc; this.ulwp = ulwp; this.schedctl = schedctl;
   }
+
+  /** Back to the state of a new thread (a machine reused for the next run: see SimRig). */
+  reset(): void {
+    this.state = RUNNABLE; this.cpu = -1;
+    this.phase = 0; this.iter = 0; this.val = 0;
+    this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
+    this.unparkToken = false; this.waitKey = ''; this.waitingIn = '';
+    this.acquisitions = 0; this.exit = null;
+  }
 }
 
 export const LIVE = 0, DUMPING = 1, DEAD = 2;
@@ -69,4 +78,7 @@ export class SimProcess {
     readonly layout: ProgramLayout,
     readonly space: AddressSpace,
   ) {}
+
+  /** Back to the state of a new process; its layout, mappings and segment stay (see SimRig). */
+  reset(): void { this.state = LIVE; this.liveThreads = 0; this.acquisitions = 0; this.exit = null; }
 }
