@@ -56,11 +56,11 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
     const ms = Math.round(performance.now() - started);
     const count = (status: 'completed' | 'failed', outcome: string) => ctx.metrics?.finished({ status, outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms })
       .catch((err) => log.warn({ err }, 'metrics not recorded'));
+    // a completion is counted by the store's COMPLETE script itself, only when it stores the result
+    const counted = (outcome: string) => ctx.metrics?.completeArgs({ outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms }) ?? [];
     switch (outcome.kind) {
       case 'result': {
-        const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace });
-        // not awaited: the counters need not hold up the next job (count() logs its own failure)
-        if (stored) void count('completed', outcome.result.verdict.outcome);
+        const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace }, counted(outcome.result.verdict.outcome));
         if (stored) log.info({ outcome: outcome.result.verdict.outcome, ms, traceEvents: outcome.trace.events, traceBytes: outcome.traceGzip.length }, 'experiment completed');
         else log.warn({ ms }, 'result not stored: the experiment was cancelled or another worker already stored its result');
         return { outcome: outcome.result.verdict.outcome, stored };
@@ -77,8 +77,7 @@ export async function processExperiment(ctx: ProcessorContext, job: Job<Experime
         return { cancelled: true };
       case 'timeout': {
         // the contract's ending for a run out of budget: completed, limit_exceeded (timeout-result.ts)
-        const stored = await ctx.store.complete(id, timeoutResult(begun.spec, outcome.timeoutMs, ms), EMPTY_TRACE);
-        if (stored) void count('completed', 'limit_exceeded');
+        const stored = await ctx.store.complete(id, timeoutResult(begun.spec, outcome.timeoutMs, ms), EMPTY_TRACE, counted('limit_exceeded'));
         log.warn({ ms, timeoutMs: outcome.timeoutMs, stored }, 'experiment ran out of limits.timeoutMs; engine stopped; stored as limit_exceeded');
         return { outcome: 'limit_exceeded', stored };
       }

@@ -30,6 +30,18 @@ export class MetricsRecorder {
   private readonly keys: ReturnType<typeof metricKeys>;
   constructor(private readonly redis: Redis, prefix: string) { this.keys = metricKeys(prefix); }
 
+  /**
+   * The same counting for a completed experiment as arguments of the store's COMPLETE script,
+   * which applies them only when it stores the result (one round trip, counted exactly once).
+   */
+  completeArgs(x: Omit<FinishedExperiment, 'status'>): string[] {
+    const seconds = Math.max(0, x.durationMs) / 1000;
+    const engine = clean(x.engine);
+    const bucket = DURATION_BUCKETS.find((b) => seconds <= b);
+    return [this.keys.finished, ['completed', x.outcome, x.platform, x.engine].map(clean).join('|'), this.keys.engines, engine,
+      this.keys.duration(engine), String(seconds), bucket === undefined ? 'inf' : `le:${bucket}`];
+  }
+
   async finished(x: FinishedExperiment): Promise<void> {
     const seconds = Math.max(0, x.durationMs) / 1000;
     const engine = clean(x.engine);

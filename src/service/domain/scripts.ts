@@ -84,7 +84,12 @@ emit('running', {status = 'running', attempt = attempts, worker = ARGV[4]})
 return {'run', redis.call('HGET', rec, 'spec')}
 `;
 
-/** ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated -> 1 stored | 0 not */
+/**
+ * ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated
+ * [finishedKey finishedField enginesKey engine durationKey seconds bucketField] -> 1 stored | 0 not.
+ * The optional tail is the /metrics counting (metrics.ts, MetricsRecorder.completeArgs): done
+ * here, it counts exactly the results stored and costs the worker no extra round trip.
+ */
 export const COMPLETE = COMMON + `
 local status = redis.call('HGET', rec, 'status')
 if status ~= 'running' and status ~= 'queued' then return 0 end
@@ -96,6 +101,13 @@ bump({status = 'completed', finishedAt = now_ms(), result = ARGV[4], outcome = A
 redis.call('SET', rec .. ':trace', ARGV[7], 'EX', ttl)
 redis.call('HINCRBY', rec, 'results', 1)
 emit('completed', {status = 'completed', outcome = ARGV[5]})
+if ARGV[11] then
+  redis.call('HINCRBY', ARGV[11], ARGV[12], 1)
+  redis.call('SADD', ARGV[13], ARGV[14])
+  redis.call('HINCRBY', ARGV[15], 'count', 1)
+  redis.call('HINCRBYFLOAT', ARGV[15], 'sum', ARGV[16])
+  redis.call('HINCRBY', ARGV[15], ARGV[17], 1)
+end
 return 1
 `;
 

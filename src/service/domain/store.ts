@@ -104,10 +104,13 @@ export class ExperimentStore {
     return { kind: 'gone' };
   }
 
-  /** Stores the result unless one is already stored or the experiment was cancelled: true if stored. */
-  async complete(id: string, result: { verdict: { outcome: string; summary: string } }, trace: StoredTrace): Promise<boolean> {
+  /**
+   * Stores the result unless one is already stored or the experiment was cancelled: true if
+   * stored. `metrics` (MetricsRecorder.completeArgs) are counted in the same script, only if stored.
+   */
+  async complete(id: string, result: { verdict: { outcome: string; summary: string } }, trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
     const stored = await this.run('COMPLETE', id, JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
-      trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0);
+      trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...metrics);
     return stored === 1;
   }
 
