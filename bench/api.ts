@@ -2,16 +2,25 @@
 // under a throw-away key prefix:
 //   1. POST /experiments rate (autocannon, in a worker thread) beside raw queue.add from one
 //      process at the same number of requests in flight              target ratio >= 0.8
+//      Also measured, as the ceiling any HTTP front has on this machine: a fastify route that
+//      answers 202 and does nothing else, driven the same way.
 //   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the
 //      same worker concurrency                                         target ratio >= 0.5
+//      Both rates run from the first completion to the last, so neither counts its start-up
+//      (connections; for the experiment worker also its warm engine threads).
 //   3. p50 / p99 from POST to verdict for the solaris10-crash preset (POST ?wait=10, one at a
 //      time, over HTTP)                                                target p50 <= 20 ms
+//      ?wait is answered when the worker's `completed` event arrives over Redis pub/sub: no
+//      polling. The medians of the record's own timestamps split it into POST -> started,
+//      started -> finished (engine, trace, store) and finished -> answer.
 // Environment: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (50), BENCH_JOBS (2000),
-// BENCH_LATENCY_SAMPLES (200), WORKER_CONCURRENCY (2).
+// BENCH_LATENCY_SAMPLES (200), WORKER_CONCURRENCY (2), BENCH_PARTS (default 1,2,3).
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import autocannon from 'autocannon';
+import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { readConfig } from '../src/service/config.js';
@@ -24,6 +33,7 @@ const SECONDS = env('BENCH_SECONDS', 5);
 const CONNECTIONS = env('BENCH_CONNECTIONS', 50);
 const JOBS = env('BENCH_JOBS', 2000);
 const SAMPLES = env('BENCH_LATENCY_SAMPLES', 200);
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(',').map((p) => p.trim()));
 const prefix = `bench-${randomBytes(4).toString('hex')}`;
 const config = readConfig({ ...process.env, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', MAX_QUEUED: '0', PORT: '0', RATE_LIMIT: '', API_KEYS: '' });
 const silent = pino({ level: 'silent' });
@@ -54,6 +64,16 @@ async function rawAddRate(redis: Redis): Promise<number> {
   return rate;
 }
 
+/** The same load against a fastify route that only answers 202: what HTTP alone costs here. */
+async function bareHttpRate(): Promise<number> {
+  const bare = Fastify({ logger: false });
+  bare.post('/experiments', async (_request, reply) => reply.code(202).send({ id: 'x', status: 'queued' }));
+  const url = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const { rate } = await postRate(url);
+  await bare.close();
+  return rate;
+}
+
 async function postRate(url: string): Promise<{ rate: number; non2xx: number }> {
   const result = await autocannon({
     url: `${url}/experiments`, method: 'POST', connections: CONNECTIONS, duration: SECONDS, workers: 1,
@@ -66,13 +86,16 @@ async function noopRate(redis: Redis, concurrency: number): Promise<number> {
   const queue = new Queue('noop', { connection: redis, prefix });
   await queue.addBulk(Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
   let done = 0;
-  const started = performance.now();
+  let first = 0;
   const finished = new Promise<void>((resolve) => {
     const worker = new Worker('noop', async () => {}, { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency });
-    worker.on('completed', () => { if (++done === JOBS) { resolve(); void worker.close(); } });
+    worker.on('completed', () => {
+      if (++done === 1) first = performance.now();
+      if (done === JOBS) { resolve(); void worker.close(); }
+    });
   });
   await finished;
-  const rate = JOBS / ((performance.now() - started) / 1000);
+  const rate = (JOBS - 1) / ((performance.now() - first) / 1000);
   await queue.obliterate({ force: true });
   await queue.close();
   return rate;
@@ -90,14 +113,18 @@ async function experimentRate(redis: Redis): Promise<number> {
   }
   const sub = redis.duplicate();
   let done = 0;
+  let first = 0;
   const allDone = new Promise<void>((resolve) => {
-    sub.on('message', (_c: string, m: string) => { if (JSON.parse(m).event === 'completed' && ++done === ids.length) resolve(); });
+    sub.on('message', (_c: string, m: string) => {
+      if (JSON.parse(m).event !== 'completed') return;
+      if (++done === 1) first = performance.now();
+      if (done === ids.length) resolve();
+    });
   });
   await sub.subscribe(`${prefix}:events`);
-  const started = performance.now();
   const worker = await startWorker(config, silent);
   await allDone;
-  const rate = ids.length / ((performance.now() - started) / 1000);
+  const rate = (ids.length - 1) / ((performance.now() - first) / 1000);
   await worker.close();
   await server.close();
   sub.disconnect();
@@ -108,42 +135,60 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function latency(url: string): Promise<{ p50: number; p99: number; outcomes: Set<string> }> {
+interface Stages { toStart: number[]; run: number[]; toAnswer: number[] }
+
+async function latency(url: string): Promise<{ p50: number; p99: number; outcomes: Set<string>; stages: Stages }> {
   const samples: number[] = [];
   const outcomes = new Set<string>();
+  const stages: Stages = { toStart: [], run: [], toAnswer: [] };
   for (let i = 0; i < SAMPLES + 10; i++) {
     const started = performance.now();
     const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset: 'solaris10-crash' }) });
-    const body = await res.json() as { result?: { verdict: { outcome: string } } };
+    const body = await res.json() as { result?: { verdict: { outcome: string } }; queuedAt: string; startedAt: string; finishedAt: string };
     const ms = performance.now() - started;
+    const answered = Date.now();
     if (res.status !== 200) throw new Error(`POST ?wait answered ${res.status}`);
     outcomes.add(body.result!.verdict.outcome);
-    if (i >= 10) samples.push(ms); // the first few warm the threads and the JIT
+    if (i < 10) continue; // the first few warm the threads and the JIT
+    samples.push(ms);
+    const [queued, begun, finished] = [body.queuedAt, body.startedAt, body.finishedAt].map((t) => Date.parse(t));
+    stages.toStart.push(begun! - queued!); stages.run.push(finished! - begun!); stages.toAnswer.push(answered - finished!);
   }
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), outcomes };
+  for (const list of [stages.toStart, stages.run, stages.toAnswer]) list.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), outcomes, stages };
 }
 
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 try {
-  out(`bench:api  redis ${config.redisUrl}  prefix ${prefix}  node ${process.version}  ${SECONDS}s  ${CONNECTIONS} in flight  ${JOBS} jobs  worker concurrency ${config.workerConcurrency}`);
+  out(`bench:api  redis ${config.redisUrl}  prefix ${prefix}  node ${process.version}  ${SECONDS}s  ${CONNECTIONS} in flight  ${JOBS} jobs  worker concurrency ${config.workerConcurrency}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const server = createServer(config, silent);
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  const raw = await rawAddRate(redis);
-  const post = await postRate(address);
-  out(`1. POST /experiments   ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.toFixed(0)}/s   ratio ${(post.rate / raw).toFixed(2)} (target >= 0.8)`);
-  await openQueue(redis, prefix).obliterate({ force: true });
-  await cleanup(redis);
+  if (PARTS.has('1')) {
+    const raw = await rawAddRate(redis);
+    const post = await postRate(address);
+    const bare = await bareHttpRate();
+    out(`1. POST /experiments   ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.toFixed(0)}/s   ratio ${(post.rate / raw).toFixed(2)} (target >= 0.8)`);
+    out(`   HTTP ceiling: a do-nothing fastify route ${bare.toFixed(0)}/s = ${(bare / raw).toFixed(2)} of raw queue.add; POST reaches ${(post.rate / bare).toFixed(2)} of it`);
+    await openQueue(redis, prefix).obliterate({ force: true });
+    await cleanup(redis);
+  }
 
-  const noop = await noopRate(redis, config.workerConcurrency);
-  const experiments = await experimentRate(redis);
-  out(`2. tiny experiments    ${experiments.toFixed(0)}/s completed   BullMQ no-op ${noop.toFixed(0)}/s   ratio ${(experiments / noop).toFixed(2)} (target >= 0.5)`);
-  await cleanup(redis);
+  if (PARTS.has('2')) {
+    const noop = await noopRate(redis, config.workerConcurrency);
+    const experiments = await experimentRate(redis);
+    out(`2. tiny experiments    ${experiments.toFixed(0)}/s completed   BullMQ no-op ${noop.toFixed(0)}/s   ratio ${(experiments / noop).toFixed(2)} (target >= 0.5)`);
+    await cleanup(redis);
+  }
 
-  const worker = await startWorker(config, silent);
-  const lat = await latency(address);
-  out(`3. solaris10-crash POST -> verdict   p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   (${SAMPLES} sequential, outcome ${[...lat.outcomes].join(',')}; target p50 <= 20 ms)`);
-  await worker.close();
+  if (PARTS.has('3')) {
+    const worker = await startWorker(config, silent);
+    const lat = await latency(address);
+    const median = (list: number[]) => percentile(list, 50).toFixed(0);
+    out(`3. solaris10-crash POST -> verdict   p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   (${SAMPLES} sequential, POST ?wait=10, outcome ${[...lat.outcomes].join(',')}; target p50 <= 20 ms)`);
+    out(`   medians from the record's timestamps (ms resolution): POST -> started ${median(lat.stages.toStart)} ms, started -> finished ${median(lat.stages.run)} ms, finished -> answer read ${median(lat.stages.toAnswer)} ms`);
+    await worker.close();
+  }
   await server.close();
 } finally {
   await cleanup(redis);
