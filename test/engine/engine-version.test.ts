@@ -32,6 +32,7 @@ function specOf(input: Record<string, unknown>): Spec {
 // Fixed here rather than taken from presets/, so that editing a preset does not trip the guard.
 const story = { key: '0x1234', processCount: 2, iterations: 20, processes: [{ program: 'app', threads: 2 }, { program: 'other', threads: 1 }] };
 const kill = [{ kill: 1, whileHolding: true, afterAcquisitions: 5 }];
+const killFirst = [{ kill: 0, whileHolding: true, afterAcquisitions: 5 }];
 const RUNS: Record<string, Record<string, unknown>> = {
   'solaris10 thread seed 1': { ...story, platform: 'solaris10', mutexType: 'USYNC_THREAD', cpus: 1, seed: 1 },
   'solaris10 thread seed 2': { ...story, platform: 'solaris10', mutexType: 'USYNC_THREAD', cpus: 1, seed: 2 },
@@ -40,6 +41,12 @@ const RUNS: Record<string, Record<string, unknown>> = {
   'solaris9 thread': { ...story, platform: 'solaris9', mutexType: 'USYNC_THREAD', cpus: 2, seed: 1 },
   'illumos thread': { ...story, platform: 'illumos', mutexType: 'USYNC_THREAD', cpus: 2, seed: 1 },
   'illumos robust kill': { ...story, platform: 'illumos', mutexType: 'USYNC_PROCESS', robust: true, cpus: 2, seed: 5, faults: kill },
+  // Hangs: the words naming each kind of sleep queue are in the verdict (and in the trace's park events).
+  'solaris9 lost wake-up hang': { ...story, platform: 'solaris9', mutexType: 'USYNC_THREAD', cpus: 1, seed: 1 },
+  'illumos queue hang': { ...story, platform: 'illumos', mutexType: 'USYNC_THREAD', cpus: 2, seed: 11 },
+  'solaris10 holder killed hang': { ...story, platform: 'solaris10', mutexType: 'USYNC_PROCESS', cpus: 2, seed: 7, faults: killFirst },
+  'solaris9 holder killed hang': { ...story, platform: 'solaris9', mutexType: 'USYNC_PROCESS', cpus: 2, seed: 7, faults: killFirst },
+  'illumos holder killed hang': { ...story, platform: 'illumos', mutexType: 'USYNC_PROCESS', cpus: 2, seed: 7, faults: killFirst },
   'glibc-2.36 private': { key: '0x1234', platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 20, cpus: 2, seed: 1 },
   'glibc-2.33 robust kill': { key: '0x1234', platform: 'glibc-2.33', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 20, cpus: 2, seed: 6, faults: kill },
 };

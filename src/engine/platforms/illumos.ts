@@ -12,13 +12,15 @@ import { FAULT } from '../machine/bus.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
-import { DONE, RUNNING, type MutexProgram, type PlatformDefinition } from './platform.js';
+import { DONE, RUNNING, type MutexProgram } from './platform.js';
 import {
-  ADAPTIVE_SPIN, LOCKMASK, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_MAGIC, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_SIZE, MUTEX_TYPE,
-  MUTEX_WAITERS, SOLARIS_FIELDS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
+  ADAPTIVE_SPIN, LOCKMASK, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE,
+  MUTEX_WAITERS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared, userQueueKey,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
-import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
+import { SolarisRobustMutex } from './solaris-robust.js';
+import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
+import { solarisPlatform } from './solaris-platform.js';
 
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
   A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
@@ -28,14 +30,20 @@ const SPINNER_ONE = 0x100;
 class IllumosMutex implements MutexProgram {
   private readonly n: SolarisNames;
   private readonly userKeys: string[];
-  private readonly kernelKeys: string[];
+  /** What a hang names for a sleeper on its process's libc sleep queue, by process index. */
+  private readonly userWaits: string[];
+  private readonly kernelQueues: KernelQueue[];
   /** min(ul_max_spinners, ncpus - 1): 0 on a uniprocessor, so no spinning at all. */
   private readonly maxSpinners: number;
 
   constructor(m: Machine, ncpus: number) {
     this.n = new SolarisNames(m);
     this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
-    this.kernelKeys = m.processes.map((p) => lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress));
+    this.userWaits = m.processes.map((p) => `mutex_lock_queue (lwp_park): sleep queue of pid ${p.pid} for mutex ${hex(p.mutexVa)}`);
+    this.kernelQueues = m.processes.map((p) => {
+      const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
+      return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
+    });
     this.maxSpinners = Math.min(MAX_SPINNERS, ncpus - 1);
   }
 
@@ -124,7 +132,7 @@ class IllumosMutex implements MutexProgram {
         }
         if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { t.pc = Q_OWNER; return RUNNING; }
         t.pc = Q_WOKE;
-        m.park(t, `mutex_lock_queue (lwp_park): sleep queue of pid ${t.proc.pid} for mutex ${hex(mp)}`, mp, n.mutex_lock_queue);
+        m.park(t, this.userWaits[t.proc.index]!, mp, n.mutex_lock_queue);
         return RUNNING;
       case Q_DEQSELF:
         m.unqueue(t);
@@ -137,18 +145,9 @@ class IllumosMutex implements MutexProgram {
           t.pc = P_OWNER;
         } else t.pc = K_LOCK;
         return RUNNING;
-      case K_LOCK: {
-        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.lwp_mutex_timedlock) === 0) {
-          m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.lwp_mutex_timedlock);
-          t.pc = P_OWNER;
-          return RUNNING;
-        }
-        m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.lwp_mutex_timedlock);
-        const key = this.kernelKeys[t.proc.index]!;
-        m.enqueue(key, t);
-        if (!m.park(t, `lwp_mutex_timedlock: kernel sleep queue ${key}`, mp, n.lwp_mutex_timedlock)) m.unqueue(t);
+      case K_LOCK:
+        if (lwpMutexTimedlock(m, t, n, mp, this.kernelQueues[t.proc.index]!, true)) t.pc = P_OWNER;
         return RUNNING;
-      }
       default:
         throw new Error(`illumos lock: bad pc ${t.pc}`);
     }
@@ -201,29 +200,15 @@ class IllumosMutex implements MutexProgram {
         m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
         t.pc = 0;
         return DONE;
-      case K_WAKE: {
-        const key = this.kernelKeys[t.proc.index]!;
-        const w = m.dequeue(key);
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.lwp_mutex_wakeup);
-        if (w !== null) m.unpark(t, w, mp, n.lwp_mutex_wakeup);
+      case K_WAKE:
+        lwpMutexWakeup(m, t, n, mp, this.kernelQueues[t.proc.index]!.key);
         t.pc = 0;
         return DONE;
-      }
       default:
         throw new Error(`illumos unlock: bad pc ${t.pc}`);
     }
   }
 }
 
-export const illumos: PlatformDefinition = {
-  name: 'illumos',
-  title: 'illumos (current libc)',
-  mutexSize: MUTEX_SIZE,
-  fields: SOLARIS_FIELDS,
-  magic: MUTEX_MAGIC,
-  ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'attribute' : null),
-  create: (m: Machine, spec: Spec) => (spec.robust && spec.sharing.shared ? new SolarisRobustMutex(m, 'attribute', spec.cpus) : new IllumosMutex(m, spec.cpus)),
-  snapshot: solarisSnapshot,
-  robust: solarisRobustModel('illumos', 'attribute'),
-};
+export const illumos = solarisPlatform('illumos', 'illumos (current libc)', 'attribute',
+  (m: Machine, spec: Spec) => (spec.robust && spec.sharing.shared ? new SolarisRobustMutex(m, 'attribute', spec.cpus) : new IllumosMutex(m, spec.cpus)));

@@ -15,13 +15,15 @@ import { FAULT } from '../machine/bus.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
-import { DONE, RUNNING, type MutexProgram, type PlatformDefinition } from './platform.js';
+import { DONE, RUNNING, type MutexProgram } from './platform.js';
 import {
-  ADAPTIVE_SPIN, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_SIZE, MUTEX_MAGIC, MUTEX_TYPE, MUTEX_WAITERS,
-  RELEASE_SPIN, SOLARIS_FIELDS, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared, solarisInit, solarisSnapshot, userQueueKey,
+  ADAPTIVE_SPIN, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE, MUTEX_WAITERS,
+  RELEASE_SPIN, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared, userQueueKey,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
-import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
+import { SolarisRobustMutex } from './solaris-robust.js';
+import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
+import { solarisPlatform } from './solaris-platform.js';
 
 // Program counters. Lock:
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
@@ -36,12 +38,18 @@ const U_ENTRY = 0, U_LOCKW = 1, U_OWNER0 = 2, U_SWAP0 = 3, UW_OWNER0 = 4, UW_SWA
 class Solaris10Mutex implements MutexProgram {
   private readonly n: SolarisNames;
   private readonly userKeys: string[];
-  private readonly kernelKeys: string[];
+  /** What a hang names for a sleeper on its process's libc sleep queue, by process index. */
+  private readonly userWaits: string[];
+  private readonly kernelQueues: KernelQueue[];
 
   constructor(m: Machine, private readonly ncpus: number) {
     this.n = new SolarisNames(m);
     this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
-    this.kernelKeys = m.processes.map((p) => lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress));
+    this.userWaits = m.processes.map((p) => `mutex_lock_queue (lwp_park): sleep queue of pid ${p.pid} for mutex ${hex(p.mutexVa)}`);
+    this.kernelQueues = m.processes.map((p) => {
+      const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
+      return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
+    });
   }
 
   lock(m: Machine, t: SimThread): number {
@@ -205,7 +213,7 @@ class Solaris10Mutex implements MutexProgram {
     const n = this.n;
     if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { t.pc = Q_OWNER; return; }
     t.pc = Q_WOKE;
-    m.park(t, `mutex_lock_queue (lwp_park): sleep queue of pid ${t.proc.pid} for mutex ${hex(mp)}`, mp, n.mutex_lock_queue);
+    m.park(t, this.userWaits[t.proc.index]!, mp, n.mutex_lock_queue);
   }
 
   /**
@@ -213,17 +221,7 @@ class Solaris10Mutex implements MutexProgram {
    * set ownerpid) if free, else set the waiters byte and sleep on the (segment, offset) lwpchan.
    */
   private kernelLock(m: Machine, t: SimThread, mp: number): number {
-    const n = this.n;
-    if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.lwp_mutex_timedlock) === 0) {
-      m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.lwp_mutex_timedlock);
-      t.pc = K_OWNER;
-      return RUNNING;
-    }
-    m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.lwp_mutex_timedlock);
-    const key = this.kernelKeys[t.proc.index]!;
-    m.enqueue(key, t);
-    t.pc = K_LOCK;
-    if (!m.park(t, `lwp_mutex_timedlock: kernel sleep queue ${key}`, mp, n.lwp_mutex_timedlock)) m.unqueue(t);
+    t.pc = lwpMutexTimedlock(m, t, this.n, mp, this.kernelQueues[t.proc.index]!, true) ? K_OWNER : K_LOCK;
     return RUNNING;
   }
 
@@ -314,29 +312,15 @@ class Solaris10Mutex implements MutexProgram {
         m.store8(t, mp + MUTEX_WAITERS, 0, n.f_waiters, n.mutex_unlock_process);
         t.pc = K_WAKE;
         return RUNNING;
-      case K_WAKE: { // lwp_mutex_wakeup in the kernel: one waiter of the (segment, offset) lwpchan
-        const key = this.kernelKeys[t.proc.index]!;
-        const w = m.dequeue(key);
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.lwp_mutex_wakeup);
-        if (w !== null) m.unpark(t, w, mp, n.lwp_mutex_wakeup);
+      case K_WAKE: // lwp_mutex_wakeup in the kernel: one waiter of the (segment, offset) lwpchan
+        lwpMutexWakeup(m, t, n, mp, this.kernelQueues[t.proc.index]!.key);
         t.pc = 0;
         return DONE;
-      }
       default:
         throw new Error(`solaris10 unlock: bad pc ${t.pc}`);
     }
   }
 }
 
-export const solaris10: PlatformDefinition = {
-  name: 'solaris10',
-  title: 'Solaris 10 (libc of 2005)',
-  mutexSize: MUTEX_SIZE,
-  fields: SOLARIS_FIELDS,
-  magic: MUTEX_MAGIC,
-  ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'historical' : null),
-  create: (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris10Mutex(m, spec.cpus)),
-  snapshot: solarisSnapshot,
-  robust: solarisRobustModel('solaris10', 'historical'),
-};
+export const solaris10 = solarisPlatform('solaris10', 'Solaris 10 (libc of 2005)', 'historical',
+  (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris10Mutex(m, spec.cpus)));

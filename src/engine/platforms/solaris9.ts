@@ -9,30 +9,32 @@ import { OP } from '../machine/trace-buffer.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
-import { DONE, RUNNING, type MutexProgram, type PlatformDefinition } from './platform.js';
+import { DONE, RUNNING, type MutexProgram } from './platform.js';
 import {
-  ADAPTIVE_SPIN, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_MAGIC, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_SIZE, MUTEX_TYPE, MUTEX_WAITERS,
-  SOLARIS_FIELDS, USYNC_PROCESS, WAITERMASK, lwpchanPrivate, lwpchanShared, solarisInit, solarisSnapshot,
+  ADAPTIVE_SPIN, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE, USYNC_PROCESS, WAITERMASK, lwpchanPrivate, lwpchanShared,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
-import { SolarisRobustMutex, solarisRobustModel } from './solaris-robust.js';
+import { SolarisRobustMutex } from './solaris-robust.js';
+import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
+import { solarisPlatform } from './solaris-platform.js';
 
 const L_ENTRY = 0, L_FAST = 1, L_OWNER = 2, L_PID = 3, S_OWNER = 4, S_TEST = 5, S_SET = 6, S_CMP = 7, K_LOCK = 8;
 const U_ENTRY = 0, U_OWNER0 = 1, U_PID0 = 2, U_SWAP = 3, K_WAKE = 4;
 
 class Solaris9Mutex implements MutexProgram {
   private readonly n: SolarisNames;
-  private readonly threadKeys: string[];
-  private readonly processKeys: string[];
+  private readonly threadQueues: KernelQueue[];
+  private readonly processQueues: KernelQueue[];
 
   constructor(m: Machine, private readonly ncpus: number) {
     this.n = new SolarisNames(m);
-    this.threadKeys = m.processes.map((p) => lwpchanPrivate(p.pid, p.mutexVa));
-    this.processKeys = m.processes.map((p) => lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress));
+    const queue = (key: string, mp: number): KernelQueue => ({ key, waitingIn: `lwp_mutex_lock: kernel sleep queue ${key} (mutex ${hex(mp)})` });
+    this.threadQueues = m.processes.map((p) => queue(lwpchanPrivate(p.pid, p.mutexVa), p.mutexVa));
+    this.processQueues = m.processes.map((p) => queue(lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress), p.mutexVa));
   }
 
-  /** r0 holds the mutex_type read at entry (bit 0 = USYNC_PROCESS). */
-  private key(t: SimThread): string { return (t.r0 & USYNC_PROCESS ? this.processKeys : this.threadKeys)[t.proc.index]!; }
+  /** The lwpchan of the mutex as t's process sees it; r0 holds the mutex_type read at entry (bit 0 = USYNC_PROCESS). */
+  private queue(t: SimThread): KernelQueue { return (t.r0 & USYNC_PROCESS ? this.processQueues : this.threadQueues)[t.proc.index]!; }
 
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
@@ -74,14 +76,9 @@ class Solaris9Mutex implements MutexProgram {
         t.pc = S_TEST;
         return RUNNING;
       }
-      case K_LOCK: { // lwp_mutex_lock, atomic under the lwpchan lock
-        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.lwp_mutex_timedlock) === 0) { t.pc = L_OWNER; return RUNNING; }
-        m.store8(t, mp + MUTEX_WAITERS, 1, n.f_waiters, n.lwp_mutex_timedlock);
-        const key = this.key(t);
-        m.enqueue(key, t);
-        if (!m.park(t, `lwp_mutex_lock: kernel sleep queue ${key} (mutex ${hex(mp)})`, mp, n.lwp_mutex_timedlock)) m.unqueue(t);
+      case K_LOCK: // lwp_mutex_lock; mutex_ownerpid is set back in user land (L_PID)
+        if (lwpMutexTimedlock(m, t, n, mp, this.queue(t), false)) t.pc = L_OWNER;
         return RUNNING;
-      }
       default:
         throw new Error(`solaris9 lock: bad pc ${t.pc}`);
     }
@@ -108,29 +105,15 @@ class Solaris9Mutex implements MutexProgram {
         if (m.swap32(t, mp + MUTEX_LOCKWORD, 0, n.f_lockword, n.mutex_unlock) & WAITERMASK) { t.pc = K_WAKE; return RUNNING; }
         t.pc = 0;
         return DONE;
-      case K_WAKE: { // lwp_mutex_wakeup: the kernel looks on the lwpchan of THIS process's key
-        const key = this.key(t);
-        const w = m.dequeue(key);
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.lwp_mutex_wakeup);
-        if (w !== null) m.unpark(t, w, mp, n.lwp_mutex_wakeup);
+      case K_WAKE: // lwp_mutex_wakeup: the kernel looks on the lwpchan of THIS process's key
+        lwpMutexWakeup(m, t, n, mp, this.queue(t).key);
         t.pc = 0;
         return DONE;
-      }
       default:
         throw new Error(`solaris9 unlock: bad pc ${t.pc}`);
     }
   }
 }
 
-export const solaris9: PlatformDefinition = {
-  name: 'solaris9',
-  title: 'Solaris 9 (T2 libthread)',
-  mutexSize: MUTEX_SIZE,
-  fields: SOLARIS_FIELDS,
-  magic: MUTEX_MAGIC,
-  ownerField: { name: 'owner', meaning: "the owning thread's ulwp_t address" },
-  init: (seg, offset, type, robust) => solarisInit(seg, offset, type, robust ? 'historical' : null),
-  create: (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris9Mutex(m, spec.cpus)),
-  snapshot: solarisSnapshot,
-  robust: solarisRobustModel('solaris9', 'historical'),
-};
+export const solaris9 = solarisPlatform('solaris9', 'Solaris 9 (T2 libthread)', 'historical',
+  (m: Machine, spec: Spec) => (spec.robust ? new SolarisRobustMutex(m, 'historical', spec.cpus) : new Solaris9Mutex(m, spec.cpus)));
