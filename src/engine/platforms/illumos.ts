@@ -15,12 +15,13 @@ import type { Spec } from '../spec.js';
 import { DONE, RUNNING, type MutexProgram } from './platform.js';
 import {
   ADAPTIVE_SPIN, LOCKMASK, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE,
-  MUTEX_WAITERS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared, userQueueKey,
+  MUTEX_WAITERS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
+import { mutexWakeup, userQueue } from './solaris-sleepq.js';
 
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
   A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
@@ -38,8 +39,9 @@ class IllumosMutex implements MutexProgram {
 
   constructor(m: Machine, ncpus: number) {
     this.n = new SolarisNames(m);
-    this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
-    this.userWaits = m.processes.map((p) => `mutex_lock_queue (lwp_park): sleep queue of pid ${p.pid} for mutex ${hex(p.mutexVa)}`);
+    const queues = m.processes.map(userQueue);
+    this.userKeys = queues.map((q) => q.key);
+    this.userWaits = queues.map((q) => q.waitingIn);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
@@ -188,10 +190,8 @@ class IllumosMutex implements MutexProgram {
         return DONE;
       }
       case U_WAKE: {
-        const key = this.userKeys[t.proc.index]!;
-        const w = m.dequeue(key);
+        const w = mutexWakeup(m, t, n, mp, this.userKeys[t.proc.index]!);
         if (w === null) { t.pc = 0; return DONE; }
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.mutex_wakeup);
         t.r1 = w.gtid;
         t.pc = U_UNPARK;
         return RUNNING;

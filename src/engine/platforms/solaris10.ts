@@ -18,12 +18,13 @@ import type { Spec } from '../spec.js';
 import { DONE, RUNNING, type MutexProgram } from './platform.js';
 import {
   ADAPTIVE_SPIN, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE, MUTEX_WAITERS,
-  RELEASE_SPIN, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared, userQueueKey,
+  RELEASE_SPIN, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
+import { mutexWakeup, userQueue } from './solaris-sleepq.js';
 
 // Program counters. Lock:
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
@@ -44,8 +45,9 @@ class Solaris10Mutex implements MutexProgram {
 
   constructor(m: Machine, private readonly ncpus: number) {
     this.n = new SolarisNames(m);
-    this.userKeys = m.processes.map((p) => userQueueKey(p.pid, p.mutexVa));
-    this.userWaits = m.processes.map((p) => `mutex_lock_queue (lwp_park): sleep queue of pid ${p.pid} for mutex ${hex(p.mutexVa)}`);
+    const queues = m.processes.map(userQueue);
+    this.userKeys = queues.map((q) => q.key);
+    this.userWaits = queues.map((q) => q.waitingIn);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
@@ -269,10 +271,8 @@ class Solaris10Mutex implements MutexProgram {
         t.pc = U_WAKE;
         return RUNNING;
       case U_WAKE: { // mutex_wakeup: dequeue a waiter from THIS process's queue
-        const key = this.userKeys[t.proc.index]!;
-        const w = m.dequeue(key);
+        const w = mutexWakeup(m, t, n, mp, this.userKeys[t.proc.index]!);
         if (w === null) { t.pc = 0; return DONE; }
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.mutex_wakeup);
         t.r1 = w.gtid;
         t.pc = U_UNPARK;
         return RUNNING;
