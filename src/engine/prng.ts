@@ -4,6 +4,9 @@ export class Prng {
   private state: number;
   constructor(seed: number) { this.state = seed >>> 0; }
 
+  /** Start over from `seed` (as a new Prng(seed) would). */
+  reseed(seed: number): void { this.state = seed >>> 0; }
+
   /** Next uniformly distributed unsigned 32-bit integer. */
   next(): number {
     let z = (this.state = (this.state + 0x9e3779b9) | 0);

@@ -7,7 +7,7 @@ import { EMPTY_TRACE, TraceBuffer, type Trace } from './machine/trace-buffer.js'
 import { hex } from './machine/memory.js';
 import { EXITED, BLOCKED, type SimProcess } from './machine/process.js';
 import { findPlatform } from './platforms/index.js';
-import type { PlatformDefinition } from './platforms/platform.js';
+import type { MutexProgram, PlatformDefinition } from './platforms/platform.js';
 import { RandomScheduler } from './schedulers/random.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 import { CoreSnapshots } from './tools/core.js';
@@ -68,8 +68,8 @@ export function execute(spec: Spec, options: SimOptions = {}): Execution {
 }
 
 /** Attach the mutex, the workload and the tools to a machine whose world is set up, and run it. */
-export function runOn(spec: Spec, platform: PlatformDefinition, m: Machine, world: World): Execution {
-  const faults = new FaultInjector(m, spec, platform, platform.create(m, spec));
+export function runOn(spec: Spec, platform: PlatformDefinition, m: Machine, world: World, mutex: MutexProgram = platform.create(m, spec)): Execution {
+  const faults = new FaultInjector(m, spec, platform, mutex);
   const workload = loadWorkload(m, faults, spec.iterations, world.shm.segments.length);
   const wp = spec.tools.watchpoint;
   const watchpoints = wp ? new Watchpoints(m, world.segment, wp.field, wp.process, platform) : null;

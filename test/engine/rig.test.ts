@@ -40,6 +40,7 @@ for (const [name, input] of Object.entries(CASES)) {
     const spec = specOf(input);
     const rig = new SimRig(spec);
     const outcomes = new Set<string>();
+    const kept: { result: unknown; json: string }[] = [];
     for (let seed = 1; seed <= 40; seed++) {
       const rec = new RecordingScheduler(new RandomScheduler(seed));
       const onRig = buildResult(rig.execute(seed, rec));
@@ -48,7 +49,10 @@ for (const [name, input] of Object.entries(CASES)) {
       assert.deepEqual(onRig, expected, `seed ${seed}`);
       assert.deepEqual(rec.schedule(), fresh.schedule(), `seed ${seed}: schedule`);
       outcomes.add(onRig.verdict.outcome);
+      kept.push({ result: onRig, json: JSON.stringify(onRig) });
     }
+    // A result stays as it was built: later runs on the rig share no object with it.
+    for (const k of kept) assert.equal(JSON.stringify(k.result), k.json);
     assert.deepEqual([...outcomes].sort(), OUTCOMES[name], 'the outcomes this case is meant to cover');
   });
 }

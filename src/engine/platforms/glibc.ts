@@ -45,13 +45,18 @@ class GlibcMutex implements MutexProgram {
   private readonly singleThreaded: boolean[];
   /** The mutex is on the thread's robust list (ENQUEUE_MUTEX .. DEQUEUE_MUTEX), by gtid. */
   private readonly robustListed: Uint8Array;
-  readonly recoveries: Recovery[] = [];
+  recoveries: Recovery[] = [];
 
   constructor(m: Machine, private readonly fastPath: boolean) {
     this.n = new GlibcNames(m);
     this.tids = Int32Array.from(m.threads, linuxTid);
     this.singleThreaded = m.processes.map((p) => p.threads.length === 1);
     this.robustListed = new Uint8Array(this.tids.length);
+  }
+
+  reset(): void {
+    this.recoveries = [];
+    this.robustListed.fill(0);
   }
 
   private key(t: SimThread, kind: number): string { return futexKey(t, t.proc.mutexVa + LOCK, (kind & PSHARED_BIT) !== 0); }

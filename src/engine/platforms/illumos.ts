@@ -49,6 +49,9 @@ class IllumosMutex implements MutexProgram {
     this.maxSpinners = Math.min(MAX_SPINNERS, ncpus - 1);
   }
 
+  /** Nothing to forget: the keys and names depend on the processes alone. */
+  reset(): void {}
+
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
     const mp = t.proc.mutexVa;

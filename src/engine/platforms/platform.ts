@@ -24,6 +24,12 @@ export interface MutexProgram {
   processDied?(m: Machine, p: SimProcess): void;
   /** Lockers that got EOWNERDEAD and made the mutex consistent (robust mutexes). */
   readonly recoveries?: Recovery[];
+  /**
+   * Forget what the last run did, for another run on the same machine (SimRig). Programs
+   * without it are created anew for every run. Arrays handed out (recoveries) are replaced,
+   * not emptied: a result built from the last run may still hold them.
+   */
+  reset?(): void;
 }
 
 /**

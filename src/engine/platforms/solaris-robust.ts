@@ -33,7 +33,7 @@ const L_ENTRY = 0, U_TRY = 1, S_TEST = 2, S_SET = 3, U_OWNER = 4, U_FLAG = 5, K_
 const R_ENTRY = 0, R_FLAG = 1, R_NOTREC = 2, R_OWNER0 = 3, R_PID0 = 4, R_KUNLOCK = 5, R_CLEAR = 6, R_WAKE = 7;
 
 export class SolarisRobustMutex implements MutexProgram {
-  readonly recoveries: Recovery[] = [];
+  recoveries: Recovery[] = [];
   private readonly kernelKeys: string[];
   /** The process has this mutex in its lwpchan cache (lwp_mutex_init / lwp_mutex_register), by index. */
   private readonly registered: boolean[];
@@ -54,6 +54,11 @@ export class SolarisRobustMutex implements MutexProgram {
       consistent: k(historical ? 'lwp_mutex_init' : 'mutex_consistent'), unlock: k('mutex_unlock'), unlockProcess: k('mutex_unlock_process'),
       kernelUnlock: k('lwp_mutex_unlock'), wakeup: k('lwp_mutex_wakeup'), cleanup: k('lwp_mutex_cleanup'),
     };
+  }
+
+  reset(): void {
+    this.recoveries = [];
+    this.registered.fill(false);
   }
 
   lock(m: Machine, t: SimThread): number {

@@ -54,6 +54,9 @@ class Solaris10Mutex implements MutexProgram {
     });
   }
 
+  /** Nothing to forget: the keys and names depend on the processes alone. */
+  reset(): void {}
+
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
     const mp = t.proc.mutexVa;

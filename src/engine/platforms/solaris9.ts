@@ -36,6 +36,9 @@ class Solaris9Mutex implements MutexProgram {
   /** The lwpchan of the mutex as t's process sees it; r0 holds the mutex_type read at entry (bit 0 = USYNC_PROCESS). */
   private queue(t: SimThread): KernelQueue { return (t.r0 & USYNC_PROCESS ? this.processQueues : this.threadQueues)[t.proc.index]!; }
 
+  /** Nothing to forget: the keys and names depend on the processes alone. */
+  reset(): void {}
+
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
     const mp = t.proc.mutexVa;

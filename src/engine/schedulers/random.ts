@@ -8,7 +8,7 @@ export interface RandomOptions { minSlice?: number; maxSlice?: number }
 
 export class RandomScheduler implements Scheduler {
   readonly name = 'random';
-  private prng: Prng;
+  private readonly prng: Prng;
   private readonly minSlice: number;
   private readonly maxSlice: number;
 
@@ -18,7 +18,7 @@ export class RandomScheduler implements Scheduler {
     this.maxSlice = options.maxSlice ?? 400;
   }
 
-  start(shape: RunShape): void { this.prng = new Prng(shape.seed); }
+  start(shape: RunShape): void { this.prng.reseed(shape.seed); }
 
   step(p: SchedulePoint): number {
     if (p.currentRunnable && !p.sliceExpired) return p.current;
