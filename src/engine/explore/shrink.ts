@@ -4,6 +4,7 @@
 // applies is skipped) and recorded, so what is kept is always a schedule the machine really
 // ran. Greedy and budgeted in runs, hence deterministic: the same failure shrinks the same way.
 import { execute } from '../sim.js';
+import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { ReplayScheduler, type Schedule } from '../schedulers/replay.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
@@ -13,10 +14,10 @@ import { RecordingScheduler } from './recorder.js';
 
 export interface Candidate { outcome: Outcome; schedule: Schedule; preemptions: number; steps: number }
 
-/** Replay `schedule` leniently and record what actually ran. */
-export function evaluate(spec: Spec, schedule: Schedule): Candidate {
+/** Replay `schedule` leniently and record what actually ran (on `rig`, a machine kept for `spec`, when given). */
+export function evaluate(spec: Spec, schedule: Schedule, rig?: SimRig): Candidate {
   const rec = new RecordingScheduler(new ReplayScheduler(schedule, true));
-  const exec = execute(spec, { scheduler: rec });
+  const exec = rig ? rig.execute(spec.seed, rec) : execute(spec, { scheduler: rec });
   return { outcome: outcomeOf(exec), schedule: rec.schedule(), preemptions: rec.preemptions, steps: exec.machine.steps };
 }
 
@@ -51,7 +52,7 @@ function* edits(s: Schedule, k: number, threads: number): Generator<Schedule> {
 
 export interface ShrinkResult { best: Candidate; runs: number }
 
-export function shrink(spec: Spec, failing: Candidate, budget: number): ShrinkResult {
+export function shrink(spec: Spec, failing: Candidate, budget: number, rig: SimRig = new SimRig(spec)): ShrinkResult {
   let best = failing;
   let runs = 0;
   const threads = spec.processes.reduce((n, p) => n + p.threads, 0);
@@ -62,7 +63,7 @@ export function shrink(spec: Spec, failing: Candidate, budget: number): ShrinkRe
       for (const cand of edits(best.schedule, k, threads)) {
         if (runs >= budget) break outer;
         runs++;
-        const c = evaluate(spec, cand);
+        const c = evaluate(spec, cand, rig);
         if (c.outcome === failing.outcome && better(c, best)) { best = c; improved = true; break outer; }
       }
     }
@@ -73,11 +74,11 @@ export function shrink(spec: Spec, failing: Candidate, budget: number): ShrinkRe
 export interface BoundedSearch { found: Candidate | null; exhausted: boolean; runs: number }
 
 /** Depth-first search with at most `bound` preemptions for a run ending in `target`. */
-export function searchBounded(spec: Spec, bound: number, target: Outcome, cap: number): BoundedSearch {
+export function searchBounded(spec: Spec, bound: number, target: Outcome, cap: number, rig: SimRig = new SimRig(spec)): BoundedSearch {
   const dfs = new DfsScheduler(bound);
   const rec = new RecordingScheduler(dfs);
   for (let runs = 1; runs <= cap; runs++) {
-    const exec = execute(spec, { scheduler: rec });
+    const exec = rig.execute(spec.seed, rec);
     if (outcomeOf(exec) === target) return { found: { outcome: target, schedule: rec.schedule(), preemptions: rec.preemptions, steps: exec.machine.steps }, exhausted: false, runs };
     if (!dfs.advance()) return { found: null, exhausted: true, runs };
   }
@@ -93,13 +94,14 @@ export interface Minimised { best: Candidate; minimalPreemptions: number; proven
  * searched to exhaustion, so no schedule with fewer preemptions fails this way.
  */
 export function minimise(spec: Spec, failing: Candidate, budget: { shrinkRuns: number; boundRuns: number }): Minimised {
-  let { best, runs } = shrink(spec, failing, budget.shrinkRuns);
+  const rig = new SimRig(spec); // every run below is of this spec: one machine, reset between runs
+  let { best, runs } = shrink(spec, failing, budget.shrinkRuns, rig);
   let proven = true;
   for (let bound = 0; bound < best.preemptions; bound++) {
-    const s = searchBounded(spec, bound, failing.outcome, budget.boundRuns);
+    const s = searchBounded(spec, bound, failing.outcome, budget.boundRuns, rig);
     runs += s.runs;
     if (s.found) {
-      const again = shrink(spec, s.found, budget.shrinkRuns);
+      const again = shrink(spec, s.found, budget.shrinkRuns, rig);
       runs += again.runs;
       if (better(again.best, best)) best = again.best;
       break;
