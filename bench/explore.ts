@@ -3,8 +3,11 @@
 // steps/s of the engine bench's configuration; then the speedup of two workers (worker
 // threads, each running half of a 20000-schedule random exploration) over one, and a check
 // that the merged report is identical. Wall time and CPU time are both printed: on a shared
-// machine the CPU figure is the one that measures the engine.
+// machine the CPU figure is the one that measures the engine. The worker comparison is run
+// three times (best of each kept) and printed beside the load average: two workers can only
+// beat one when two cores are free, and 20000 schedules now take a few hundred ms.
 // Run with `npm run bench:explore` (builds first).
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { execute } from '../src/engine/sim.js';
@@ -30,7 +33,7 @@ function cpuMs(since: NodeJS.CpuUsage): number { const u = process.cpuUsage(sinc
 
 if (!isMainThread) {
   const { n, from, to } = workerData as { n: number; from: number; to: number };
-  runChunk(crash(n), 0, 2000); // warm-up
+  runChunk(crash(n), 0, 10_000); // warm-up (the optimising compiler has to be done before the timing starts)
   const t0 = performance.now();
   const report = runChunk(crash(n), from, to);
   parentPort!.postMessage({ report, ms: performance.now() - t0 });
@@ -64,9 +67,17 @@ if (!isMainThread) {
     })));
     return { ms: performance.now() - start, slowest: Math.max(...outs.map((o) => o.ms)), merged: mergeReports(outs.map((o) => o.report)) };
   };
-  const w1 = await inWorkers(1);
-  const w2 = await inWorkers(2);
-  const same = JSON.stringify(w1.merged) === JSON.stringify(w2.merged);
-  console.log(`20000 random schedules: 1 worker ${w1.slowest.toFixed(0)} ms, 2 workers ${w2.slowest.toFixed(0)} ms (slowest chunk; ${w1.ms.toFixed(0)} / ${w2.ms.toFixed(0)} ms with worker start-up): speedup ${(w1.slowest / w2.slowest).toFixed(2)}x (${(w1.ms / w2.ms).toFixed(2)}x end to end); merged result identical: ${same}`);
+  type Timed = Awaited<ReturnType<typeof inWorkers>>;
+  const best = (a: Timed | null, b: Timed): Timed => (a === null || b.slowest < a.slowest ? b : a);
+  let w1: Timed | null = null, w2: Timed | null = null;
+  let same = true;
+  for (let round = 0; round < 3; round++) {
+    const one = await inWorkers(1);
+    const two = await inWorkers(2);
+    same &&= JSON.stringify(one.merged) === JSON.stringify(two.merged);
+    w1 = best(w1, one);
+    w2 = best(w2, two);
+  }
+  console.log(`20000 random schedules (best of 3; load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cpus): 1 worker ${w1!.slowest.toFixed(0)} ms, 2 workers ${w2!.slowest.toFixed(0)} ms (slowest chunk; ${w1!.ms.toFixed(0)} / ${w2!.ms.toFixed(0)} ms with worker start-up): speedup ${(w1!.slowest / w2!.slowest).toFixed(2)}x (${(w1!.ms / w2!.ms).toFixed(2)}x end to end); merged result identical: ${same}`);
   if (!same) process.exitCode = 1;
 }
