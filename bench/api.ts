@@ -87,15 +87,17 @@ async function noopRate(redis: Redis, concurrency: number): Promise<number> {
   await queue.addBulk(Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
   let done = 0;
   let first = 0;
-  const finished = new Promise<void>((resolve) => {
-    const worker = new Worker('noop', async () => {}, { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency });
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker('noop', async () => {}, { connection, prefix, concurrency });
+  await new Promise<void>((resolve) => {
     worker.on('completed', () => {
       if (++done === 1) first = performance.now();
-      if (done === JOBS) { resolve(); void worker.close(); }
+      if (done === JOBS) resolve();
     });
   });
-  await finished;
   const rate = (JOBS - 1) / ((performance.now() - first) / 1000);
+  await worker.close();
+  connection.disconnect(); // a connection handed to a Worker is the caller's to close
   await queue.obliterate({ force: true });
   await queue.close();
   return rate;
