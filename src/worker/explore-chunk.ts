@@ -17,6 +17,11 @@ export const isChunkJob = (job: Job<ExperimentJob>): job is Job<ChunkJob> => (jo
 export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, spec: Spec, signal: AbortSignal): Promise<ChunkReport> {
   const { id, chunk } = job.data;
   const log = ctx.logger.child({ experimentId: id, chunk: `${chunk.index + 1}/${chunk.of}` });
+  // Each chunk sends its own running totals; the store sums them over the chunks, so the
+  // record shows the whole exploration (done of spec.explore.schedules), not one chunk's share.
+  const whole = { planned: spec.explore?.schedules ?? chunk.to, strategy: spec.explore?.strategy ?? 'random' };
+  const report = (done: number, failures: number) => ctx.store.chunkProgress(id, { index: chunk.index, done, failures }, whole)
+    .catch((err) => log.warn({ err }, 'progress not stored'));
   let last = 0;
   const outcome = await ctx.sandbox.run({ ...spec, exploreChunk: chunk } as Spec, {
     signal,
@@ -24,14 +29,16 @@ export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, sp
       const now = performance.now();
       if (now - last < PROGRESS_EVERY_MS) return;
       last = now;
-      ctx.store.progress(id, { ...(progress as object), chunk }).catch((err) => log.warn({ err }, 'progress not stored'));
+      const p = progress as { done?: number; failures?: number };
+      void report(p.done ?? 0, p.failures ?? 0);
     },
   });
   if (outcome.kind === 'result') {
-    const report = (outcome.result as { chunkReport?: ChunkReport }).chunkReport;
-    if (!report) throw new UnrecoverableError('the engine returned no chunk report');
-    log.info({ ran: report.ran, failures: report.failures }, 'exploration chunk done');
-    return report;
+    const chunkReport = (outcome.result as { chunkReport?: ChunkReport }).chunkReport;
+    if (!chunkReport) throw new UnrecoverableError('the engine returned no chunk report');
+    await report(chunkReport.ran, chunkReport.failures); // the final figures, never throttled away
+    log.info({ ran: chunkReport.ran, failures: chunkReport.failures }, 'exploration chunk done');
+    return chunkReport;
   }
   if (outcome.kind === 'aborted') throw new UnrecoverableError(`chunk stopped: ${outcome.reason}`);
   throw new UnrecoverableError(outcome.kind === 'timeout' ? `chunk ran past ${outcome.timeoutMs} ms` : outcome.message);

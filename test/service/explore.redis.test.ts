@@ -26,6 +26,8 @@ test('an exploration reports progress while it runs, and its shrunk token replay
   assert.equal(x.schedules, 8000);
   assert.ok(x.failures > 0, JSON.stringify(x.outcomes));
   assert.ok(x.shrunk.token.startsWith('mlx1.'));
+  // the chunks' progress adds up to the whole exploration once every chunk has finished
+  assert.deepEqual([record.progress.done, record.progress.planned, record.progress.failures], [8000, 8000, x.failures]);
 
   const again = await post(app, { replay: x.shrunk.token });
   assert.equal(again.statusCode, 202, again.body);

@@ -1,6 +1,7 @@
 // Every Redis key of an experiment record, in one place. Layout (P = QUEUE_PREFIX):
 //   P:x:{id}            hash: status, spec, timestamps, progress, result, error, filter fields
 //   P:x:{id}:trace      gzip NDJSON of the trace (capped, see TRACE_MAX_EVENTS)
+//   P:x:{id}:chunks     hash: chunk index -> "done|failures" of a chunked exploration
 //   P:x:{id}:events     stream of status events (ids usable as SSE Last-Event-ID)
 //   P:idx:all           sorted set of ids by creation (score = ms * 1000 + seq: unique, ordered)
 //   P:idx:{filter}:{v}  the same, per filter value (status, outcome, platform, mutexType, engine)

@@ -139,6 +139,33 @@ emit('progress', {status = 'running', progress = ARGV[4]})
 return 1
 `;
 
+/**
+ * ARGV: p id ttl index done failures planned strategy: one chunk of a chunked exploration
+ * (explore-flow.ts) reports its own running totals. They are kept per chunk in P:x:{id}:chunks,
+ * so a retried chunk replaces its figures instead of counting twice, and the record's progress
+ * becomes the sum over every chunk: schedules done of the whole exploration's planned.
+ */
+export const CHUNK_PROGRESS = COMMON + `
+if redis.call('HGET', rec, 'status') ~= 'running' then return 0 end
+local ck = rec .. ':chunks'
+redis.call('HSET', ck, ARGV[4], ARGV[5] .. '|' .. ARGV[6])
+redis.call('EXPIRE', ck, ttl)
+local done, failures = 0, 0
+local all = redis.call('HVALS', ck)
+for _, v in ipairs(all) do
+  local d, f = string.match(v, '^(%d+)|(%d+)$')
+  done = done + tonumber(d); failures = failures + tonumber(f)
+end
+local started = tonumber(redis.call('HGET', rec, 'startedAt') or '')
+local progress = {kind = 'exploration', strategy = ARGV[8], done = done, planned = tonumber(ARGV[7]),
+  failures = failures, chunks = #all}
+if started then progress.elapsedMs = now_ms() - started end
+local json = cjson.encode(progress)
+bump({progress = json})
+emit('progress', {status = 'running', progress = json})
+return 1
+`;
+
 /** ARGV: p id ttl -> {'cancelled', previous} | {'finished', status} | {'gone'} */
 export const CANCEL = COMMON + `
 local status = redis.call('HGET', rec, 'status')
@@ -160,7 +187,7 @@ for i, name in ipairs(names) do
   if f[i] then redis.call('ZREM', p .. ':idx:' .. name .. ':' .. f[i], id) end
 end
 redis.call('ZREM', p .. ':idx:all', id)
-redis.call('DEL', rec, rec .. ':trace')
+redis.call('DEL', rec, rec .. ':trace', rec .. ':chunks')
 emit('deleted', {status = 'deleted'})
 return 1
 `;

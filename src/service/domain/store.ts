@@ -126,6 +126,14 @@ export class ExperimentStore {
     await this.run('PROGRESS', id, JSON.stringify(progress));
   }
 
+  /**
+   * One chunk's running totals of a chunked exploration; the record's progress becomes the sum
+   * over all chunks of `planned` (the whole exploration's schedules). Idempotent per chunk.
+   */
+  async chunkProgress(id: string, chunk: { index: number; done: number; failures: number }, whole: { planned: number; strategy: string }): Promise<void> {
+    await this.run('CHUNK_PROGRESS', id, chunk.index, chunk.done, chunk.failures, whole.planned, whole.strategy);
+  }
+
   async cancel(id: string): Promise<{ kind: 'cancelled'; previous: Status } | { kind: 'finished'; status: Status } | { kind: 'gone' }> {
     const [kind, status] = (await this.run('CANCEL', id)) as [string, Status?];
     if (kind === 'cancelled') return { kind, previous: status! };
