@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 // Errors from typebox/schema is what Value.Errors calls; importing it directly spares the CLI
 // the ~300 modules of typebox/value (clone, convert, create, ...) that validation never uses.
-import { Errors as schemaErrors } from 'typebox/schema';
+import { Compile, Errors as schemaErrors } from 'typebox/schema';
 import { LIMITS, type LimitName } from './limits.js';
 
 export const MUTEX_TYPES = ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'] as const;
@@ -165,6 +165,10 @@ function describeSchemaErrors(input: unknown): FieldError[] {
   return [...byField.values()];
 }
 
+let compiled: ReturnType<typeof Compile<typeof SpecSchema>> | undefined;
+/** SpecSchema compiled once (about 10 ms), on first use, so a CLI that never validates pays nothing. */
+function specCheck() { return (compiled ??= Compile(SpecSchema)); }
+
 /**
  * Validate and normalise a spec. `chooseSeed` is called only when the input has no seed,
  * so the engine stays free of randomness; callers pass crypto-backed seeds.
@@ -173,8 +177,12 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   }
-  const schemaErrors = describeSchemaErrors(input);
-  if (schemaErrors.length > 0) return { ok: false, errors: schemaErrors };
+  // The compiled check is ~50x cheaper than the error walker; the walker (whose messages users
+  // see) runs only for input the check refuses.
+  if (!specCheck().Check(input)) {
+    const schemaErrors = describeSchemaErrors(input);
+    if (schemaErrors.length > 0) return { ok: false, errors: schemaErrors };
+  }
   const s = input as SpecInput;
   const errors: FieldError[] = [];
   const engine = (s.engine ?? 'sim') as EngineKind;
