@@ -12,6 +12,11 @@ export function connectRedis(url: string, role: ConnectionRole, name: string): R
     enableOfflineQueue: role !== 'commands',
     maxRetriesPerRequest: role === 'worker' ? null : role === 'subscriber' ? null : 1,
     retryStrategy: (times) => Math.min(200 * times, 2000),
+    // The API's commands (a POST's record script and its queue.add, many requests at once) go
+    // out in one socket write per tick instead of one each: on loopback the write syscalls
+    // were a third of the API's CPU. Order on the connection is kept, so a record written
+    // before its job still reaches Redis first.
+    enableAutoPipelining: role === 'commands',
   });
   // Errors are reported by the commands that fail and by /readyz; an unhandled 'error' event
   // would otherwise crash the process on every reconnect attempt.
