@@ -30,6 +30,9 @@ test('dashboard: submit solaris10-crash, the crash verdict appears live, the det
   await page.focus('#preset');
   await page.selectOption('#preset', 'solaris10-crash');
   assert.match(await page.inputValue('#spec'), /"USYNC_THREAD"/);
+  // pin the seed (typed into the spec, as a user would): seed 1 crashes, ~1.6% of random seeds do not
+  const typed = JSON.parse(await page.inputValue('#spec'));
+  await page.fill('#spec', JSON.stringify({ ...typed, seed: 1 }, null, 2));
   await page.focus('#submit');
   await page.keyboard.press('Enter');
 

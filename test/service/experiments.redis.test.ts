@@ -10,7 +10,8 @@ test('acceptance 1: solaris10-crash through the real engine gives the crash verd
   const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER });
   const app = await build(t, config);
   await worker(t, config);
-  const res = await post(app, { preset: 'solaris10-crash' });
+  // Seed 1 crashes; about 1.6% of random seeds end otherwise (a lost wake-up hang, or no contention).
+  const res = await post(app, { preset: 'solaris10-crash', seed: 1 });
   assert.equal(res.statusCode, 202);
   const { id } = res.json();
   assert.equal(res.headers.location, `/experiments/${id}`);
@@ -20,7 +21,7 @@ test('acceptance 1: solaris10-crash through the real engine gives the crash verd
   assert.equal(record.result.verdict.outcome, 'crash');
   assert.match(record.result.verdict.summary, /SIGSEGV/);
 
-  const waited = await post(app, { preset: 'solaris10-crash' }, { query: '?wait=10' });
+  const waited = await post(app, { preset: 'solaris10-crash', seed: 2 }, { query: '?wait=10' });
   assert.equal(waited.statusCode, 200);
   assert.equal(waited.json().status, 'completed');
   assert.equal(waited.json().result.verdict.outcome, 'crash');
