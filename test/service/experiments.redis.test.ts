@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SLOW_ASYNC } from '../worker/fixtures/misbehaving-runner.js';
-import { build, ENGINE_LANDED, finished, poll, post, REAL_RUNNER, testConfig, worker } from './helpers.js';
+import { build, finished, poll, post, REAL_RUNNER, testConfig, worker } from './helpers.js';
 
 const spec = { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234' };
 
-test('acceptance 1: solaris10-crash through the real engine gives the crash verdict, polled and with ?wait=10', { skip: !ENGINE_LANDED && 'src/run.ts has not landed yet' }, async (t) => {
+test('acceptance 1: solaris10-crash through the real engine gives the crash verdict, polled and with ?wait=10', async (t) => {
   const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER });
   const app = await build(t, config);
   await worker(t, config);

@@ -2,7 +2,6 @@
 // own key prefix (QUEUE_PREFIX) so runs never collide with each other or a dev server; every key
 // under it is deleted afterwards.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +14,6 @@ import { startWorker, type WorkerHandle } from '../../src/worker/worker.js';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const FIXTURE_RUNNER = fileURLToPath(new URL('../worker/fixtures/misbehaving-runner.js', import.meta.url));
 export const REAL_RUNNER = fileURLToPath(new URL('../../src/run.js', import.meta.url));
-export const ENGINE_LANDED = existsSync(REAL_RUNNER);
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export function testConfig(env: Record<string, string> = {}): Config {

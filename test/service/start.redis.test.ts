@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer as netServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { deleteKeys, ENGINE_LANDED, REDIS_URL } from './helpers.js';
+import { deleteKeys, REDIS_URL } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -46,12 +46,12 @@ async function startAndUse(t: import('node:test').TestContext, redisUrl: string)
   return { logs, body };
 }
 
-test('npm start: API and worker in one command against REDIS_URL; SIGTERM exits 0', { skip: !ENGINE_LANDED && 'src/run.ts has not landed yet' }, async (t) => {
+test('npm start: API and worker in one command against REDIS_URL; SIGTERM exits 0', async (t) => {
   const { body } = await startAndUse(t, REDIS_URL);
   assert.ok(['crash', 'hang'].includes(body.result.verdict.outcome));
 });
 
-test('npm start with nothing at REDIS_URL starts a private redis-server and says so', { skip: (!ENGINE_LANDED && 'src/run.ts has not landed yet') || (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0 && 'no redis-server') }, async (t) => {
+test('npm start with nothing at REDIS_URL starts a private redis-server and says so', { skip: (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0 && 'no redis-server') }, async (t) => {
   const redisPort = await freePort();
   const { logs } = await startAndUse(t, `redis://127.0.0.1:${redisPort}`);
   assert.match(logs, /started a private redis-server/);
