@@ -108,7 +108,8 @@ test('DELETE stops a running engine for real: a runaway simulator and a slow asy
 });
 
 test('MAX_QUEUED: a full queue answers 503 with Retry-After', async (t) => {
-  const app = await build(t, testConfig({ MAX_QUEUED: '2' }));
+  const config = testConfig({ MAX_QUEUED: '2' });
+  const app = await build(t, config);
   assert.equal((await post(app, spec)).statusCode, 202);
   assert.equal((await post(app, spec)).statusCode, 202);
   const full = await post(app, spec);
@@ -116,6 +117,8 @@ test('MAX_QUEUED: a full queue answers 503 with Retry-After', async (t) => {
   assert.ok(Number(full.headers['retry-after']) > 0);
   assert.equal(full.json().code, 'queue_full');
   assert.equal((await app.inject({ url: '/experiments' })).json().items.length, 2, 'nothing recorded for the refused one');
+  // the record and the job are sent together: the refused one's job must have been taken back
+  assert.equal(await (await queueOf(t, config)).getWaitingCount(), 2, 'no job queued for the refused one');
 });
 
 test('API_KEYS: 401 problem+json without a valid bearer key; health, docs and openapi stay open', async (t) => {
