@@ -3,11 +3,11 @@
 // result JSON; --trace writes the run's trace as NDJSON, byte for byte the one the exploration
 // gave. A token from another engine version, a damaged token, or one recorded for a different
 // spec than --spec/--preset is refused with exit code 2 and the reason.
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { validateSpec, type Spec } from '../engine/spec.js';
 import { applyPreset } from '../presets.js';
 import { replayToken } from '../explore-run.js';
-import type { TraceEvent } from '../engine/trace.js';
+import { writeTrace } from './trace-file.js';
 
 export const REPLAY_HELP = `usage: mutexlab replay TOKEN [--spec FILE | --preset NAME] [--trace FILE]
 
@@ -34,20 +34,6 @@ function loadSpec(file: string | undefined, preset: string | undefined): Spec | 
   }
   const v = validateSpec(input, () => 0);
   return v.ok ? v.spec : `--spec: invalid spec: ${v.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
-}
-
-function writeTrace(file: string, trace: Iterable<TraceEvent>): void {
-  const fd = openSync(file, 'w');
-  try {
-    let chunk: string[] = [];
-    for (const e of trace) {
-      chunk.push(JSON.stringify(e));
-      if (chunk.length === 4096) { writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
-    }
-    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {

@@ -2,14 +2,14 @@
 // run it, print the result JSON on stdout; --trace writes every trace event as NDJSON.
 // Exit 0 whenever the experiment ran (whatever its verdict), 2 for bad usage or an invalid
 // spec (each message names the field), 1 for an internal error (thrown to src/cli.ts).
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { validateSpec, type SpecInput } from '../engine/spec.js';
 import { UnsupportedSpecError } from '../engine/sim.js';
 import { applyPreset, listPresets } from '../presets.js';
 import { runExperiment } from '../run.js';
 import { chooseSeed } from '../seed.js';
-import type { TraceEvent } from '../engine/trace.js';
 import { FORMAT_HELP, formatNeedsTrace, isOutputFormat, OUTPUT_FORMATS, writeOutput, type OutputFormat } from './format.js';
+import { writeTrace } from './trace-file.js';
 
 export const RUN_HELP = `usage: mutexlab run [SPEC.json | - | --preset NAME] [--seed N] [--trace FILE] [--format F]
 
@@ -77,20 +77,6 @@ function readInput(args: RunArgs): unknown {
 function fail(message: string): number {
   process.stderr.write(`mutexlab run: ${message}\n`);
   return 2;
-}
-
-function writeTrace(file: string, trace: Iterable<TraceEvent>): void {
-  const fd = openSync(file, 'w');
-  try {
-    let chunk: string[] = [];
-    for (const e of trace) {
-      chunk.push(JSON.stringify(e));
-      if (chunk.length === 4096) { writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
-    }
-    if (chunk.length > 0) writeSync(fd, chunk.join('\n') + '\n');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
