@@ -207,6 +207,11 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+    // The probe runs one segment and one thread count for every process; per-process variants are sim-only.
+    for (const [i, o] of (s.processes ?? []).entries()) {
+      if (o.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
+      if (o.threads !== undefined && o.threads !== (s.threadsPerProcess ?? 1)) errors.push({ field: `processes[${i}].threads`, message: 'must equal threadsPerProcess for engine "native"' });
+    }
   }
   if (errors.length > 0) return { ok: false, errors };
 

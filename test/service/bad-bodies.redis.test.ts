@@ -31,6 +31,8 @@ const BAD: [string, unknown, string, string][] = [
   ['unknown explore strategy', { ...spec, explore: { strategy: 'guess' } }, 'application/json', 'explore.strategy'],
   ['preset with a bad override', { preset: 'solaris10-crash', cpus: 0 }, 'application/json', 'cpus'],
   ['iterations negative', { ...spec, iterations: -1 }, 'application/json', 'iterations'],
+  ['robust USYNC_THREAD on solaris10 (mutex_init refuses it)', { ...spec, platform: 'solaris10', mutexType: 'USYNC_THREAD', robust: true }, 'application/json', 'robust'],
+  ['native with a per-process key', { ...spec, engine: 'native', processes: [{ key: '0x99' }, {}] }, 'application/json', 'processes[0].key'],
 ];
 
 test('every bad body answers 400 problem+json naming its field', async (t) => {

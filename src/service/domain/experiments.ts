@@ -2,6 +2,7 @@
 // queue it, cancel it. Routes stay thin; tests and the benchmark can call this directly.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import { platformFor, UnsupportedSpecError } from '../../engine/sim.js';
 import { validateSpec, type Spec } from '../../engine/spec.js';
 import { applyPreset, listPresets } from '../../presets.js';
 import { chooseSeed } from '../../seed.js';
@@ -46,6 +47,14 @@ export function specFromBody(body: unknown): Spec {
   if (!checked.ok) {
     const errors = checked.errors;
     throw new Problem('invalid_spec', errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
+  }
+  if (checked.spec.engine === 'sim') {
+    // Valid in general but not on this platform (e.g. a robust USYNC_THREAD mutex, which Solaris 9/10's
+    // mutex_init refuses): refused here, before queueing, as the CLI refuses it with exit 2.
+    try { platformFor(checked.spec); } catch (err) {
+      if (!(err instanceof UnsupportedSpecError)) throw err;
+      throw new Problem('invalid_spec', `${err.field} ${err.message}`, { errors: [{ field: err.field, message: err.message }] });
+    }
   }
   return checked.spec;
 }
