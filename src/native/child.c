@@ -140,7 +140,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
   dup2(stderr_fd, STDERR_FILENO);
   if (stderr_fd != STDERR_FILENO) close(stderr_fd);
   atomic_store(&pe->pid, getpid());
-  if (cfg->realtime) sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }); /* below the supervisor */
+  if (cfg->realtime) sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }); /* as the supervisor */
 
   pe->t_shmget = ticks();
   int shmid = preset_shmid, creator = 0;

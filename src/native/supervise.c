@@ -217,7 +217,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
   for (;;) {
     struct pollfd pfd[MAX_PROCESSES];
     /* a pipe at EOF is left out, or poll would return at once forever: a busy supervisor at
-     * SCHED_RR 2 would starve the very exit it is waiting for */
+     * real-time priority would starve the very exit it is waiting for */
     for (int i = 0; i < cfg->processes; i++) pfd[i] = (struct pollfd){ .fd = rr->child[i].stderr_eof ? -1 : rr->child[i].stderr_fd, .events = POLLIN };
     poll(pfd, (nfds_t)cfg->processes, POLL_MS);
     for (int i = 0; i < cfg->processes; i++) drain_stderr(&rr->child[i]);

@@ -94,7 +94,7 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
     })),
     sandbox: {
       ipcNamespace: report.sandbox.ipc === 'namespace', pidNamespace: report.sandbox.pidns === 'namespace', mountNamespace: report.sandbox.mountns === 'namespace',
-      scheduler: report.sandbox.sched === 'rr' ? 'SCHED_RR (experiment 1, supervisor 2)' : 'SCHED_OTHER',
+      scheduler: report.sandbox.sched === 'rr' ? 'SCHED_RR (experiment and supervisor at priority 1)' : 'SCHED_OTHER',
       isolation: report.sandbox.ipc === 'namespace' ? 'ipc+pid namespaces' : 'unique key on the host',
       key: report.sandbox.key, requestedKey: report.sandbox.requested, cpus: report.sandbox.cpus,
       rlimits: { addressSpace: report.sandbox.rlimitAs, cpuSeconds: report.sandbox.rlimitCpu, processes: report.sandbox.rlimitNproc, core: 0 },
