@@ -77,7 +77,8 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: '4. robust SHARED, the holder killed at its 500th acquisition',
-    spec: { mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] },
+    // two processes on two CPUs, so the survivor is still running when the holder dies
+    spec: { mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 2, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] },
     accept: ['owner_died'],
     check: (r) => {
       assert.deepEqual(r.processes[1]!.exit, { kind: 'killed', reason: 'fault' });
@@ -87,7 +88,7 @@ const SCENARIOS: Scenario[] = [
       assert.equal(rec[0]!.consistentRc, 0);
       assert.equal(parseInt(rec[0]!.lockWord, 16) & 0x40000000, 0);
       assert.equal(r.counter.lostUpdates, 0);
-      assert.equal(r.counter.final, 2 * r.spec.iterations + 500);
+      assert.equal(r.counter.final, r.spec.iterations + 500);
     },
     nativeIterations: 20_000, simIterations: 1_500,
   },

@@ -57,8 +57,10 @@ for (const shape of [{ processCount: 4, threadsPerProcess: 1 }, { processCount: 
   });
 }
 
+// Two processes on two CPUs: both run from the start, so the survivor still needs the mutex when the
+// holder dies (with three on two CPUs, SCHED_RR can let two finish before the third starts).
 test('robust SHARED, the holder killed: owner_died, the next locker recovers, counter consistent', async () => {
-  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] }));
+  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 2, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] }));
   assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
   assert.deepEqual(r.processes[1].exit, { kind: 'killed', reason: 'fault' });
   assert.equal(r.processes[1].acquisitions, 500);
@@ -67,12 +69,12 @@ test('robust SHARED, the holder killed: owner_died, the next locker recovers, co
   assert.equal(recoveries[0].consistentRc, 0);
   assert.ok((parseInt(recoveries[0].lockWord, 16) & 0x40000000) === 0, 'FUTEX_OWNER_DIED is cleared once the new owner has it');
   assert.equal(r.counter.lostUpdates, 0);
-  assert.equal(r.counter.final, 2 * 20_000 + 500);
-  for (const i of [0, 2]) assert.deepEqual(r.processes[i].exit, { kind: 'exited', code: 0 });
+  assert.equal(r.counter.final, 20_000 + 500);
+  assert.deepEqual(r.processes[0].exit, { kind: 'exited', code: 0 });
 });
 
 test('SHARED but not robust, the holder killed: the others hang in futex wait', async () => {
-  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] }));
+  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] }));
   assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
   assert.match(r.verdict.cause, /killed while holding/);
   assert.ok(r.processes.filter((p) => p.exit.kind === 'hung').every((p) => p.exit.kind === 'hung' && /futex/.test(p.exit.waitingIn)));
