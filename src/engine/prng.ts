@@ -1,5 +1,5 @@
 // The engine's only source of randomness: a small seeded generator (splitmix32 mixing a
-// 32-bit counter). Schedulers receive one; nothing in src/engine calls Math.random.
+// 32-bit counter). Schedulers receive one; nothing in src/engine draws unseeded random numbers.
 export class Prng {
   private state: number;
   constructor(seed: number) { this.state = seed >>> 0; }
