@@ -212,22 +212,54 @@ class ChromeJsonWriter {
 const BATCH = 256;
 
 /** The whole document as text pieces, for streaming to a file or an HTTP response. */
+/**
+ * The streaming state both entry points share: events go in one at a time, JSON text comes out
+ * in batches of BATCH Chrome events. Sync and async callers only differ in how they iterate.
+ */
+class ChromeTraceStream {
+  private readonly conv: ChromeTraceConverter;
+  private readonly out: ChromeJsonWriter;
+  private batch: ChromeEvent[] = [];
+
+  constructor(ctx: VizContext, options: ChromeTraceOptions) {
+    this.conv = new ChromeTraceConverter(ctx, options);
+    this.out = new ChromeJsonWriter(ctx);
+  }
+
+  begin(): string { return this.out.begin(); }
+  get accepting(): boolean { return this.conv.accepting; }
+
+  /** Text to emit once a batch is full, else undefined. */
+  push(e: TraceEvent): string | undefined {
+    this.batch.push(...this.conv.push(e));
+    if (this.batch.length < BATCH) return undefined;
+    const text = this.out.add(this.batch);
+    this.batch = [];
+    return text;
+  }
+
+  /** The remaining events and the closing text. */
+  finish(): { tail: string; end: string; summary: ChromeTraceSummary } {
+    this.batch.push(...this.conv.finish());
+    const tail = this.out.add(this.batch);
+    const summary = this.conv.summary();
+    return { tail, end: this.out.end(summary), summary };
+  }
+}
+
 export function* chromeTraceChunks(
   events: Iterable<TraceEvent>, ctx: VizContext = {}, options: ChromeTraceOptions = {},
 ): Generator<string, ChromeTraceSummary> {
-  const conv = new ChromeTraceConverter(ctx, options);
-  const out = new ChromeJsonWriter(ctx);
-  yield out.begin();
-  let batch: ChromeEvent[] = [];
+  const stream = new ChromeTraceStream(ctx, options);
+  yield stream.begin();
   for (const e of events) {
-    batch.push(...conv.push(e));
-    if (batch.length >= BATCH) { yield out.add(batch); batch = []; }
-    if (!conv.accepting) break;
+    const text = stream.push(e);
+    if (text !== undefined) yield text;
+    if (!stream.accepting) break;
   }
-  batch.push(...conv.finish());
-  yield out.add(batch);
-  const summary = conv.summary();
-  yield out.end(summary);
+  const { tail, end, summary } = stream.finish();
+  yield tail;
+  yield end;
   return summary;
 }
 
@@ -235,19 +267,16 @@ export function* chromeTraceChunks(
 export async function* chromeTraceChunksAsync(
   events: AsyncIterable<TraceEvent>, ctx: VizContext = {}, options: ChromeTraceOptions = {},
 ): AsyncGenerator<string, ChromeTraceSummary> {
-  const conv = new ChromeTraceConverter(ctx, options);
-  const out = new ChromeJsonWriter(ctx);
-  yield out.begin();
-  let batch: ChromeEvent[] = [];
+  const stream = new ChromeTraceStream(ctx, options);
+  yield stream.begin();
   for await (const e of events) {
-    batch.push(...conv.push(e));
-    if (batch.length >= BATCH) { yield out.add(batch); batch = []; }
-    if (!conv.accepting) break;
+    const text = stream.push(e);
+    if (text !== undefined) yield text;
+    if (!stream.accepting) break;
   }
-  batch.push(...conv.finish());
-  yield out.add(batch);
-  const summary = conv.summary();
-  yield out.end(summary);
+  const { tail, end, summary } = stream.finish();
+  yield tail;
+  yield end;
   return summary;
 }
 
