@@ -21,7 +21,7 @@ import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
-import { mutexWakeup, userQueue } from './solaris-sleepq.js';
+import { mutexWakeupStep, unparkWokenStep, userQueue } from './solaris-sleepq.js';
 
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
   A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
@@ -192,17 +192,10 @@ class IllumosMutex implements MutexProgram {
         t.pc = 0;
         return DONE;
       }
-      case U_WAKE: {
-        const w = mutexWakeup(m, t, n, mp, this.userKeys[t.proc.index]!);
-        if (w === null) { t.pc = 0; return DONE; }
-        t.r1 = w.gtid;
-        t.pc = U_UNPARK;
-        return RUNNING;
-      }
+      case U_WAKE:
+        return mutexWakeupStep(m, t, n, mp, this.userKeys[t.proc.index]!, U_UNPARK);
       case U_UNPARK:
-        m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
-        t.pc = 0;
-        return DONE;
+        return unparkWokenStep(m, t, n, mp);
       case K_WAKE:
         lwpMutexWakeup(m, t, n, mp, this.kernelQueues[t.proc.index]!.key);
         t.pc = 0;

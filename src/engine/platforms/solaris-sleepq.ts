@@ -6,6 +6,7 @@ import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import { MUTEX_WAITERS, userQueueKey } from './solaris-mutex.js';
 import type { SolarisNames } from './solaris-names.js';
+import { DONE, RUNNING } from './platform.js';
 
 /** A process's queue for its mutex: the key, and how a hang's verdict names a sleeper there. */
 export function userQueue(p: SimProcess): { key: string; waitingIn: string } {
@@ -21,4 +22,23 @@ export function mutexWakeup(m: Machine, t: SimThread, n: SolarisNames, mp: numbe
   if (w === null) return null;
   m.store8(t, mp + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, n.f_waiters, n.mutex_wakeup);
   return w;
+}
+
+/**
+ * The unlock step after clearing the lock: mutex_wakeup, remembering the sleeper in t.r1 for the
+ * unpark that follows as its own step (`unparkPc`); done when nobody sleeps.
+ */
+export function mutexWakeupStep(m: Machine, t: SimThread, n: SolarisNames, mp: number, key: string, unparkPc: number): number {
+  const w = mutexWakeup(m, t, n, mp, key);
+  if (w === null) { t.pc = 0; return DONE; }
+  t.r1 = w.gtid;
+  t.pc = unparkPc;
+  return RUNNING;
+}
+
+/** The last unlock step: unpark the sleeper mutexWakeupStep chose. */
+export function unparkWokenStep(m: Machine, t: SimThread, n: SolarisNames, mp: number): number {
+  m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
+  t.pc = 0;
+  return DONE;
 }

@@ -24,7 +24,7 @@ import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
-import { mutexWakeup, userQueue } from './solaris-sleepq.js';
+import { mutexWakeupStep, unparkWokenStep, userQueue } from './solaris-sleepq.js';
 
 // Program counters. Lock:
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
@@ -273,17 +273,10 @@ class Solaris10Mutex implements MutexProgram {
         m.store8(t, mp + MUTEX_WAITERS, 0, n.f_waiters, n.mutex_unlock_queue);
         t.pc = U_WAKE;
         return RUNNING;
-      case U_WAKE: { // mutex_wakeup: dequeue a waiter from THIS process's queue
-        const w = mutexWakeup(m, t, n, mp, this.userKeys[t.proc.index]!);
-        if (w === null) { t.pc = 0; return DONE; }
-        t.r1 = w.gtid;
-        t.pc = U_UNPARK;
-        return RUNNING;
-      }
+      case U_WAKE: // mutex_wakeup: dequeue a waiter from THIS process's queue
+        return mutexWakeupStep(m, t, n, mp, this.userKeys[t.proc.index]!, U_UNPARK);
       case U_UNPARK:
-        m.unpark(t, m.threads[t.r1]!, mp, n.mutex_unlock_queue);
-        t.pc = 0;
-        return DONE;
+        return unparkWokenStep(m, t, n, mp);
       // ---- USYNC_PROCESS ----------------------------------------------------------------
       case PU_LOCKW:
         t.pc = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_unlock) & WAITERMASK ? PW_OWNER0 : PU_OWNER0;
