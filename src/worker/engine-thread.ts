@@ -15,26 +15,49 @@ const port = parentPort!;
 const { runner } = workerData as { runner: string };
 const { runExperiment } = (await import(runner)) as { runExperiment: RunExperiment };
 let controller: AbortController | undefined;
+/** An abort arrived for the message being run: a batch starts no further experiment. */
+let stopped = false;
 
 const post = (message: FromEngine, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-port.on('message', async (message: ToEngine) => {
-  if (message.type === 'abort') { controller?.abort(new Error(message.reason)); return; }
-  controller = new AbortController();
+/** One experiment, its trace capped and gzipped: the message to post and what it can transfer. */
+async function runOne(spec: Spec, traceMaxEvents: number, signal: AbortSignal): Promise<[FromEngine, ArrayBuffer[]]> {
   try {
-    const { result, trace } = await runExperiment(message.spec, {
-      signal: controller.signal,
+    const { result, trace } = await runExperiment(spec, {
+      signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
-    const { gzip, ...meta } = encodeTrace(trace, message.traceMaxEvents);
+    const { gzip, ...meta } = encodeTrace(trace, traceMaxEvents);
     result.trace = { ...(result.trace as object | undefined), ...meta };
     const bytes = new Uint8Array(gzip.buffer, gzip.byteOffset, gzip.byteLength);
     // a buffer of its own moves to the worker instead of being copied
     const own = gzip.byteOffset === 0 && gzip.byteLength === gzip.buffer.byteLength;
-    post({ type: 'result', result, traceGzip: bytes, trace: meta }, own ? [gzip.buffer as ArrayBuffer] : []);
+    return [{ type: 'result', result, traceGzip: bytes, trace: meta }, own ? [gzip.buffer as ArrayBuffer] : []];
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    post({ type: 'error', name: e.name, message: e.message });
+    return [{ type: 'error', name: e.name, message: e.message }, []];
+  }
+}
+
+port.on('message', async (message: ToEngine) => {
+  if (message.type === 'abort') { stopped = true; controller?.abort(new Error(message.reason)); return; }
+  stopped = false;
+  try {
+    if (message.type === 'run') {
+      controller = new AbortController();
+      const [reply, transfer] = await runOne(message.spec, message.traceMaxEvents, controller.signal);
+      post(reply, transfer);
+      return;
+    }
+    // one message in, one per experiment out: the worker stores results while later ones run.
+    // A controller per experiment: an engine may listen on its signal, and listeners of one
+    // run must not pile up on the next.
+    for (let index = 0; index < message.specs.length && !stopped; index++) {
+      controller = new AbortController();
+      const [reply, transfer] = await runOne(message.specs[index]!, message.traceMaxEvents, controller.signal);
+      post({ ...reply, index } as FromEngine, transfer);
+    }
+    post({ type: 'batchDone' });
   } finally {
     controller = undefined;
   }

@@ -7,12 +7,12 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { ChunkReport } from '../engine/explore/chunk.js';
 import type { Spec } from '../engine/spec.js';
 import type { ChunkJob } from '../service/domain/explore-flow.js';
-import type { ExperimentJob } from '../service/domain/queue.js';
+import type { QueuedJob } from '../service/domain/queue.js';
 import type { ProcessorContext } from './processor.js';
 
 const PROGRESS_EVERY_MS = 250;
 
-export const isChunkJob = (job: Job<ExperimentJob>): job is Job<ChunkJob> => (job.data as Partial<ChunkJob>).chunk !== undefined;
+export const isChunkJob = (job: Job<QueuedJob>): job is Job<ChunkJob> => (job.data as Partial<ChunkJob>).chunk !== undefined;
 
 export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, spec: Spec, signal: AbortSignal): Promise<ChunkReport> {
   const { id, chunk } = job.data;
@@ -45,7 +45,7 @@ export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, sp
 }
 
 /** The parent of a flow: its spec with the chunk reports of its children (unchanged for any other job). */
-export async function withChunkReports(job: Job<ExperimentJob>, spec: Spec): Promise<Spec> {
+export async function withChunkReports(job: Job<QueuedJob>, spec: Spec): Promise<Spec> {
   if (!spec.explore || isChunkJob(job)) return spec;
   const values = await job.getChildrenValues<ChunkReport>();
   const reports = Object.values(values).filter((r) => r && typeof r === 'object' && typeof r.from === 'number');

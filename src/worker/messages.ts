@@ -3,10 +3,13 @@ import type { Spec } from '../engine/spec.js';
 
 export type ToEngine =
   | { type: 'run'; spec: Spec; traceMaxEvents: number }
+  /** Several small experiments back to back: one 'result' or 'error' each (with its index), then 'batchDone'. */
+  | { type: 'runMany'; specs: Spec[]; traceMaxEvents: number }
   | { type: 'abort'; reason: string };
 
 export type FromEngine =
   | { type: 'ready' }
   | { type: 'progress'; progress: unknown }
-  | { type: 'result'; result: { verdict: { outcome: string; summary: string }; trace?: unknown; [member: string]: unknown }; traceGzip: Uint8Array; trace: { events: number; stored: number; truncated: boolean } }
-  | { type: 'error'; name: string; message: string };
+  | { type: 'result'; index?: number; result: { verdict: { outcome: string; summary: string }; trace?: unknown; [member: string]: unknown }; traceGzip: Uint8Array; trace: { events: number; stored: number; truncated: boolean } }
+  | { type: 'error'; index?: number; name: string; message: string }
+  | { type: 'batchDone' };

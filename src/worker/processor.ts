@@ -1,16 +1,18 @@
-// What a worker does with one job: mark the experiment running, run the engine in the sandbox,
-// store what came out. Every line it logs carries the experiment id. A run stopped at
+// What a worker does with one job: for each experiment in it (one, or a group admitted
+// together, admission.ts), mark it running, run the engine in the sandbox, store what came
+// out. Every line it logs carries the experiment id. A run stopped at
 // limits.timeoutMs completes as limit_exceeded. Deterministic failures (engine error, crash)
 // are final (UnrecoverableError); anything else is thrown as is, so BullMQ retries it with
 // backoff.
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { ExperimentJob } from '../service/domain/queue.js';
+import { isGroupJob, type ExperimentJob, type GroupJob, type QueuedJob } from '../service/domain/queue.js';
 import type { MetricsRecorder } from '../service/domain/metrics.js';
 import type { ExperimentStore } from '../service/domain/store.js';
 import type { EngineSandbox } from './sandbox.js';
 import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
 import { isChunkJob, processChunk, withChunkReports } from './explore-chunk.js';
+import { processGroup } from './group.js';
 
 export interface ProcessorContext {
   store: ExperimentStore;
@@ -21,14 +23,20 @@ export interface ProcessorContext {
   active: Map<string, AbortController>;
   /** Counters behind GET /metrics (issue 6); absent in tests that do not need them. */
   metrics?: MetricsRecorder;
+  /** Set when the shutdown grace period is over: a group starts no further experiment. */
+  stopping?: boolean;
 }
 
 export const ABORT_CANCELLED = 'cancelled';
 export const ABORT_SHUTDOWN = 'shutdown';
 const PROGRESS_EVERY_MS = 250;
 
-export async function processExperiment(ctx: ProcessorContext, job: Job<ExperimentJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
-  const { id } = job.data;
+export function processJob(ctx: ProcessorContext, job: Job<QueuedJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
+  if (isGroupJob(job.data)) return processGroup(ctx, job as Job<GroupJob>, token, signal);
+  return processExperiment(ctx, job.data.id, job as Job<ExperimentJob>, token, signal);
+}
+
+export async function processExperiment(ctx: ProcessorContext, id: string, job: Job<QueuedJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
   const log = ctx.logger.child({ experimentId: id, attempt: job.attemptsMade + 1 });
   const controller = new AbortController();
   ctx.active.set(id, controller);

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Spec } from '../engine/spec.js';
-import type { FromEngine } from './messages.js';
+import type { FromEngine, ToEngine } from './messages.js';
 
 export type SandboxOutcome =
   | { kind: 'result'; result: Extract<FromEngine, { type: 'result' }>['result']; traceGzip: Buffer; trace: { events: number; stored: number; truncated: boolean } }
@@ -14,6 +14,19 @@ export type SandboxOutcome =
   | { kind: 'aborted'; reason: string }
   | { kind: 'engine_error'; message: string }
   | { kind: 'crashed'; message: string };
+
+/** How one experiment of a run ended inside the engine. */
+export type ItemOutcome = Extract<SandboxOutcome, { kind: 'result' | 'engine_error' }>;
+/** How a run was stopped from outside the engine. */
+export type StopOutcome = Extract<SandboxOutcome, { kind: 'timeout' | 'aborted' | 'crashed' }>;
+/** A batch: items 0..finished-1 ended (each heard by onItem); `stopped` says why it ended early, if it did. */
+export interface BatchRun { finished: number; stopped?: StopOutcome }
+
+function itemOutcome(m: Extract<FromEngine, { type: 'result' | 'error' }>): ItemOutcome {
+  return m.type === 'result'
+    ? { kind: 'result', result: m.result, traceGzip: Buffer.from(m.traceGzip.buffer, m.traceGzip.byteOffset, m.traceGzip.byteLength), trace: m.trace }
+    : { kind: 'engine_error', message: `${m.name}: ${m.message}` };
+}
 
 export interface SandboxOptions {
   /** Module exporting runExperiment (an absolute path or file URL); default dist/src/run.js. */
@@ -67,45 +80,80 @@ export class EngineSandbox {
   }
 
   async run(spec: Spec, opts: { signal?: AbortSignal; onProgress?: (progress: unknown) => void } = {}): Promise<SandboxOutcome> {
-    if (this.closed) throw new Error('the engine sandbox is closed');
-    const thread = this.idle.pop() ?? await this.spawn();
     // An exploration stops itself at explore.timeMs; leave it room to shrink and finish.
     const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000) : spec.limits.timeoutMs;
-    return new Promise<SandboxOutcome>((resolve) => {
+    return this.drive<SandboxOutcome>({ type: 'run', spec, traceMaxEvents: this.options.traceMaxEvents }, timeoutMs, opts.signal, (m, settle) => {
+      if (m.type === 'progress') opts.onProgress?.(m.progress);
+      else if (m.type === 'result' || m.type === 'error') settle(itemOutcome(m));
+    }, (stopped) => stopped);
+  }
+
+  /**
+   * Several small experiments in one thread, back to back (a group job's window): `onItem`
+   * hears each one's result as it ends. Each has its own limits.timeoutMs; a batch stopped by
+   * a timeout, an abort or a crash says at which index, and the later ones did not run.
+   */
+  async runMany(specs: readonly Spec[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: ItemOutcome) => void }): Promise<BatchRun> {
+    let finished = 0;
+    return this.drive<BatchRun>({ type: 'runMany', specs: [...specs], traceMaxEvents: this.options.traceMaxEvents }, specs[0]!.limits.timeoutMs, opts.signal, (m, settle, restartTimer) => {
+      if (m.type === 'batchDone') { settle({ finished }); return; }
+      if (m.type !== 'result' && m.type !== 'error') return;
+      opts.onItem(finished, itemOutcome(m));
+      finished++;
+      if (finished < specs.length) restartTimer(specs[finished]!.limits.timeoutMs);
+    }, (stopped) => ({ finished, stopped }));
+  }
+
+  /**
+   * One conversation with a thread: send `message`, hand replies to `handle` until it settles,
+   * and stop the thread on timeout (per `restartTimer`), abort, crash or exit. A thread that
+   * settled normally goes back to the pool; any other is terminated.
+   */
+  private async drive<T>(
+    message: ToEngine, timeoutMs: number, signal: AbortSignal | undefined,
+    handle: (m: FromEngine, settle: (value: T) => void, restartTimer: (ms: number) => void) => void,
+    whenStopped: (outcome: StopOutcome) => T,
+  ): Promise<T> {
+    if (this.closed) throw new Error('the engine sandbox is closed');
+    const thread = this.idle.pop() ?? await this.spawn();
+    return new Promise<T>((resolve) => {
       let settled = false;
-      let stopping: SandboxOutcome | undefined;
-      const finish = (outcome: SandboxOutcome, reusable: boolean) => {
+      let stopping: StopOutcome | undefined;
+      let timer: NodeJS.Timeout;
+      let currentTimeoutMs = timeoutMs;
+      const finish = (value: T, reusable: boolean) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         thread.off('message', onMessage); thread.off('error', onError); thread.off('exit', onExit);
         if (reusable && !this.closed) this.idle.push(thread);
         else void thread.terminate();
-        resolve(outcome);
+        resolve(value);
       };
-      const stop = (outcome: SandboxOutcome) => {
+      const stop = (outcome: StopOutcome) => {
         // ask first (a native run cleans up its processes), then terminate: a synchronous
         // simulator loop never reads the message, terminate() stops it regardless
         if (stopping) return;
         stopping = outcome;
         thread.postMessage({ type: 'abort', reason: outcome.kind });
-        setTimeout(() => finish(outcome, false), ABORT_GRACE_MS).unref();
+        setTimeout(() => finish(whenStopped(outcome), false), ABORT_GRACE_MS).unref();
         thread.off('message', onMessage);
       };
-      const onMessage = (m: FromEngine) => {
-        if (m.type === 'progress') opts.onProgress?.(m.progress);
-        else if (m.type === 'result') finish({ kind: 'result', result: m.result, traceGzip: Buffer.from(m.traceGzip), trace: m.trace }, true);
-        else if (m.type === 'error') finish({ kind: 'engine_error', message: `${m.name}: ${m.message}` }, true);
+      const restartTimer = (ms: number) => {
+        clearTimeout(timer);
+        currentTimeoutMs = ms;
+        timer = setTimeout(() => stop({ kind: 'timeout', timeoutMs: currentTimeoutMs }), ms);
       };
-      const onError = (err: Error) => finish(stopping ?? { kind: 'crashed', message: `${(err as { code?: string }).code ?? err.name}: ${err.message}` }, false);
-      const onExit = (code: number) => finish(stopping ?? { kind: 'crashed', message: `the engine thread exited with code ${code}` }, false);
-      const onAbort = () => stop({ kind: 'aborted', reason: String(opts.signal?.reason instanceof Error ? opts.signal.reason.message : opts.signal?.reason ?? 'aborted') });
-      const timer = setTimeout(() => stop({ kind: 'timeout', timeoutMs }), timeoutMs);
+      const onMessage = (m: FromEngine) => handle(m, (value) => finish(value, true), restartTimer);
+      const onError = (err: Error) => finish(whenStopped(stopping ?? { kind: 'crashed', message: `${(err as { code?: string }).code ?? err.name}: ${err.message}` }), false);
+      const onExit = (code: number) => finish(whenStopped(stopping ?? { kind: 'crashed', message: `the engine thread exited with code ${code}` }), false);
+      const onAbort = () => stop({ kind: 'aborted', reason: String(signal?.reason instanceof Error ? signal.reason.message : signal?.reason ?? 'aborted') });
+      restartTimer(timeoutMs);
       thread.on('message', onMessage); thread.once('error', onError); thread.once('exit', onExit);
-      if (opts.signal?.aborted) { onAbort(); return; }
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      thread.postMessage({ type: 'run', spec, traceMaxEvents: this.options.traceMaxEvents });
+      if (signal?.aborted) { onAbort(); return; }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      thread.postMessage(message);
     });
   }
 

@@ -5,16 +5,16 @@ import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../service/config.js';
-import { QUEUE_NAME, type ExperimentJob } from '../service/domain/queue.js';
+import { isGroupJob, QUEUE_NAME, type QueuedJob } from '../service/domain/queue.js';
 import { connectRedis, whenReady } from '../service/domain/redis.js';
 import { MetricsRecorder } from '../service/domain/metrics.js';
 import { ExperimentStore } from '../service/domain/store.js';
-import { ABORT_CANCELLED, ABORT_SHUTDOWN, processExperiment, type ProcessorContext } from './processor.js';
+import { ABORT_CANCELLED, ABORT_SHUTDOWN, processJob, type ProcessorContext } from './processor.js';
 import { EngineSandbox } from './sandbox.js';
 
 export interface WorkerHandle {
   name: string;
-  worker: Worker<ExperimentJob>;
+  worker: Worker<QueuedJob>;
   sandbox: EngineSandbox;
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   });
   await subscriber.subscribe(store.keys.cancelChannel);
 
-  const worker = new Worker<ExperimentJob>(QUEUE_NAME, (job, token, signal) => processExperiment(ctx, job, token, signal), {
+  const worker = new Worker<QueuedJob>(QUEUE_NAME, (job, token, signal) => processJob(ctx, job, token, signal), {
     connection,
     prefix: config.prefix,
     name,
@@ -52,10 +52,14 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   worker.on('failed', (job, err) => {
     if (!job || err.name === 'UnrecoverableError' || err.name === 'WaitingError') return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-    const jlog = log.child({ experimentId: job.data.id });
+    const ids = isGroupJob(job.data) ? job.data.ids : [job.data.id];
+    const jlog = log.child(ids.length === 1 ? { experimentId: ids[0] } : { experimentIds: ids });
     if (!final) { jlog.warn({ err, attemptsMade: job.attemptsMade }, 'attempt failed; BullMQ retries it'); return; }
-    jlog.error({ err }, 'experiment failed after its retries');
-    store.fail(job.data.id, { code: 'infrastructure', message: err.message }).catch((e) => jlog.error({ err: e }, 'could not record the failure'));
+    jlog.error({ err }, 'job failed after its retries');
+    // FAIL changes only experiments still queued or running: those of a group already finished keep their results
+    for (const id of ids) {
+      store.fail(id, { code: 'infrastructure', message: err.message }).catch((e) => jlog.error({ err: e, experimentId: id }, 'could not record the failure'));
+    }
   });
   await worker.waitUntilReady();
   log.info({ concurrency: config.workerConcurrency, prefix: config.prefix }, 'worker ready');
@@ -64,6 +68,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const close = () => closing ??= (async () => {
     log.info({ running: active.size, graceMs: config.shutdownGraceMs }, 'worker closing');
     const grace = setTimeout(() => {
+      ctx.stopping = true;
       for (const [id, controller] of active) { log.info({ experimentId: id }, 'grace period over; stopping the engine'); controller.abort(new Error(ABORT_SHUTDOWN)); }
     }, config.shutdownGraceMs);
     try {

@@ -8,7 +8,8 @@ import { applyPreset, listPresets } from '../../presets.js';
 import { chooseSeed } from '../../seed.js';
 import { Problem } from '../errors.js';
 import type { EventHub } from './events.js';
-import type { ExperimentJob } from './queue.js';
+import { Admission } from './admission.js';
+import type { QueuedJob } from './queue.js';
 import { specFromReplay } from './replay.js';
 import { chunksOf, enqueueExperiment } from './explore-flow.js';
 import { TERMINAL, type ExperimentRecord, type ExperimentStore } from './store.js';
@@ -60,18 +61,27 @@ export function specFromBody(body: unknown): Spec {
 }
 
 export class ExperimentService {
+  /** Group commit of plain submissions (admission.ts). */
+  readonly admission: Admission;
+
   constructor(
     readonly store: ExperimentStore,
-    readonly queue: Queue<ExperimentJob>,
+    readonly queue: Queue<QueuedJob>,
     readonly hub: EventHub,
     private readonly maxQueued: number,
-  ) {}
+  ) {
+    this.admission = new Admission(store, queue, maxQueued);
+  }
 
   async submit(body: unknown, opts: SubmitOptions = {}): Promise<Submitted> {
     const spec = specFromBody(body);
     const id = randomUUID();
     const idempotencyKey = opts.idempotencyKey;
-    if (!idempotencyKey && !chunksOf(spec)) return this.submitOverlapped(id, spec);
+    if (!idempotencyKey && !chunksOf(spec)) {
+      // the common case, batched with whatever else is being submitted right now
+      if (await this.admission.admit(id, spec) === 'full') throw this.queueFull();
+      return { id, created: true };
+    }
     const bodyHash = idempotencyKey ? createHash('sha256').update(canonical(body)).digest('hex') : undefined;
     const created = await this.store.create(id, spec, { maxQueued: this.maxQueued, idempotencyKey, bodyHash });
     switch (created.kind) {
@@ -92,27 +102,6 @@ export class ExperimentService {
     }
     if (idempotencyKey) await this.store.confirmQueued(id, idempotencyKey, bodyHash);
     return { id, created: true };
-  }
-
-  /**
-   * Without an Idempotency-Key the record script and the job are sent together, without
-   * waiting for the first answer: one round trip instead of two. Both go on the same Redis
-   * connection, record first, and Redis runs them in that order, so a worker never sees the
-   * job before its record. When the record is refused (queue over MAX_QUEUED) or not written,
-   * the job is removed; a worker that took it meanwhile finds no record and skips it.
-   */
-  private async submitOverlapped(id: string, spec: Spec): Promise<Submitted> {
-    const created = this.store.create(id, spec, { maxQueued: this.maxQueued });
-    const queued = enqueueExperiment(this.queue, id, spec);
-    const [record, job] = await Promise.allSettled([created, queued]);
-    if (record.status === 'fulfilled' && record.value.kind === 'created') {
-      if (job.status === 'fulfilled') return { id, created: true };
-      await this.store.abandon(id).catch(() => {});
-      throw job.reason;
-    }
-    if (job.status === 'fulfilled') await this.queue.remove(id).catch(() => 0);
-    if (record.status === 'rejected') throw record.reason;
-    throw this.queueFull();
   }
 
   private queueFull(): Problem {

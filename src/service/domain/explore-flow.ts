@@ -7,7 +7,7 @@
 import { FlowProducer, type Queue } from 'bullmq';
 import { splitRange } from '../../engine/explore/chunk.js';
 import type { Spec } from '../../engine/spec.js';
-import { JOB_OPTIONS, QUEUE_NAME, type ExperimentJob } from './queue.js';
+import { JOB_OPTIONS, QUEUE_NAME, type ExperimentJob, type QueuedJob } from './queue.js';
 
 /** Schedules per chunk; an exploration with more than this runs as a flow (MUTEXLAB_EXPLORE_CHUNK overrides). */
 export const EXPLORE_CHUNK_SCHEDULES = Number(process.env.MUTEXLAB_EXPLORE_CHUNK ?? 5000);
@@ -34,7 +34,7 @@ function producerFor(queue: Queue): FlowProducer {
 }
 
 /** Queue the experiment: one job, or a parent with a child per chunk. */
-export async function enqueueExperiment(queue: Queue<ExperimentJob>, id: string, spec: Spec): Promise<void> {
+export async function enqueueExperiment(queue: Queue<QueuedJob>, id: string, spec: Spec): Promise<void> {
   const chunks = chunksOf(spec);
   if (!chunks) { await queue.add('run', { id }, { jobId: id }); return; }
   const flow = producerFor(queue as Queue);

@@ -1,12 +1,18 @@
 // The BullMQ queue `experiments`: name, job options and the one job shape, shared by the API
-// (producer) and the worker (consumer). The job carries only the experiment id; the record
+// (producer) and the worker (consumer). A job carries only experiment ids; the record
 // (store.ts) carries the spec, so a retried or recovered job always reads the current state.
+// Two shapes: one experiment (job id = experiment id), or a group of small simulations that
+// were submitted together (admission.ts), run one after another by one worker.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const QUEUE_NAME = 'experiments';
 
 export interface ExperimentJob { id: string }
+export interface GroupJob { ids: string[] }
+export type QueuedJob = ExperimentJob | GroupJob;
+
+export const isGroupJob = (data: QueuedJob): data is GroupJob => Array.isArray((data as Partial<GroupJob>).ids);
 
 export const JOB_OPTIONS: JobsOptions = {
   // infrastructure failures (Redis hiccups while storing) are retried; engine errors are thrown
@@ -18,6 +24,6 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 1000 },
 };
 
-export function openQueue(connection: Redis, prefix: string): Queue<ExperimentJob> {
-  return new Queue<ExperimentJob>(QUEUE_NAME, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
+export function openQueue(connection: Redis, prefix: string): Queue<QueuedJob> {
+  return new Queue<QueuedJob>(QUEUE_NAME, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
 }

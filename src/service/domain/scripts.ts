@@ -33,8 +33,32 @@ local function bump(fields)
 end
 `;
 
+// A new record in state queued with its index entries and its 'queued' event; `rec` and `id`
+// must name it. ZADDs are collected in `adds` (index key -> {score, id, ...}) so a batch writes
+// each index once; flush_adds sends them.
+const NEW_RECORD = `
+local function new_record(spec, platform, mutexType, engine, ms, seq, adds)
+  local score = string.format('%.0f', ms * 1000 + seq % 1000)
+  redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
+    'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
+  redis.call('EXPIRE', rec, ttl)
+  for _, k in ipairs({p .. ':idx:all', p .. ':idx:status:queued', p .. ':idx:platform:' .. platform,
+                      p .. ':idx:mutexType:' .. mutexType, p .. ':idx:engine:' .. engine}) do
+    local list = adds[k]
+    if not list then list = {}; adds[k] = list end
+    table.insert(list, score); table.insert(list, id)
+  end
+  emit('queued', {status = 'queued'})
+end
+local function flush_adds(adds, ms)
+  for k, list in pairs(adds) do redis.call('ZADD', k, unpack(list)) end
+  -- entries older than the retention can only point at expired records
+  redis.call('ZREMRANGEBYSCORE', p .. ':idx:all', '-inf', string.format('%.0f', (ms - ttl * 1000) * 1000))
+end
+`;
+
 /** ARGV: p id ttl spec platform mutexType engine maxQueued idemKey bodyHash -> {kind, id} */
-export const CREATE = COMMON + `
+export const CREATE = COMMON + NEW_RECORD + `
 local spec, platform, mutexType, engine = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local maxQueued, idemKey, bodyHash = tonumber(ARGV[8]), ARGV[9], ARGV[10]
 local ik = p .. ':idem:' .. idemKey
@@ -49,20 +73,38 @@ if idemKey ~= '' then
 end
 if maxQueued > 0 and redis.call('ZCARD', p .. ':idx:status:queued') >= maxQueued then return {'full', ''} end
 local ms = now_ms()
-local score = string.format('%.0f', ms * 1000 + redis.call('INCR', p .. ':seq') % 1000)
-redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
-  'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
-redis.call('EXPIRE', rec, ttl)
-redis.call('ZADD', p .. ':idx:all', score, id)
-redis.call('ZADD', p .. ':idx:status:queued', score, id)
-redis.call('ZADD', p .. ':idx:platform:' .. platform, score, id)
-redis.call('ZADD', p .. ':idx:mutexType:' .. mutexType, score, id)
-redis.call('ZADD', p .. ':idx:engine:' .. engine, score, id)
--- entries older than the retention can only point at expired records
-redis.call('ZREMRANGEBYSCORE', p .. ':idx:all', '-inf', string.format('%.0f', (ms - ttl * 1000) * 1000))
+local adds = {}
+new_record(spec, platform, mutexType, engine, ms, redis.call('INCR', p .. ':seq'), adds)
+flush_adds(adds, ms)
 if idemKey ~= '' then redis.call('SET', ik, 'pending|' .. bodyHash .. '|' .. id, 'EX', ttl) end
-emit('queued', {status = 'queued'})
 return {'created', id}
+`;
+
+/**
+ * Group commit (admission.ts): the records of every experiment submitted at about the same
+ * time, in one script. ARGV: p '' ttl maxQueued n, then n times: id spec platform mutexType
+ * engine -> one 1 (created) or 0 (refused: the queue holds MAX_QUEUED) per experiment, in order.
+ */
+export const CREATE_MANY = COMMON + NEW_RECORD + `
+local maxQueued, n = tonumber(ARGV[4]), tonumber(ARGV[5])
+local queued = 0
+if maxQueued > 0 then queued = redis.call('ZCARD', p .. ':idx:status:queued') end
+local ms = now_ms()
+local seq = redis.call('INCRBY', p .. ':seq', n) - n
+local adds, out = {}, {}
+for i = 0, n - 1 do
+  local a = 6 + i * 5
+  if maxQueued > 0 and queued >= maxQueued then
+    out[i + 1] = 0
+  else
+    queued = queued + 1
+    id = ARGV[a]; rec = p .. ':x:' .. id
+    new_record(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ms, seq + i + 1, adds)
+    out[i + 1] = 1
+  end
+end
+if next(adds) then flush_adds(adds, ms) end
+return out
 `;
 
 /** ARGV: p id ttl idemKey bodyHash: the job is in the queue, the key is no longer in flight. */
@@ -71,44 +113,84 @@ if ARGV[4] ~= '' then redis.call('SET', p .. ':idem:' .. ARGV[4], 'done|' .. ARG
 return 1
 `;
 
+// Marks the record `rec` running for a worker: {'run', spec} | {'skip', status} | {'gone'}.
+const BEGIN_ONE = `
+local function begin_one(worker)
+  local status = redis.call('HGET', rec, 'status')
+  if not status then return {'gone'} end
+  if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
+  local score = redis.call('HGET', rec, 'score')
+  move_status(status, 'running', score)
+  bump({status = 'running', startedAt = now_ms(), worker = worker})
+  local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
+  emit('running', {status = 'running', attempt = attempts, worker = worker})
+  return {'run', redis.call('HGET', rec, 'spec')}
+end
+`;
+
 /** ARGV: p id ttl worker -> {'run', spec} | {'skip', status} | {'gone'} */
-export const BEGIN = COMMON + `
-local status = redis.call('HGET', rec, 'status')
-if not status then return {'gone'} end
-if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
-local score = redis.call('HGET', rec, 'score')
-move_status(status, 'running', score)
-bump({status = 'running', startedAt = now_ms(), worker = ARGV[4]})
-local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
-emit('running', {status = 'running', attempt = attempts, worker = ARGV[4]})
-return {'run', redis.call('HGET', rec, 'spec')}
+export const BEGIN = COMMON + BEGIN_ONE + `
+return begin_one(ARGV[4])
+`;
+
+/** ARGV: p '' ttl worker n id... -> kind1, value1, kind2, value2, ... (value '' for gone) */
+export const BEGIN_MANY = COMMON + BEGIN_ONE + `
+local out = {}
+for i = 1, tonumber(ARGV[5]) do
+  id = ARGV[5 + i]; rec = p .. ':x:' .. id
+  local r = begin_one(ARGV[4])
+  table.insert(out, r[1]); table.insert(out, r[2] or '')
+end
+return out
+`;
+
+// Stores the result of `rec` unless it is already stored or the experiment was cancelled:
+// 1 stored | 0 not. `m` is the /metrics counting (metrics.ts, MetricsRecorder.completeArgs):
+// finishedKey finishedField enginesKey engine durationKey seconds bucketField. Done here, it
+// counts exactly the results stored and costs the worker no extra round trip.
+const COMPLETE_ONE = `
+local function complete_one(result, outcome, summary, gz, events, stored, truncated, m)
+  local status = redis.call('HGET', rec, 'status')
+  if status ~= 'running' and status ~= 'queued' then return 0 end
+  local score = redis.call('HGET', rec, 'score')
+  move_status(status, 'completed', score)
+  redis.call('ZADD', p .. ':idx:outcome:' .. outcome, score, id)
+  bump({status = 'completed', finishedAt = now_ms(), result = result, outcome = outcome, verdictSummary = summary,
+    traceEvents = events, traceStored = stored, traceTruncated = truncated, traceBytes = string.len(gz)})
+  redis.call('SET', rec .. ':trace', gz, 'EX', ttl)
+  redis.call('HINCRBY', rec, 'results', 1)
+  emit('completed', {status = 'completed', outcome = outcome})
+  if m[1] and m[1] ~= '' then
+    redis.call('HINCRBY', m[1], m[2], 1)
+    redis.call('SADD', m[3], m[4])
+    redis.call('HINCRBY', m[5], 'count', 1)
+    redis.call('HINCRBYFLOAT', m[5], 'sum', m[6])
+    redis.call('HINCRBY', m[5], m[7], 1)
+  end
+  return 1
+end
+`;
+
+/** ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated [metrics x7] -> 1 | 0 */
+export const COMPLETE = COMMON + COMPLETE_ONE + `
+return complete_one(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
+  {ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16], ARGV[17]})
 `;
 
 /**
- * ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated
- * [finishedKey finishedField enginesKey engine durationKey seconds bucketField] -> 1 stored | 0 not.
- * The optional tail is the /metrics counting (metrics.ts, MetricsRecorder.completeArgs): done
- * here, it counts exactly the results stored and costs the worker no extra round trip.
+ * The results of a window of a group job in one script. ARGV: p '' ttl n, then n times 15:
+ * id result outcome summary traceGz traceEvents traceStored truncated, metrics x7 ('' when not
+ * counted) -> 1 | 0 per result, in order.
  */
-export const COMPLETE = COMMON + `
-local status = redis.call('HGET', rec, 'status')
-if status ~= 'running' and status ~= 'queued' then return 0 end
-local score = redis.call('HGET', rec, 'score')
-move_status(status, 'completed', score)
-redis.call('ZADD', p .. ':idx:outcome:' .. ARGV[5], score, id)
-bump({status = 'completed', finishedAt = now_ms(), result = ARGV[4], outcome = ARGV[5], verdictSummary = ARGV[6],
-  traceEvents = ARGV[8], traceStored = ARGV[9], traceTruncated = ARGV[10], traceBytes = string.len(ARGV[7])})
-redis.call('SET', rec .. ':trace', ARGV[7], 'EX', ttl)
-redis.call('HINCRBY', rec, 'results', 1)
-emit('completed', {status = 'completed', outcome = ARGV[5]})
-if ARGV[11] then
-  redis.call('HINCRBY', ARGV[11], ARGV[12], 1)
-  redis.call('SADD', ARGV[13], ARGV[14])
-  redis.call('HINCRBY', ARGV[15], 'count', 1)
-  redis.call('HINCRBYFLOAT', ARGV[15], 'sum', ARGV[16])
-  redis.call('HINCRBY', ARGV[15], ARGV[17], 1)
+export const COMPLETE_MANY = COMMON + COMPLETE_ONE + `
+local out = {}
+for i = 0, tonumber(ARGV[4]) - 1 do
+  local a = 5 + i * 15
+  id = ARGV[a]; rec = p .. ':x:' .. id
+  out[i + 1] = complete_one(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7],
+    {ARGV[a + 8], ARGV[a + 9], ARGV[a + 10], ARGV[a + 11], ARGV[a + 12], ARGV[a + 13], ARGV[a + 14]})
 end
-return 1
+return out
 `;
 
 /** ARGV: p id ttl errorJson -> 1 | 0 */

@@ -41,6 +41,22 @@ export type CreateOutcome =
 
 export interface StoredTrace { gzip: Buffer; events: number; stored: number; truncated: boolean }
 
+export type Begun = { kind: 'run'; spec: Spec } | { kind: 'skip'; status: string } | { kind: 'gone' };
+
+function begun(kind: string, value: string | undefined): Begun {
+  if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec };
+  if (kind === 'skip') return { kind, status: value! };
+  return { kind: 'gone' };
+}
+
+/** A result to store; `metrics` are MetricsRecorder.completeArgs, counted only if it is stored. */
+export interface Completed { id: string; result: { verdict: { outcome: string; summary: string } }; trace: StoredTrace; metrics?: string[] }
+
+function completeArgs({ result, trace, metrics }: Completed): (string | number | Buffer)[] {
+  return [JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
+    trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...(metrics ?? [])];
+}
+
 export type Filters = Partial<Record<FilterName, string>>;
 
 /** Newest-first page: `next` is an opaque cursor, absent on the last page. */
@@ -87,6 +103,17 @@ export class ExperimentStore {
     return kind === 'full' ? { kind: 'full' } : { kind: kind as 'created', id: existing };
   }
 
+  /**
+   * Records many experiments in one script (admission.ts): for each, in order, true when
+   * recorded, false when refused because the queue already holds `maxQueued` experiments.
+   */
+  async createMany(entries: readonly { id: string; spec: Spec }[], maxQueued: number): Promise<boolean[]> {
+    const args: (string | number)[] = [maxQueued, entries.length];
+    for (const { id, spec } of entries) args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine);
+    const created = (await this.run('CREATE_MANY', '', ...args)) as number[];
+    return created.map((c) => c === 1);
+  }
+
   async confirmQueued(id: string, idempotencyKey?: string, bodyHash?: string): Promise<void> {
     await this.run('CONFIRM', id, idempotencyKey ?? '', bodyHash ?? '');
   }
@@ -97,21 +124,30 @@ export class ExperimentStore {
     if (idempotencyKey) await this.redis.del(this.keys.idempotency(idempotencyKey));
   }
 
-  async begin(id: string, worker: string): Promise<{ kind: 'run'; spec: Spec } | { kind: 'skip'; status: string } | { kind: 'gone' }> {
+  async begin(id: string, worker: string): Promise<Begun> {
     const [kind, value] = (await this.run('BEGIN', id, worker)) as [string, string?];
-    if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec };
-    if (kind === 'skip') return { kind, status: value! };
-    return { kind: 'gone' };
+    return begun(kind, value);
+  }
+
+  /** BEGIN for several experiments at once (a window of a group job), in order. */
+  async beginMany(ids: readonly string[], worker: string): Promise<Begun[]> {
+    const flat = (await this.run('BEGIN_MANY', '', worker, ids.length, ...ids)) as string[];
+    return ids.map((_, i) => begun(flat[2 * i]!, flat[2 * i + 1]));
   }
 
   /**
    * Stores the result unless one is already stored or the experiment was cancelled: true if
    * stored. `metrics` (MetricsRecorder.completeArgs) are counted in the same script, only if stored.
    */
-  async complete(id: string, result: { verdict: { outcome: string; summary: string } }, trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
-    const stored = await this.run('COMPLETE', id, JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
-      trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...metrics);
-    return stored === 1;
+  async complete(id: string, result: Completed['result'], trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
+    return (await this.run('COMPLETE', id, ...completeArgs({ id, result, trace, metrics }))) === 1;
+  }
+
+  /** COMPLETE for several results at once (a window of a group job): stored or not, in order. */
+  async completeMany(items: readonly Completed[]): Promise<boolean[]> {
+    const args: (string | number | Buffer)[] = [items.length];
+    for (const item of items) args.push(item.id, ...completeArgs(item), ...Array<string>(7 - (item.metrics?.length ?? 0)).fill(''));
+    return ((await this.run('COMPLETE_MANY', '', ...args)) as number[]).map((s) => s === 1);
   }
 
   async fail(id: string, error: ExperimentError): Promise<boolean> {

@@ -1,0 +1,123 @@
+// Admission: how submitted experiments get into Redis and the queue, by group commit.
+//
+// A POST used to cost two Lua scripts in Redis of its own (our record, BullMQ's job insert),
+// and Redis, one core, was what capped the submission rate (bench/api.ts). Here every POST that
+// arrives while an earlier flush is on its way waits for the next flush, and one flush writes
+// all their records with one script (CREATE_MANY) and queues the small simulations among them
+// as one BullMQ job. Nothing waits on a timer: a lone POST is flushed on the next turn of the
+// event loop, so at low load a group has one member and costs what it did; under load groups
+// grow by themselves to what arrived during one round trip.
+//
+// Order matters for "nothing accepted is lost": the jobs are added only after Redis has
+// answered for the records, so a worker never meets a job whose record is not there yet; a
+// flush whose jobs cannot be added deletes the records it wrote and fails every POST in it.
+//
+// Who shares a job: sims without exploration and with few lock cycles (groupable). A group runs
+// one experiment after another on one worker slot, so a long run must not hold up the rest;
+// native runs, explorations and big simulations get a job each, queued in the same flush.
+import { randomUUID } from 'node:crypto';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Spec } from '../../engine/spec.js';
+import type { QueuedJob } from './queue.js';
+import type { ExperimentStore } from './store.js';
+
+/** Lock/unlock cycles (threads x iterations over all processes) up to which a simulation shares a job. */
+export const GROUP_MAX_CYCLES = 20_000;
+/** Experiments per flush at most (and so per group job). */
+export const FLUSH_MAX = 200;
+/** Flushes on their way to Redis at once: the next one fills while these travel (1, 2, 4, 8 measured: 2 was best). */
+const FLUSHES_IN_FLIGHT = 2;
+
+export function groupable(spec: Spec): boolean {
+  if (spec.engine !== 'sim' || spec.explore) return false;
+  const threads = spec.processes.reduce((sum, p) => sum + p.threads, 0);
+  return threads * spec.iterations <= GROUP_MAX_CYCLES;
+}
+
+/** What became of one submission: recorded and queued, or refused because the queue is full. */
+export type Admitted = 'queued' | 'full';
+
+interface Pending { id: string; spec: Spec; resolve: (a: Admitted) => void; reject: (err: unknown) => void }
+
+interface JobToAdd { name: string; data: QueuedJob; opts: JobsOptions }
+
+export interface AdmissionStats { flushes: number; experiments: number; largestFlush: number }
+
+export class Admission {
+  private waiting: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  /** Counts for benchmarks and /metrics-style inspection: flushes and experiments admitted. */
+  readonly stats: AdmissionStats = { flushes: 0, experiments: 0, largestFlush: 0 };
+
+  constructor(
+    private readonly store: ExperimentStore,
+    private readonly queue: Queue<QueuedJob>,
+    private readonly maxQueued: number,
+  ) {}
+
+  admit(id: string, spec: Spec): Promise<Admitted> {
+    return new Promise<Admitted>((resolve, reject) => {
+      this.waiting.push({ id, spec, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= FLUSHES_IN_FLIGHT) return;
+    this.scheduled = true;
+    // setImmediate, not nextTick: every request parsed in this turn of the loop joins the flush
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.waiting.length > 0 && this.inFlight < FLUSHES_IN_FLIGHT) {
+        const batch = this.waiting.splice(0, FLUSH_MAX);
+        this.inFlight++;
+        void this.flush(batch).finally(() => {
+          this.inFlight--;
+          if (this.waiting.length > 0) this.schedule();
+        });
+      }
+    });
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    this.stats.flushes++;
+    this.stats.largestFlush = Math.max(this.stats.largestFlush, batch.length);
+    let created: boolean[];
+    try {
+      created = await this.store.createMany(batch, this.maxQueued);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    const admitted = batch.filter((_, i) => created[i]);
+    try {
+      await this.addJobs(jobsFor(admitted));
+    } catch (err) {
+      // no job, no experiment: take the records back so none waits forever as queued
+      await Promise.allSettled(admitted.map((p) => this.store.abandon(p.id)));
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.stats.experiments += admitted.length;
+    batch.forEach((p, i) => p.resolve(created[i] ? 'queued' : 'full'));
+  }
+
+  private async addJobs(jobs: JobToAdd[]): Promise<void> {
+    if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+    else if (jobs.length > 1) await this.queue.addBulk(jobs);
+  }
+}
+
+/** One job for the groupable experiments of a flush (a plain one when alone), one for each other. */
+function jobsFor(admitted: readonly Pending[]): JobToAdd[] {
+  const jobs: JobToAdd[] = [];
+  const small: string[] = [];
+  for (const { id, spec } of admitted) {
+    if (groupable(spec)) small.push(id);
+    else jobs.push({ name: 'run', data: { id }, opts: { jobId: id } });
+  }
+  if (small.length === 1) jobs.push({ name: 'run', data: { id: small[0]! }, opts: { jobId: small[0]! } });
+  else if (small.length > 1) jobs.push({ name: 'group', data: { ids: small }, opts: { jobId: `group-${randomUUID()}` } });
+  return jobs;
+}

@@ -1,0 +1,136 @@
+// A group job (admission.ts): small simulations submitted together, run by one worker slot in
+// windows of GROUP_WINDOW. Per window: one BEGIN_MANY marks them running, one message sends
+// them to an engine thread, which runs them back to back and answers each as it ends, and one
+// COMPLETE_MANY stores their results. Per experiment that is a share of three round trips
+// instead of three of its own (measured in bench/api.ts, part 2).
+//
+// What a window changes, and why it is bounded to a few ms: its experiments are marked running
+// together, and a cancel of one of them does not stop the thread (its result is simply not
+// stored: COMPLETE refuses a cancelled experiment). Anything unusual inside a window (a
+// timeout, a crashed thread) ends the batch; the experiments after it run one at a time by the
+// ordinary path, which handles every such case.
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Spec } from '../engine/spec.js';
+import type { GroupJob } from '../service/domain/queue.js';
+import type { Completed } from '../service/domain/store.js';
+import { processExperiment, type ProcessorContext } from './processor.js';
+import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
+import type { ItemOutcome } from './sandbox.js';
+
+/** Experiments marked running and sent to the engine thread together. */
+export const GROUP_WINDOW = 32;
+
+type Tally = Record<string, number>;
+
+export async function processGroup(ctx: ProcessorContext, job: Job<GroupJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
+  const tally: Tally = {};
+  const count = (what: string) => { tally[what] = (tally[what] ?? 0) + 1; };
+  const ids = job.data.ids;
+  for (let from = 0; from < ids.length; from += GROUP_WINDOW) {
+    if (ctx.stopping) {
+      // shutdown: the rest of the group is still queued; the job goes back for another worker
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    const window = ids.slice(from, from + GROUP_WINDOW);
+    const leftOver = await runWindow(ctx, job, window, count, token);
+    // after a timeout or a crash inside the window, the rest run one at a time
+    for (const id of leftOver) {
+      try {
+        const r = (await processExperiment(ctx, id, job, token, signal)) as { outcome?: string; skipped?: string; cancelled?: boolean };
+        count(r.outcome ?? (r.cancelled ? 'cancelled' : `skipped:${r.skipped}`));
+      } catch (err) {
+        if (!(err instanceof UnrecoverableError)) throw err;
+        count('failed');
+      }
+    }
+  }
+  return { experiments: ids.length, outcomes: tally };
+}
+
+/** Runs one window; returns the ids it did not finish (to be run one at a time). */
+async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: string[], count: (what: string) => void, token?: string): Promise<string[]> {
+  const begun = await ctx.store.beginMany(window, ctx.workerName);
+  const runs: { id: string; spec: Spec }[] = [];
+  begun.forEach((b, i) => {
+    if (b.kind === 'run') runs.push({ id: window[i]!, spec: b.spec });
+    else count(`skipped:${b.kind === 'skip' ? b.status : 'gone'}`);
+  });
+  if (runs.length === 0) return [];
+
+  // shutdown reaches a window through ctx.active, like a single experiment
+  const controller = new AbortController();
+  const key = `group:${job.id}`;
+  ctx.active.set(key, controller);
+  const started = performance.now();
+  let last = started;
+  const results: Completed[] = [];
+  const failures: { id: string; spec: Spec; message: string }[] = [];
+  let batch;
+  try {
+    batch = await ctx.sandbox.runMany(runs.map((r) => r.spec), {
+      signal: controller.signal,
+      onItem: (index, outcome: ItemOutcome) => {
+        const now = performance.now();
+        const { id, spec } = runs[index]!;
+        const ms = Math.round(now - last);
+        last = now;
+        if (outcome.kind === 'engine_error') { failures.push({ id, spec, message: outcome.message }); return; }
+        const verdict = outcome.result.verdict.outcome;
+        results.push({ id, result: outcome.result, trace: { gzip: outcome.traceGzip, ...outcome.trace },
+          metrics: ctx.metrics?.completeArgs({ outcome: verdict, platform: spec.platform, engine: spec.engine, durationMs: ms }) });
+      },
+    });
+  } finally {
+    if (ctx.active.get(key) === controller) ctx.active.delete(key);
+  }
+
+  if (results.length > 0) {
+    const stored = await ctx.store.completeMany(results);
+    results.forEach((r, i) => {
+      const log = ctx.logger.child({ experimentId: r.id, attempt: job.attemptsMade + 1, group: job.id });
+      if (stored[i]) log.info({ outcome: r.result.verdict.outcome, traceEvents: r.trace.events, traceBytes: r.trace.gzip.length }, 'experiment completed');
+      else log.warn('result not stored: the experiment was cancelled or another worker already stored its result');
+      count(r.result.verdict.outcome);
+    });
+  }
+  for (const f of failures) {
+    const log = ctx.logger.child({ experimentId: f.id, attempt: job.attemptsMade + 1, group: job.id });
+    if (await ctx.store.fail(f.id, { code: 'engine_error', message: f.message })) {
+      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_error', platform: f.spec.platform, engine: f.spec.engine, durationMs: 0 })
+        .catch((err) => log.warn({ err }, 'metrics not recorded'));
+    }
+    log.error({ reason: f.message }, 'experiment failed: engine_error');
+    count('failed');
+  }
+
+  const stopped = batch.stopped;
+  if (!stopped) return [];
+  const rest = runs.slice(batch.finished);
+  if (stopped.kind === 'aborted') {
+    // only shutdown aborts a window: hand back the ones marked running but not finished (the
+    // group's later windows are still queued) and the job with them
+    for (const { id } of rest) await ctx.store.requeue(id, 'worker shutting down');
+    await job.moveToWait(token);
+    ctx.logger.info({ group: job.id, handedBack: rest.length }, 'engine stopped for shutdown; group handed back to the queue');
+    throw new WaitingError();
+  }
+  // the experiment the window stopped at ends here as a single run would; the rest go one at a time
+  const culprit = rest[0]!;
+  const log = ctx.logger.child({ experimentId: culprit.id, attempt: job.attemptsMade + 1, group: job.id });
+  const ms = Math.round(performance.now() - last);
+  if (stopped.kind === 'timeout') {
+    const metrics = ctx.metrics?.completeArgs({ outcome: 'limit_exceeded', platform: culprit.spec.platform, engine: culprit.spec.engine, durationMs: ms });
+    const stored = await ctx.store.complete(culprit.id, timeoutResult(culprit.spec, stopped.timeoutMs, ms), EMPTY_TRACE, metrics);
+    log.warn({ ms, timeoutMs: stopped.timeoutMs, stored }, 'experiment ran out of limits.timeoutMs; engine stopped; stored as limit_exceeded');
+    count('limit_exceeded');
+  } else {
+    if (await ctx.store.fail(culprit.id, { code: 'engine_crashed', message: stopped.message })) {
+      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_crashed', platform: culprit.spec.platform, engine: culprit.spec.engine, durationMs: ms })
+        .catch((err) => log.warn({ err }, 'metrics not recorded'));
+    }
+    log.error({ ms, reason: stopped.message }, 'experiment failed: crashed');
+    count('failed');
+  }
+  return rest.slice(1).map((r) => r.id);
+}
