@@ -53,7 +53,10 @@ function watchpoints(report: ProbeReport): Evidence['watchpoints'] {
     const w = p.watch!;
     const own = stores(p);
     return w.available
-      ? { pid: p.pid, field: 'owner', address: w.address, fired: w.fired, ownWrites: own, foreignWrites: total - own, available: true }
+      ? {
+          pid: p.pid, field: 'owner', address: w.address, fired: w.fired, ownWrites: own, foreignWrites: total - own, available: true,
+          note: 'measured by a hardware watchpoint: every watched store trapped into the kernel, which slows the run and can change its interleavings; leave tools.watchpoint off to see the race undisturbed',
+        }
       : {
           pid: p.pid, field: 'owner', address: w.address, fired: 0, ownWrites: own, foreignWrites: total - own, available: false,
           note: `hardware watchpoint unavailable on this host (${w.reason}${w.errno ? `, errno ${w.errno}` : ''}); ownWrites and foreignWrites are derived from acquisitions (glibc stores __owner twice per lock/unlock cycle), not measured`,
