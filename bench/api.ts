@@ -3,11 +3,18 @@
 //   1. POST /experiments rate (autocannon, in a worker thread) beside raw queue.add from one
 //      process at the same number of requests in flight              target ratio >= 0.8
 //      Also measured, as the ceiling any HTTP front has on this machine: a fastify route that
-//      answers 202 and does nothing else, driven the same way.
+//      answers 202 and does nothing else, driven the same way. POSTs in flight together are
+//      admitted by group commit (src/service/domain/admission.ts): the line says how many
+//      BullMQ jobs carried how many experiments.
 //   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the
 //      same worker concurrency                                         target ratio >= 0.5
 //      Both rates run from the first completion to the last, so neither counts its start-up
-//      (connections; for the experiment worker also its warm engine threads).
+//      (connections; for the experiment worker also its warm engine threads). Measured twice:
+//      submitted in bursts of 100 concurrent POSTs (they share group jobs) and one POST at a
+//      time (a job each, the path of anything submitted alone).
+//   Every rate is followed by its CPU cost per operation: this process (API or client, worker,
+//   and autocannon's thread, whichever ran) and Redis (INFO cpu), so the ratios can be read
+//   against what each side spent on a machine whose cores they share.
 //   3. p50 / p99 from POST to verdict for the solaris10-crash preset (POST ?wait=10, one at a
 //      time, over HTTP)                                                target p50 <= 20 ms
 //      ?wait is answered when the worker's `completed` event arrives over Redis pub/sub: no
@@ -15,6 +22,7 @@
 //      started -> finished (engine, trace, store) and finished -> answer.
 // Environment: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (50), BENCH_JOBS (2000),
 // BENCH_LATENCY_SAMPLES (200), WORKER_CONCURRENCY (2), BENCH_PARTS (default 1,2,3).
+// Run: npm run bench:api (builds first); BENCH_PARTS=2 node dist/bench/api.js for one part.
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +39,7 @@ import { startWorker } from '../src/worker/worker.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = env('BENCH_SECONDS', 5);
 const CONNECTIONS = env('BENCH_CONNECTIONS', 50);
-const JOBS = env('BENCH_JOBS', 2000);
+const JOBS = env('BENCH_JOBS', 6000);
 const SAMPLES = env('BENCH_LATENCY_SAMPLES', 200);
 const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(',').map((p) => p.trim()));
 const prefix = `bench-${randomBytes(4).toString('hex')}`;
@@ -39,6 +47,25 @@ const config = readConfig({ ...process.env, QUEUE_PREFIX: prefix, LOG_LEVEL: 'si
 const silent = pino({ level: 'silent' });
 const TINY = { mutexType: 'USYNC_PROCESS', processCount: 1, key: '0x1234', iterations: 1, tools: { watchpoint: false, core: false, pmap: false } };
 const out = (line: string) => process.stdout.write(line + '\n');
+
+/** CPU spent between start() and per(ops): this process (all its threads) and Redis, in us per op. */
+async function cpuMeter(redis: Redis) {
+  const redisCpu = async () => {
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  };
+  const node0 = process.cpuUsage();
+  const redis0 = await redisCpu();
+  return {
+    async per(ops: number): Promise<string> {
+      const node = process.cpuUsage(node0);
+      const redisSeconds = (await redisCpu()) - redis0;
+      const us = (seconds: number) => ((seconds * 1e6) / ops).toFixed(0);
+      return `CPU per op: this process ${us((node.user + node.system) / 1e6)} us, Redis ${us(redisSeconds)} us`;
+    },
+  };
+}
 
 async function cleanup(redis: Redis) {
   let cursor = '0';
@@ -50,44 +77,49 @@ async function cleanup(redis: Redis) {
 }
 
 /** Raw queue.add from one process, CONNECTIONS adds in flight, for SECONDS. */
-async function rawAddRate(redis: Redis): Promise<number> {
+async function rawAddRate(redis: Redis): Promise<{ rate: number; cpu: string }> {
   const queue = new Queue('raw-add', { connection: redis, prefix });
   let added = 0;
+  const meter = await cpuMeter(redis);
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (performance.now() < deadline) { await queue.add('run', { id: randomBytes(8).toString('hex') }); added++; }
   }));
   const rate = added / ((performance.now() - started) / 1000);
+  const cpu = await meter.per(added);
   await queue.obliterate({ force: true });
   await queue.close();
-  return rate;
+  return { rate, cpu };
 }
 
 /** The same load against a fastify route that only answers 202: what HTTP alone costs here. */
-async function bareHttpRate(): Promise<number> {
+async function bareHttpRate(redis: Redis): Promise<{ rate: number; cpu: string }> {
   const bare = Fastify({ logger: false });
   bare.post('/experiments', async (_request, reply) => reply.code(202).send({ id: 'x', status: 'queued' }));
   const url = await bare.listen({ port: 0, host: '127.0.0.1' });
-  const { rate } = await postRate(url);
+  const { rate, cpu } = await postRate(url, redis);
   await bare.close();
-  return rate;
+  return { rate, cpu };
 }
 
-async function postRate(url: string): Promise<{ rate: number; non2xx: number }> {
+async function postRate(url: string, redis: Redis): Promise<{ rate: number; non2xx: number; total: number; cpu: string }> {
+  const meter = await cpuMeter(redis);
   const result = await autocannon({
     url: `${url}/experiments`, method: 'POST', connections: CONNECTIONS, duration: SECONDS, workers: 1,
     headers: { 'content-type': 'application/json' }, body: JSON.stringify(TINY),
   });
-  return { rate: result.requests.total / (result.duration), non2xx: result.non2xx + result.errors };
+  const total = result.requests.total;
+  return { rate: total / (result.duration), non2xx: result.non2xx + result.errors, total, cpu: await meter.per(total) };
 }
 
-async function noopRate(redis: Redis, concurrency: number): Promise<number> {
+async function noopRate(redis: Redis, concurrency: number): Promise<{ rate: number; cpu: string }> {
   const queue = new Queue('noop', { connection: redis, prefix });
   await queue.addBulk(Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })));
   let done = 0;
   let first = 0;
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const meter = await cpuMeter(redis);
   const worker = new Worker('noop', async () => {}, { connection, prefix, concurrency });
   await new Promise<void>((resolve) => {
     worker.on('completed', () => {
@@ -96,41 +128,53 @@ async function noopRate(redis: Redis, concurrency: number): Promise<number> {
     });
   });
   const rate = (JOBS - 1) / ((performance.now() - first) / 1000);
+  const cpu = await meter.per(JOBS);
   await worker.close();
   connection.disconnect(); // a connection handed to a Worker is the caller's to close
   await queue.obliterate({ force: true });
   await queue.close();
-  return rate;
+  return { rate, cpu };
 }
 
-async function experimentRate(redis: Redis): Promise<number> {
-  // queue the tiny experiments first, through the same service code the API uses, then time the worker
+/**
+ * Queues JOBS tiny experiments through the service code the API uses (POSTs `burst` at a time,
+ * so a burst shares group jobs), then times the worker from its first completion to its last.
+ */
+async function experimentRate(redis: Redis, burst: number): Promise<{ rate: number; cpu: string; jobs: number }> {
   const server = createServer({ ...config, port: 0 }, silent);
   await server.ready();
   const ids: string[] = [];
-  for (let i = 0; i < JOBS; i += 100) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, JOBS - i) }, () =>
+  for (let i = 0; i < JOBS; i += burst) {
+    const batch = await Promise.all(Array.from({ length: Math.min(burst, JOBS - i) }, () =>
       server.inject({ method: 'POST', url: '/experiments', payload: TINY })));
     ids.push(...batch.map((r) => r.json().id as string));
   }
+  const jobs = (await openQueue(redis, prefix).getJobCounts('waiting')).waiting ?? 0;
   const sub = redis.duplicate();
   let done = 0;
   let first = 0;
   const allDone = new Promise<void>((resolve) => {
     sub.on('message', (_c: string, m: string) => {
-      if (JSON.parse(m).event !== 'completed') return;
-      if (++done === 1) first = performance.now();
-      if (done === ids.length) resolve();
+      const message = JSON.parse(m) as { event?: string; batch?: { event: string }[] };
+      for (const e of message.batch ?? [message]) {
+        if (e.event !== 'completed') continue;
+        if (++done === 1) first = performance.now();
+        if (done === ids.length) resolve();
+      }
     });
   });
   await sub.subscribe(`${prefix}:events`);
+  const meter = await cpuMeter(redis);
   const worker = await startWorker(config, silent);
   await allDone;
   const rate = (ids.length - 1) / ((performance.now() - first) / 1000);
+  const cpu = await meter.per(ids.length);
   await worker.close();
   await server.close();
   sub.disconnect();
-  return rate;
+  await openQueue(redis, prefix).obliterate({ force: true });
+  await cleanup(redis);
+  return { rate, cpu, jobs };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -168,19 +212,26 @@ try {
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   if (PARTS.has('1')) {
     const raw = await rawAddRate(redis);
-    const post = await postRate(address);
-    const bare = await bareHttpRate();
-    out(`1. POST /experiments   ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.toFixed(0)}/s   ratio ${(post.rate / raw).toFixed(2)} (target >= 0.8)`);
-    out(`   HTTP ceiling: a do-nothing fastify route ${bare.toFixed(0)}/s = ${(bare / raw).toFixed(2)} of raw queue.add; POST reaches ${(post.rate / bare).toFixed(2)} of it`);
+    const post = await postRate(address, redis);
+    const experiments = await redis.zcard(`${prefix}:idx:all`);
+    const jobs = (await openQueue(redis, prefix).getJobCounts('waiting')).waiting ?? 0;
+    const bare = await bareHttpRate(redis);
+    out(`1. POST /experiments   ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.rate.toFixed(0)}/s   ratio ${(post.rate / raw.rate).toFixed(2)} (target >= 0.8)`);
+    out(`   POST: ${post.cpu} (API + autocannon); ${experiments} experiments in ${jobs} BullMQ jobs (group commit, ${(experiments / Math.max(1, jobs)).toFixed(1)} per job)`);
+    out(`   raw queue.add: ${raw.cpu}`);
+    out(`   HTTP ceiling: a do-nothing fastify route ${bare.rate.toFixed(0)}/s = ${(bare.rate / raw.rate).toFixed(2)} of raw queue.add; POST reaches ${(post.rate / bare.rate).toFixed(2)} of it; ${bare.cpu}`);
     await openQueue(redis, prefix).obliterate({ force: true });
     await cleanup(redis);
   }
 
   if (PARTS.has('2')) {
     const noop = await noopRate(redis, config.workerConcurrency);
-    const experiments = await experimentRate(redis);
-    out(`2. tiny experiments    ${experiments.toFixed(0)}/s completed   BullMQ no-op ${noop.toFixed(0)}/s   ratio ${(experiments / noop).toFixed(2)} (target >= 0.5)`);
-    await cleanup(redis);
+    const grouped = await experimentRate(redis, 100);
+    const alone = await experimentRate(redis, 1);
+    out(`2. tiny experiments    ${grouped.rate.toFixed(0)}/s completed   BullMQ no-op ${noop.rate.toFixed(0)}/s   ratio ${(grouped.rate / noop.rate).toFixed(2)} (target >= 0.5)`);
+    out(`   submitted 100 at a time: ${JOBS} experiments in ${grouped.jobs} jobs; ${grouped.cpu}`);
+    out(`   submitted one at a time (a job each): ${alone.rate.toFixed(0)}/s = ${(alone.rate / noop.rate).toFixed(2)} of no-op; ${alone.cpu}`);
+    out(`   BullMQ no-op: ${noop.cpu}`);
   }
 
   if (PARTS.has('3')) {

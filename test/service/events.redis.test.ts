@@ -100,9 +100,11 @@ test('GET /events streams every experiment\'s status changes live', async (t) =>
   t.after(() => all.drop());
   await all.waitFor((c) => c.comments.length >= 1);
   await worker(t, config);
-  const a = (await post(app, slow(20))).json().id;
-  const b = (await post(app, slow(20))).json().id;
+  // submitted together: one flush, so their queued events reach Redis pub/sub as one batch message
+  const [a, b] = (await Promise.all([post(app, slow(20)), post(app, slow(20))])).map((r) => r.json().id as string);
   await all.waitFor((c) => [a, b].every((x) => c.events.some((e) => e.data.id === x && e.event === 'completed')));
   for (const x of [a, b]) assert.deepEqual(all.events.filter((e) => e.data.id === x && e.event !== 'progress').map((e) => e.event), ['queued', 'running', 'completed']);
   assert.ok(all.events.every((e) => typeof e.id === 'string' && e.id.length > 0));
+  const queued = [a, b].map((x) => all.events.find((e) => e.data.id === x && e.event === 'queued')!.id);
+  assert.ok(queued[0]!.startsWith(`${a}/`) && queued[1]!.startsWith(`${b}/`), `each queued event names its own experiment: ${queued.join(' ')}`);
 });

@@ -54,6 +54,12 @@ test('experiments submitted together share one job; each gets its own result, on
     const trace = await app.inject({ url: `/experiments/${id}/trace` });
     assert.equal(trace.body.trim().split('\n').length, 3, 'its own trace of 3 events');
   }
+  // COMPLETE_MANY sums the /metrics counters of a window before writing them: still one per experiment
+  const metrics = (await app.inject({ url: '/metrics' })).body.split('\n');
+  const sample = (prefix: string) => metrics.filter((l) => l.startsWith(prefix)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  assert.equal(sample('mutexlab_experiments_total{status="completed",outcome="ok"'), 20);
+  assert.equal(sample('mutexlab_experiment_duration_seconds_count{engine="sim"}'), 20);
+  assert.equal(sample('mutexlab_queue_depth'), 0);
 });
 
 test('a group contains its misbehaving members: error, timeout and crash end only their own experiment', async (t) => {

@@ -1,6 +1,7 @@
 // Status events. The store's scripts write every change of an experiment twice, atomically with
 // the change: XADD to the experiment's own stream P:x:{id}:events (ids replayable, e.g. as SSE
-// Last-Event-ID) and PUBLISH on P:events (live fan-out). This class is the live side for one
+// Last-Event-ID) and PUBLISH on P:events (live fan-out: one event per message, or, from the
+// scripts that change many experiments at once, {"batch": [event, ...]}). This class is the live side for one
 // process: one subscriber connection, any number of in-process listeners keyed by experiment id.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
@@ -23,11 +24,17 @@ export class EventHub {
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (ch: string, message: string) => {
       if (ch !== this.channel) return;
-      let event: ExperimentEvent;
-      try { event = JSON.parse(message) as ExperimentEvent; } catch { return; }
-      this.emitter.emit(event.id, event);
-      this.emitter.emit('*', event);
+      let parsed: ExperimentEvent | { batch: ExperimentEvent[] };
+      try { parsed = JSON.parse(message) as ExperimentEvent | { batch: ExperimentEvent[] }; } catch { return; }
+      // the store's *_MANY scripts publish the events of many experiments as one message
+      if (Array.isArray(parsed.batch)) for (const event of parsed.batch) this.deliver(event);
+      else this.deliver(parsed as ExperimentEvent);
     });
+  }
+
+  private deliver(event: ExperimentEvent): void {
+    this.emitter.emit(event.id, event);
+    this.emitter.emit('*', event);
   }
 
   start(): Promise<unknown> {

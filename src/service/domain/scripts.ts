@@ -11,15 +11,20 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function emit(event, fields)
+-- batch: a table the event is added to instead of being published at once; the *_MANY scripts
+-- publish all their events in one message with publish_batch (events.ts reads both forms)
+local function emit(event, fields, batch)
   local sk = rec .. ':events'
   local args = {'XADD', sk, 'MAXLEN', '~', '1000', '*', 'event', event}
   for k, v in pairs(fields) do table.insert(args, k); table.insert(args, tostring(v)) end
   local sid = redis.call(unpack(args))
   redis.call('EXPIRE', sk, ttl)
   fields.id = id; fields.event = event; fields.streamId = sid
-  redis.call('PUBLISH', p .. ':events', cjson.encode(fields))
+  if batch then table.insert(batch, fields) else redis.call('PUBLISH', p .. ':events', cjson.encode(fields)) end
   return sid
+end
+local function publish_batch(batch)
+  if #batch > 0 then redis.call('PUBLISH', p .. ':events', cjson.encode({batch = batch})) end
 end
 local function move_status(from, to, score)
   if from and from ~= '' then redis.call('ZREM', p .. ':idx:status:' .. from, id) end
@@ -37,7 +42,7 @@ end
 // must name it. ZADDs are collected in `adds` (index key -> {score, id, ...}) so a batch writes
 // each index once; flush_adds sends them.
 const NEW_RECORD = `
-local function new_record(spec, platform, mutexType, engine, ms, seq, adds)
+local function new_record(spec, platform, mutexType, engine, ms, seq, adds, batch)
   local score = string.format('%.0f', ms * 1000 + seq % 1000)
   redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
     'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
@@ -48,7 +53,7 @@ local function new_record(spec, platform, mutexType, engine, ms, seq, adds)
     if not list then list = {}; adds[k] = list end
     table.insert(list, score); table.insert(list, id)
   end
-  emit('queued', {status = 'queued'})
+  return emit('queued', {status = 'queued'}, batch)
 end
 local function flush_adds(adds, ms)
   for k, list in pairs(adds) do redis.call('ZADD', k, unpack(list)) end
@@ -82,7 +87,7 @@ return {'created', id}
 
 /**
  * Group commit (admission.ts): the records of every experiment submitted at about the same
- * time, in one script. ARGV: p '' ttl maxQueued n, then n times: id spec platform mutexType
+ * time, in one script, and their 'queued' events in one published message. ARGV: p '' ttl maxQueued n, then n times: id spec platform mutexType
  * engine -> one 1 (created) or 0 (refused: the queue holds MAX_QUEUED) per experiment, in order.
  */
 export const CREATE_MANY = COMMON + NEW_RECORD + `
@@ -91,7 +96,7 @@ local queued = 0
 if maxQueued > 0 then queued = redis.call('ZCARD', p .. ':idx:status:queued') end
 local ms = now_ms()
 local seq = redis.call('INCRBY', p .. ':seq', n) - n
-local adds, out = {}, {}
+local adds, out, batch = {}, {}, {}
 for i = 0, n - 1 do
   local a = 6 + i * 5
   if maxQueued > 0 and queued >= maxQueued then
@@ -99,11 +104,12 @@ for i = 0, n - 1 do
   else
     queued = queued + 1
     id = ARGV[a]; rec = p .. ':x:' .. id
-    new_record(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ms, seq + i + 1, adds)
+    new_record(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ms, seq + i + 1, adds, batch)
     out[i + 1] = 1
   end
 end
-if next(adds) then flush_adds(adds, ms) end
+if #batch > 0 then flush_adds(adds, ms) end
+publish_batch(batch)
 return out
 `;
 
@@ -115,7 +121,7 @@ return 1
 
 // Marks the record `rec` running for a worker: {'run', spec} | {'skip', status} | {'gone'}.
 const BEGIN_ONE = `
-local function begin_one(worker)
+local function begin_one(worker, batch)
   local status = redis.call('HGET', rec, 'status')
   if not status then return {'gone'} end
   if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
@@ -123,7 +129,7 @@ local function begin_one(worker)
   move_status(status, 'running', score)
   bump({status = 'running', startedAt = now_ms(), worker = worker})
   local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
-  emit('running', {status = 'running', attempt = attempts, worker = worker})
+  emit('running', {status = 'running', attempt = attempts, worker = worker}, batch)
   return {'run', redis.call('HGET', rec, 'spec')}
 end
 `;
@@ -135,12 +141,13 @@ return begin_one(ARGV[4])
 
 /** ARGV: p '' ttl worker n id... -> kind1, value1, kind2, value2, ... (value '' for gone) */
 export const BEGIN_MANY = COMMON + BEGIN_ONE + `
-local out = {}
+local out, batch = {}, {}
 for i = 1, tonumber(ARGV[5]) do
   id = ARGV[5 + i]; rec = p .. ':x:' .. id
-  local r = begin_one(ARGV[4])
+  local r = begin_one(ARGV[4], batch)
   table.insert(out, r[1]); table.insert(out, r[2] or '')
 end
+publish_batch(batch)
 return out
 `;
 
@@ -149,7 +156,12 @@ return out
 // finishedKey finishedField enginesKey engine durationKey seconds bucketField. Done here, it
 // counts exactly the results stored and costs the worker no extra round trip.
 const COMPLETE_ONE = `
-local function complete_one(result, outcome, summary, gz, events, stored, truncated, m)
+local function tally(counts, cmd, key, field, by)
+  local fields = counts[cmd][key]
+  if not fields then fields = {}; counts[cmd][key] = fields end
+  fields[field] = (fields[field] or 0) + by
+end
+local function complete_one(result, outcome, summary, gz, events, stored, truncated, m, batch, counts)
   local status = redis.call('HGET', rec, 'status')
   if status ~= 'running' and status ~= 'queued' then return 0 end
   local score = redis.call('HGET', rec, 'score')
@@ -159,15 +171,33 @@ local function complete_one(result, outcome, summary, gz, events, stored, trunca
     traceEvents = events, traceStored = stored, traceTruncated = truncated, traceBytes = string.len(gz)})
   redis.call('SET', rec .. ':trace', gz, 'EX', ttl)
   redis.call('HINCRBY', rec, 'results', 1)
-  emit('completed', {status = 'completed', outcome = outcome})
+  emit('completed', {status = 'completed', outcome = outcome}, batch)
   if m[1] and m[1] ~= '' then
-    redis.call('HINCRBY', m[1], m[2], 1)
-    redis.call('SADD', m[3], m[4])
-    redis.call('HINCRBY', m[5], 'count', 1)
-    redis.call('HINCRBYFLOAT', m[5], 'sum', m[6])
-    redis.call('HINCRBY', m[5], m[7], 1)
+    if counts then
+      -- COMPLETE_MANY: summed per counter, written once per script by write_counts
+      tally(counts, 'HINCRBY', m[1], m[2], 1)
+      tally(counts, 'SADD', m[3], m[4], 1)
+      tally(counts, 'HINCRBY', m[5], 'count', 1)
+      tally(counts, 'HINCRBYFLOAT', m[5], 'sum', tonumber(m[6]))
+      tally(counts, 'HINCRBY', m[5], m[7], 1)
+    else
+      redis.call('HINCRBY', m[1], m[2], 1)
+      redis.call('SADD', m[3], m[4])
+      redis.call('HINCRBY', m[5], 'count', 1)
+      redis.call('HINCRBYFLOAT', m[5], 'sum', m[6])
+      redis.call('HINCRBY', m[5], m[7], 1)
+    end
   end
   return 1
+end
+local function write_counts(counts)
+  for cmd, keys in pairs(counts) do
+    for key, fields in pairs(keys) do
+      for field, by in pairs(fields) do
+        if cmd == 'SADD' then redis.call('SADD', key, field) else redis.call(cmd, key, field, by) end
+      end
+    end
+  end
 end
 `;
 
@@ -180,16 +210,19 @@ return complete_one(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[1
 /**
  * The results of a window of a group job in one script. ARGV: p '' ttl n, then n times 15:
  * id result outcome summary traceGz traceEvents traceStored truncated, metrics x7 ('' when not
- * counted) -> 1 | 0 per result, in order.
+ * counted) -> 1 | 0 per result, in order. Events go out in one message, and the /metrics
+ * counts are summed in the script and written once per counter.
  */
 export const COMPLETE_MANY = COMMON + COMPLETE_ONE + `
-local out = {}
+local out, batch, counts = {}, {}, {HINCRBY = {}, HINCRBYFLOAT = {}, SADD = {}}
 for i = 0, tonumber(ARGV[4]) - 1 do
   local a = 5 + i * 15
   id = ARGV[a]; rec = p .. ':x:' .. id
   out[i + 1] = complete_one(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7],
-    {ARGV[a + 8], ARGV[a + 9], ARGV[a + 10], ARGV[a + 11], ARGV[a + 12], ARGV[a + 13], ARGV[a + 14]})
+    {ARGV[a + 8], ARGV[a + 9], ARGV[a + 10], ARGV[a + 11], ARGV[a + 12], ARGV[a + 13], ARGV[a + 14]}, batch, counts)
 end
+write_counts(counts)
+publish_batch(batch)
 return out
 `;
 

@@ -53,10 +53,11 @@ const metrics: FastifyPluginAsync = async (app) => {
     out.sample('mutexlab_experiments_submitted_total', {}, Number(submitted ?? 0));
     out.family('mutexlab_experiments', 'gauge', 'Experiment records currently kept (within RESULT_TTL), by status.');
     for (const [status, n] of Object.entries(byStatus)) out.sample('mutexlab_experiments', { status }, n);
-    out.family('mutexlab_queue_jobs', 'gauge', 'BullMQ jobs of the experiments queue by state; waiting + delayed + prioritized is the queue depth.');
+    out.family('mutexlab_queue_jobs', 'gauge', 'BullMQ jobs of the experiments queue by state (a job carries one experiment, or a group of small ones submitted together).');
     for (const [state, n] of Object.entries(jobs)) out.sample('mutexlab_queue_jobs', { state }, n ?? 0);
-    out.family('mutexlab_queue_depth', 'gauge', 'Experiments waiting for a worker.');
-    out.sample('mutexlab_queue_depth', {}, (jobs.waiting ?? 0) + (jobs.delayed ?? 0) + (jobs.prioritized ?? 0));
+    // counted in experiments, not jobs: a group job holds many
+    out.family('mutexlab_queue_depth', 'gauge', 'Experiments waiting for a worker (status queued).');
+    out.sample('mutexlab_queue_depth', {}, byStatus.queued ?? 0);
     out.family('mutexlab_workers', 'gauge', 'Worker connections listening on the queue.');
     out.sample('mutexlab_workers', {}, workers);
     out.family('mutexlab_workers_busy', 'gauge', 'Engine slots running an experiment right now (active jobs).');

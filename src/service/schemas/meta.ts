@@ -11,7 +11,9 @@ export const LimitsResponseSchema = Type.Record(Type.String(), Type.Object({
 
 export const StatsSchema = Type.Object({
   experiments: Type.Object({ byStatus: Type.Record(Type.String(), Type.Integer()), byOutcome: Type.Record(Type.String(), Type.Integer()) }),
-  queue: Type.Object({ waiting: Type.Integer(), active: Type.Integer(), delayed: Type.Integer(), completed: Type.Integer(), failed: Type.Integer() }),
+  queue: Type.Object({ waiting: Type.Integer(), active: Type.Integer(), delayed: Type.Integer(), completed: Type.Integer(), failed: Type.Integer() }, {
+    description: 'BullMQ jobs by state. A job carries one experiment, or a group of small simulations submitted together; experiments.byStatus counts experiments.',
+  }),
   workers: Type.Integer({ description: 'worker connections live on the queue' }),
 });
 
