@@ -55,7 +55,11 @@ port.on('message', async (message: ToEngine) => {
     for (let index = 0; index < message.specs.length && !stopped; index++) {
       controller = new AbortController();
       const [reply, transfer] = await runOne(message.specs[index]!, message.traceMaxEvents, controller.signal);
-      post({ ...reply, index } as FromEngine, transfer);
+      if (reply.type !== 'result') { post({ ...reply, index } as FromEngine, transfer); continue; }
+      // the worker stores the result as JSON anyway: text crosses to it cheaper than an object tree
+      const { verdict } = reply.result;
+      post({ type: 'item', index, verdict: { outcome: verdict.outcome, summary: verdict.summary }, resultJson: JSON.stringify(reply.result),
+        traceGzip: reply.traceGzip, trace: reply.trace }, transfer);
     }
     post({ type: 'batchDone' });
   } finally {

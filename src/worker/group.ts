@@ -1,8 +1,9 @@
 // A group job (admission.ts): small simulations submitted together, run by one worker slot in
 // windows of GROUP_WINDOW. Per window: one BEGIN_MANY marks them running, one message sends
 // them to an engine thread, which runs them back to back and answers each as it ends, and one
-// COMPLETE_MANY stores their results. Per experiment that is a share of three round trips
-// instead of three of its own (measured in bench/api.ts, part 2).
+// COMPLETE_MANY stores their results, sent in the same write as the next window's BEGIN_MANY.
+// Per experiment that is a share of two round trips instead of three of its own (measured in
+// bench/api.ts, part 2).
 //
 // What a window changes, and why it is bounded to a few ms: its experiments are marked running
 // together, and a cancel of one of them does not stop the thread (its result is simply not
@@ -12,10 +13,10 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Spec } from '../engine/spec.js';
 import type { GroupJob } from '../service/domain/queue.js';
-import type { Completed } from '../service/domain/store.js';
+import type { Begun, Completed } from '../service/domain/store.js';
 import { processExperiment, type ProcessorContext } from './processor.js';
 import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
-import type { ItemOutcome } from './sandbox.js';
+import type { BatchItem } from './sandbox.js';
 
 /** Experiments marked running and sent to the engine thread together. */
 export const GROUP_WINDOW = 32;
@@ -26,14 +27,22 @@ export async function processGroup(ctx: ProcessorContext, job: Job<GroupJob>, to
   const tally: Tally = {};
   const count = (what: string) => { tally[what] = (tally[what] ?? 0) + 1; };
   const ids = job.data.ids;
-  for (let from = 0; from < ids.length; from += GROUP_WINDOW) {
-    if (ctx.stopping) {
-      // shutdown: the rest of the group is still queued; the job goes back for another worker
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
-    const window = ids.slice(from, from + GROUP_WINDOW);
-    const leftOver = await runWindow(ctx, job, window, count, token);
+  const windows: string[][] = [];
+  for (let from = 0; from < ids.length; from += GROUP_WINDOW) windows.push(ids.slice(from, from + GROUP_WINDOW));
+  const handBack = async (prefetched?: { window: string[]; begun: Begun[] }) => {
+    // shutdown: a window already marked running goes back to queued; the rest never left it
+    for (const [i, b] of (prefetched?.begun ?? []).entries()) if (b.kind === 'run') await ctx.store.requeue(prefetched!.window[i]!, 'worker shutting down');
+    await job.moveToWait(token);
+    throw new WaitingError();
+  };
+  if (ctx.stopping) await handBack();
+  let begun = await ctx.store.beginMany(windows[0]!, ctx.workerName);
+  for (let w = 0; w < windows.length; w++) {
+    const { leftOver, storing } = await runWindow(ctx, job, windows[w]!, begun, count, token);
+    // this window's results and the next window's start go to Redis in the same write
+    const next = windows[w + 1];
+    const prefetch = next !== undefined && leftOver.length === 0 && !ctx.stopping;
+    const [, nextBegun] = await Promise.all([storing, prefetch ? ctx.store.beginMany(next, ctx.workerName) : undefined]);
     // after a timeout or a crash inside the window, the rest run one at a time
     for (const id of leftOver) {
       try {
@@ -44,19 +53,25 @@ export async function processGroup(ctx: ProcessorContext, job: Job<GroupJob>, to
         count('failed');
       }
     }
+    if (next === undefined) break;
+    if (ctx.stopping) await handBack(nextBegun ? { window: next, begun: nextBegun } : undefined);
+    begun = nextBegun ?? await ctx.store.beginMany(next, ctx.workerName);
   }
   return { experiments: ids.length, outcomes: tally };
 }
 
-/** Runs one window; returns the ids it did not finish (to be run one at a time). */
-async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: string[], count: (what: string) => void, token?: string): Promise<string[]> {
-  const begun = await ctx.store.beginMany(window, ctx.workerName);
+/**
+ * Runs one window whose BEGIN_MANY answered `begun`. Returns the ids it did not finish (to be
+ * run one at a time) and the storing of its results, still on its way: the caller sends the
+ * next window's BEGIN_MANY beside it.
+ */
+async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: string[], begun: Begun[], count: (what: string) => void, token?: string): Promise<{ leftOver: string[]; storing: Promise<void> }> {
   const runs: { id: string; spec: Spec }[] = [];
   begun.forEach((b, i) => {
     if (b.kind === 'run') runs.push({ id: window[i]!, spec: b.spec });
     else count(`skipped:${b.kind === 'skip' ? b.status : 'gone'}`);
   });
-  if (runs.length === 0) return [];
+  if (runs.length === 0) return { leftOver: [], storing: Promise.resolve() };
 
   // shutdown reaches a window through ctx.active, like a single experiment
   const controller = new AbortController();
@@ -70,14 +85,14 @@ async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: stri
   try {
     batch = await ctx.sandbox.runMany(runs.map((r) => r.spec), {
       signal: controller.signal,
-      onItem: (index, outcome: ItemOutcome) => {
+      onItem: (index, outcome: BatchItem) => {
         const now = performance.now();
         const { id, spec } = runs[index]!;
         const ms = Math.round(now - last);
         last = now;
         if (outcome.kind === 'engine_error') { failures.push({ id, spec, message: outcome.message }); return; }
-        const verdict = outcome.result.verdict.outcome;
-        results.push({ id, result: outcome.result, trace: { gzip: outcome.traceGzip, ...outcome.trace },
+        const verdict = outcome.verdict.outcome;
+        results.push({ id, result: { verdict: outcome.verdict }, resultJson: outcome.resultJson, trace: { gzip: outcome.traceGzip, ...outcome.trace },
           metrics: ctx.metrics?.completeArgs({ outcome: verdict, platform: spec.platform, engine: spec.engine, durationMs: ms }) });
       },
     });
@@ -85,27 +100,10 @@ async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: stri
     if (ctx.active.get(key) === controller) ctx.active.delete(key);
   }
 
-  if (results.length > 0) {
-    const stored = await ctx.store.completeMany(results);
-    results.forEach((r, i) => {
-      const log = ctx.logger.child({ experimentId: r.id, attempt: job.attemptsMade + 1, group: job.id });
-      if (stored[i]) log.info({ outcome: r.result.verdict.outcome, traceEvents: r.trace.events, traceBytes: r.trace.gzip.length }, 'experiment completed');
-      else log.warn('result not stored: the experiment was cancelled or another worker already stored its result');
-      count(r.result.verdict.outcome);
-    });
-  }
-  for (const f of failures) {
-    const log = ctx.logger.child({ experimentId: f.id, attempt: job.attemptsMade + 1, group: job.id });
-    if (await ctx.store.fail(f.id, { code: 'engine_error', message: f.message })) {
-      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_error', platform: f.spec.platform, engine: f.spec.engine, durationMs: 0 })
-        .catch((err) => log.warn({ err }, 'metrics not recorded'));
-    }
-    log.error({ reason: f.message }, 'experiment failed: engine_error');
-    count('failed');
-  }
-
+  const storing = storeWindow(ctx, job, results, failures, count);
   const stopped = batch.stopped;
-  if (!stopped) return [];
+  if (!stopped) return { leftOver: [], storing };
+  await storing;
   const rest = runs.slice(batch.finished);
   if (stopped.kind === 'aborted') {
     // only shutdown aborts a window: hand back the ones marked running but not finished (the
@@ -132,5 +130,27 @@ async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: stri
     log.error({ ms, reason: stopped.message }, 'experiment failed: crashed');
     count('failed');
   }
-  return rest.slice(1).map((r) => r.id);
+  return { leftOver: rest.slice(1).map((r) => r.id), storing: Promise.resolve() };
+}
+
+/** One COMPLETE_MANY for the window's results, then the (rare) engine errors one by one. */
+async function storeWindow(ctx: ProcessorContext, job: Job<GroupJob>, results: Completed[], failures: { id: string; spec: Spec; message: string }[], count: (what: string) => void): Promise<void> {
+  if (results.length > 0) {
+    const stored = await ctx.store.completeMany(results);
+    results.forEach((r, i) => {
+      const log = ctx.logger.child({ experimentId: r.id, attempt: job.attemptsMade + 1, group: job.id });
+      if (stored[i]) log.info({ outcome: r.result.verdict.outcome, traceEvents: r.trace.events, traceBytes: r.trace.gzip.length }, 'experiment completed');
+      else log.warn('result not stored: the experiment was cancelled or another worker already stored its result');
+      count(r.result.verdict.outcome);
+    });
+  }
+  for (const f of failures) {
+    const log = ctx.logger.child({ experimentId: f.id, attempt: job.attemptsMade + 1, group: job.id });
+    if (await ctx.store.fail(f.id, { code: 'engine_error', message: f.message })) {
+      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_error', platform: f.spec.platform, engine: f.spec.engine, durationMs: 0 })
+        .catch((err) => log.warn({ err }, 'metrics not recorded'));
+    }
+    log.error({ reason: f.message }, 'experiment failed: engine_error');
+    count('failed');
+  }
 }

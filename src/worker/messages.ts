@@ -11,5 +11,7 @@ export type FromEngine =
   | { type: 'ready' }
   | { type: 'progress'; progress: unknown }
   | { type: 'result'; index?: number; result: { verdict: { outcome: string; summary: string }; trace?: unknown; [member: string]: unknown }; traceGzip: Uint8Array; trace: { events: number; stored: number; truncated: boolean } }
+  /** One experiment of a runMany: the result as JSON text, which costs less to pass than an object tree. */
+  | { type: 'item'; index: number; verdict: { outcome: string; summary: string }; resultJson: string; traceGzip: Uint8Array; trace: { events: number; stored: number; truncated: boolean } }
   | { type: 'error'; index?: number; name: string; message: string }
   | { type: 'batchDone' };

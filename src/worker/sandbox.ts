@@ -17,14 +17,21 @@ export type SandboxOutcome =
 
 /** How one experiment of a run ended inside the engine. */
 export type ItemOutcome = Extract<SandboxOutcome, { kind: 'result' | 'engine_error' }>;
+/** How one experiment of a runMany ended: its result as JSON text (what the store keeps). */
+export type BatchItem =
+  | { kind: 'result'; verdict: { outcome: string; summary: string }; resultJson: string; traceGzip: Buffer; trace: { events: number; stored: number; truncated: boolean } }
+  | { kind: 'engine_error'; message: string };
 /** How a run was stopped from outside the engine. */
 export type StopOutcome = Extract<SandboxOutcome, { kind: 'timeout' | 'aborted' | 'crashed' }>;
 /** A batch: items 0..finished-1 ended (each heard by onItem); `stopped` says why it ended early, if it did. */
 export interface BatchRun { finished: number; stopped?: StopOutcome }
 
+/** A view of bytes that came from the thread (transferred or cloned: ours either way), not a copy. */
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 function itemOutcome(m: Extract<FromEngine, { type: 'result' | 'error' }>): ItemOutcome {
   return m.type === 'result'
-    ? { kind: 'result', result: m.result, traceGzip: Buffer.from(m.traceGzip.buffer, m.traceGzip.byteOffset, m.traceGzip.byteLength), trace: m.trace }
+    ? { kind: 'result', result: m.result, traceGzip: toBuffer(m.traceGzip), trace: m.trace }
     : { kind: 'engine_error', message: `${m.name}: ${m.message}` };
 }
 
@@ -93,12 +100,17 @@ export class EngineSandbox {
    * hears each one's result as it ends. Each has its own limits.timeoutMs; a batch stopped by
    * a timeout, an abort or a crash says at which index, and the later ones did not run.
    */
-  async runMany(specs: readonly Spec[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: ItemOutcome) => void }): Promise<BatchRun> {
+  async runMany(specs: readonly Spec[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: BatchItem) => void }): Promise<BatchRun> {
     let finished = 0;
     return this.drive<BatchRun>({ type: 'runMany', specs: [...specs], traceMaxEvents: this.options.traceMaxEvents }, specs[0]!.limits.timeoutMs, opts.signal, (m, settle, restartTimer) => {
       if (m.type === 'batchDone') { settle({ finished }); return; }
-      if (m.type !== 'result' && m.type !== 'error') return;
-      opts.onItem(finished, itemOutcome(m));
+      if (m.type === 'item') {
+        opts.onItem(finished, { kind: 'result', verdict: m.verdict, resultJson: m.resultJson, traceGzip: toBuffer(m.traceGzip), trace: m.trace });
+      } else if (m.type === 'error') {
+        opts.onItem(finished, { kind: 'engine_error', message: `${m.name}: ${m.message}` });
+      } else {
+        return;
+      }
       finished++;
       if (finished < specs.length) restartTimer(specs[finished]!.limits.timeoutMs);
     }, (stopped) => ({ finished, stopped }));

@@ -49,11 +49,15 @@ function begun(kind: string, value: string | undefined): Begun {
   return { kind: 'gone' };
 }
 
-/** A result to store; `metrics` are MetricsRecorder.completeArgs, counted only if it is stored. */
-export interface Completed { id: string; result: { verdict: { outcome: string; summary: string } }; trace: StoredTrace; metrics?: string[] }
+/**
+ * A result to store: the object, or its verdict with the whole result already as JSON text
+ * (`resultJson`, from a group's engine thread). `metrics` are MetricsRecorder.completeArgs,
+ * counted only if it is stored.
+ */
+export interface Completed { id: string; result: { verdict: { outcome: string; summary: string } }; resultJson?: string; trace: StoredTrace; metrics?: string[] }
 
-function completeArgs({ result, trace, metrics }: Completed): (string | number | Buffer)[] {
-  return [JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
+function completeArgs({ result, resultJson, trace, metrics }: Completed): (string | number | Buffer)[] {
+  return [resultJson ?? JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
     trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...(metrics ?? [])];
 }
 
