@@ -7,18 +7,25 @@
 const COMMON = `
 local p, id, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local rec = p .. ':x:' .. id
+-- one clock reading per script: the changes of one call happen at one instant
+local now
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if not now then
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return now
 end
 -- batch: a table the event is added to instead of being published at once; the *_MANY scripts
--- publish all their events in one message with publish_batch (events.ts reads both forms)
-local function emit(event, fields, batch)
+-- publish all their events in one message with publish_batch (events.ts reads both forms).
+-- fresh: the event starts the stream (a new record, a deletion), which then gets the record's
+-- retention; later entries keep it.
+local function emit(event, fields, batch, fresh)
   local sk = rec .. ':events'
   local args = {'XADD', sk, 'MAXLEN', '~', '1000', '*', 'event', event}
   for k, v in pairs(fields) do table.insert(args, k); table.insert(args, tostring(v)) end
   local sid = redis.call(unpack(args))
-  redis.call('EXPIRE', sk, ttl)
+  if fresh then redis.call('EXPIRE', sk, ttl) end
   fields.id = id; fields.event = event; fields.streamId = sid
   if batch then table.insert(batch, fields) else redis.call('PUBLISH', p .. ':events', cjson.encode(fields)) end
   return sid
@@ -53,7 +60,7 @@ local function new_record(spec, platform, mutexType, engine, ms, seq, adds, batc
     if not list then list = {}; adds[k] = list end
     table.insert(list, score); table.insert(list, id)
   end
-  return emit('queued', {status = 'queued'}, batch)
+  return emit('queued', {status = 'queued'}, batch, true)
 end
 local function flush_adds(adds, ms)
   for k, list in pairs(adds) do redis.call('ZADD', k, unpack(list)) end
@@ -122,15 +129,15 @@ return 1
 // Marks the record `rec` running for a worker: {'run', spec} | {'skip', status} | {'gone'}.
 const BEGIN_ONE = `
 local function begin_one(worker, batch)
-  local status = redis.call('HGET', rec, 'status')
+  local f = redis.call('HMGET', rec, 'status', 'score', 'spec')
+  local status, score, spec = f[1], f[2], f[3]
   if not status then return {'gone'} end
   if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
-  local score = redis.call('HGET', rec, 'score')
   move_status(status, 'running', score)
   bump({status = 'running', startedAt = now_ms(), worker = worker})
   local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
   emit('running', {status = 'running', attempt = attempts, worker = worker}, batch)
-  return {'run', redis.call('HGET', rec, 'spec')}
+  return {'run', spec}
 end
 `;
 
@@ -162,9 +169,9 @@ local function tally(counts, cmd, key, field, by)
   fields[field] = (fields[field] or 0) + by
 end
 local function complete_one(result, outcome, summary, gz, events, stored, truncated, m, batch, counts)
-  local status = redis.call('HGET', rec, 'status')
+  local f = redis.call('HMGET', rec, 'status', 'score')
+  local status, score = f[1], f[2]
   if status ~= 'running' and status ~= 'queued' then return 0 end
-  local score = redis.call('HGET', rec, 'score')
   move_status(status, 'completed', score)
   redis.call('ZADD', p .. ':idx:outcome:' .. outcome, score, id)
   bump({status = 'completed', finishedAt = now_ms(), result = result, outcome = outcome, verdictSummary = summary,
@@ -303,6 +310,6 @@ for i, name in ipairs(names) do
 end
 redis.call('ZREM', p .. ':idx:all', id)
 redis.call('DEL', rec, rec .. ':trace', rec .. ':chunks')
-emit('deleted', {status = 'deleted'})
+emit('deleted', {status = 'deleted'}, nil, true)
 return 1
 `;
