@@ -41,9 +41,13 @@ class Chunk {
   readonly old: Float64Array;
 
   constructor(readonly rows: number) {
-    this.meta = new Uint32Array(rows); this.who = new Int32Array(rows);
-    this.time = new Uint32Array(rows); this.addr = new Uint32Array(rows);
-    this.value = new Float64Array(rows); this.old = new Float64Array(rows);
+    // All six columns in one ArrayBuffer: each backing store is memory outside V8's heap that
+    // its background threads must account for and sweep, and a service worker runs thousands
+    // of tiny simulations a second (bench/api.ts part 2). Float64 columns first, for alignment.
+    const buffer = new ArrayBuffer(rows * 32);
+    this.value = new Float64Array(buffer, 0, rows); this.old = new Float64Array(buffer, rows * 8, rows);
+    this.meta = new Uint32Array(buffer, rows * 16, rows); this.who = new Int32Array(buffer, rows * 20, rows);
+    this.time = new Uint32Array(buffer, rows * 24, rows); this.addr = new Uint32Array(buffer, rows * 28, rows);
   }
 
   /** A copy with twice the rows (at most CHUNK). */
