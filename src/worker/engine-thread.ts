@@ -54,7 +54,7 @@ port.on('message', async (message: ToEngine) => {
     // run must not pile up on the next.
     for (let index = 0; index < message.specs.length && !stopped; index++) {
       controller = new AbortController();
-      const [reply, transfer] = await runOne(message.specs[index]!, message.traceMaxEvents, controller.signal);
+      const [reply, transfer] = await runOne(JSON.parse(message.specs[index]!) as Spec, message.traceMaxEvents, controller.signal);
       if (reply.type !== 'result') { post({ ...reply, index } as FromEngine, transfer); continue; }
       // the worker stores the result as JSON anyway: text crosses to it cheaper than an object tree
       const { verdict } = reply.result;

@@ -66,9 +66,9 @@ export async function processGroup(ctx: ProcessorContext, job: Job<GroupJob>, to
  * next window's BEGIN_MANY beside it.
  */
 async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: string[], begun: Begun[], count: (what: string) => void, token?: string): Promise<{ leftOver: string[]; storing: Promise<void> }> {
-  const runs: { id: string; spec: Spec }[] = [];
+  const runs: { id: string; spec: Spec; json: string }[] = [];
   begun.forEach((b, i) => {
-    if (b.kind === 'run') runs.push({ id: window[i]!, spec: b.spec });
+    if (b.kind === 'run') runs.push({ id: window[i]!, spec: b.spec, json: b.specJson });
     else count(`skipped:${b.kind === 'skip' ? b.status : 'gone'}`);
   });
   if (runs.length === 0) return { leftOver: [], storing: Promise.resolve() };
@@ -83,7 +83,7 @@ async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: stri
   const failures: { id: string; spec: Spec; message: string }[] = [];
   let batch;
   try {
-    batch = await ctx.sandbox.runMany(runs.map((r) => r.spec), {
+    batch = await ctx.sandbox.runMany(runs, {
       signal: controller.signal,
       onItem: (index, outcome: BatchItem) => {
         const now = performance.now();

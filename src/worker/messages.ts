@@ -3,8 +3,8 @@ import type { Spec } from '../engine/spec.js';
 
 export type ToEngine =
   | { type: 'run'; spec: Spec; traceMaxEvents: number }
-  /** Several small experiments back to back: one 'result' or 'error' each (with its index), then 'batchDone'. */
-  | { type: 'runMany'; specs: Spec[]; traceMaxEvents: number }
+  /** Several small experiments (specs as JSON text, as the store keeps them: cheaper to pass than objects) back to back: one 'item' or 'error' each, then 'batchDone'. */
+  | { type: 'runMany'; specs: string[]; traceMaxEvents: number }
   | { type: 'abort'; reason: string };
 
 export type FromEngine =

@@ -96,13 +96,15 @@ export class EngineSandbox {
   }
 
   /**
-   * Several small experiments in one thread, back to back (a group job's window): `onItem`
+   * Several small experiments in one thread, back to back (a group job's window; each spec also
+   * as the JSON text the store returned, which is what crosses to the thread): `onItem`
    * hears each one's result as it ends. Each has its own limits.timeoutMs; a batch stopped by
    * a timeout, an abort or a crash says at which index, and the later ones did not run.
    */
-  async runMany(specs: readonly Spec[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: BatchItem) => void }): Promise<BatchRun> {
+  async runMany(specs: readonly { spec: Spec; json: string }[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: BatchItem) => void }): Promise<BatchRun> {
     let finished = 0;
-    return this.drive<BatchRun>({ type: 'runMany', specs: [...specs], traceMaxEvents: this.options.traceMaxEvents }, specs[0]!.limits.timeoutMs, opts.signal, (m, settle, restartTimer) => {
+    const message: ToEngine = { type: 'runMany', specs: specs.map((s) => s.json), traceMaxEvents: this.options.traceMaxEvents };
+    return this.drive<BatchRun>(message, specs[0]!.spec.limits.timeoutMs, opts.signal, (m, settle, restartTimer) => {
       if (m.type === 'batchDone') { settle({ finished }); return; }
       if (m.type === 'item') {
         opts.onItem(finished, { kind: 'result', verdict: m.verdict, resultJson: m.resultJson, traceGzip: toBuffer(m.traceGzip), trace: m.trace });
@@ -112,7 +114,7 @@ export class EngineSandbox {
         return;
       }
       finished++;
-      if (finished < specs.length) restartTimer(specs[finished]!.limits.timeoutMs);
+      if (finished < specs.length) restartTimer(specs[finished]!.spec.limits.timeoutMs);
     }, (stopped) => ({ finished, stopped }));
   }
 

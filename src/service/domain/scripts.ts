@@ -37,11 +37,13 @@ local function move_status(from, to, score)
   if from and from ~= '' then redis.call('ZREM', p .. ':idx:status:' .. from, id) end
   redis.call('ZADD', p .. ':idx:status:' .. to, score, id)
 end
-local function bump(fields)
+-- version: the record's version when the caller has already read it (saves an HINCRBY)
+local function bump(fields, version)
+  if version then fields.version = tonumber(version) + 1 end
   local args = {'HSET', rec}
   for k, v in pairs(fields) do table.insert(args, k); table.insert(args, tostring(v)) end
   redis.call(unpack(args))
-  redis.call('HINCRBY', rec, 'version', 1)
+  if not version then redis.call('HINCRBY', rec, 'version', 1) end
 end
 `;
 
@@ -129,13 +131,13 @@ return 1
 // Marks the record `rec` running for a worker: {'run', spec} | {'skip', status} | {'gone'}.
 const BEGIN_ONE = `
 local function begin_one(worker, batch)
-  local f = redis.call('HMGET', rec, 'status', 'score', 'spec')
+  local f = redis.call('HMGET', rec, 'status', 'score', 'spec', 'version', 'attempts')
   local status, score, spec = f[1], f[2], f[3]
   if not status then return {'gone'} end
   if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
   move_status(status, 'running', score)
-  bump({status = 'running', startedAt = now_ms(), worker = worker})
-  local attempts = redis.call('HINCRBY', rec, 'attempts', 1)
+  local attempts = tonumber(f[5] or '0') + 1
+  bump({status = 'running', startedAt = now_ms(), worker = worker, attempts = attempts}, f[4] or '1')
   emit('running', {status = 'running', attempt = attempts, worker = worker}, batch)
   return {'run', spec}
 end
@@ -169,15 +171,15 @@ local function tally(counts, cmd, key, field, by)
   fields[field] = (fields[field] or 0) + by
 end
 local function complete_one(result, outcome, summary, gz, events, stored, truncated, m, batch, counts)
-  local f = redis.call('HMGET', rec, 'status', 'score')
+  local f = redis.call('HMGET', rec, 'status', 'score', 'version', 'results')
   local status, score = f[1], f[2]
   if status ~= 'running' and status ~= 'queued' then return 0 end
   move_status(status, 'completed', score)
   redis.call('ZADD', p .. ':idx:outcome:' .. outcome, score, id)
   bump({status = 'completed', finishedAt = now_ms(), result = result, outcome = outcome, verdictSummary = summary,
-    traceEvents = events, traceStored = stored, traceTruncated = truncated, traceBytes = string.len(gz)})
+    traceEvents = events, traceStored = stored, traceTruncated = truncated, traceBytes = string.len(gz),
+    results = tonumber(f[4] or '0') + 1}, f[3] or '1')
   redis.call('SET', rec .. ':trace', gz, 'EX', ttl)
-  redis.call('HINCRBY', rec, 'results', 1)
   emit('completed', {status = 'completed', outcome = outcome}, batch)
   if m[1] and m[1] ~= '' then
     if counts then

@@ -41,10 +41,11 @@ export type CreateOutcome =
 
 export interface StoredTrace { gzip: Buffer; events: number; stored: number; truncated: boolean }
 
-export type Begun = { kind: 'run'; spec: Spec } | { kind: 'skip'; status: string } | { kind: 'gone' };
+/** What BEGIN answered; `specJson` is the spec as stored (the engine thread takes it as text). */
+export type Begun = { kind: 'run'; spec: Spec; specJson: string } | { kind: 'skip'; status: string } | { kind: 'gone' };
 
 function begun(kind: string, value: string | undefined): Begun {
-  if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec };
+  if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec, specJson: value! };
   if (kind === 'skip') return { kind, status: value! };
   return { kind: 'gone' };
 }
