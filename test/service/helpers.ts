@@ -75,6 +75,7 @@ export async function queueOf(t: TestContext, config: Config) {
   const { openQueue } = await import('../../src/service/domain/queue.js');
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const queue = openQueue(connection, config.prefix);
-  t.after(async () => { await queue.close(); connection.disconnect(); });
+  // BullMQ writes the queue's meta key on its own schedule: clean the prefix again once it is closed
+  t.after(async () => { await queue.close(); connection.disconnect(); await deleteKeys(config.redisUrl, config.prefix); });
   return queue;
 }
