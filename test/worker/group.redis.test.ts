@@ -62,6 +62,22 @@ test('experiments submitted together share one job; each gets its own result, on
   assert.equal(sample('mutexlab_queue_depth'), 0);
 });
 
+test('a burst is spread over group jobs of at most 64 experiments and 20000 lock cycles; big ones go alone', async (t) => {
+  const config = testConfig();
+  const app = await build(t, config);
+  const queue = await queueOf(t, config);
+  const tiny = await postTogether(app, Array.from({ length: 70 }, (_, i) => spec(300 + i))); // 3 cycles each
+  const medium = await postTogether(app, Array.from({ length: 12 }, (_, i) => spec(400 + i, { processCount: 2, iterations: 1000 }))); // 2000 each
+  const big = await postTogether(app, [spec(500, { processCount: 2, iterations: 1001 })]); // 2002: alone
+  const jobs = await waitingJobs(queue);
+  const groups = jobs.filter((j) => j.ids).map((j) => j.ids!);
+  const inGroups = (ids: string[]) => groups.filter((g) => g.some((id) => ids.includes(id)));
+  assert.ok(inGroups(tiny).length >= 2 && inGroups(tiny).every((g) => g.length <= 64), `tiny: ${inGroups(tiny).map((g) => g.length)}`);
+  assert.ok(inGroups(medium).length >= 2 && inGroups(medium).every((g) => g.length <= 10), `medium: ${inGroups(medium).map((g) => g.length)}`);
+  assert.ok(jobs.some((j) => j.id === big[0]), 'a simulation over 2000 cycles has a job of its own');
+  assert.equal(jobs.reduce((n, j) => n + (j.ids?.length ?? 1), 0), 83, 'every experiment in exactly one job');
+});
+
 test('a group contains its misbehaving members: error, timeout and crash end only their own experiment', async (t) => {
   const config = testConfig();
   const app = await build(t, config);

@@ -13,25 +13,33 @@
 // flush whose jobs cannot be added deletes the records it wrote and fails every POST in it.
 //
 // Who shares a job: sims without exploration and with few lock cycles (groupable). A group runs
-// one experiment after another on one worker slot, so a long run must not hold up the rest;
-// native runs, explorations and big simulations get a job each, queued in the same flush.
+// one experiment after another on one worker slot, so a long run must not hold up the rest, and
+// a group is closed at GROUP_MAX_MEMBERS or GROUP_MAX_CYCLES so that a burst is spread over
+// several jobs (and so over every free slot); native runs, explorations and big simulations get
+// a job each, queued in the same flush.
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Spec } from '../../engine/spec.js';
 import type { QueuedJob } from './queue.js';
 import type { ExperimentStore } from './store.js';
 
-/** Lock/unlock cycles (threads x iterations over all processes) up to which a simulation shares a job. */
+/**
+ * Lock/unlock cycles (threads x iterations over all processes) up to which a simulation shares
+ * a job: 2000 took ~13 ms of engine time here (solaris10-fixed at iterations 1000).
+ */
+export const GROUPABLE_CYCLES = 2_000;
+/** A group job holds at most this many experiments, and at most this many cycles in all. */
+export const GROUP_MAX_MEMBERS = 64;
 export const GROUP_MAX_CYCLES = 20_000;
 /** Experiments per flush at most (and so per group job). */
 export const FLUSH_MAX = 200;
 /** Flushes on their way to Redis at once: the next one fills while these travel (1, 2, 4, 8 measured: 2 was best). */
 const FLUSHES_IN_FLIGHT = 2;
 
+const cycles = (spec: Spec): number => spec.processes.reduce((sum, p) => sum + p.threads, 0) * spec.iterations;
+
 export function groupable(spec: Spec): boolean {
-  if (spec.engine !== 'sim' || spec.explore) return false;
-  const threads = spec.processes.reduce((sum, p) => sum + p.threads, 0);
-  return threads * spec.iterations <= GROUP_MAX_CYCLES;
+  return spec.engine === 'sim' && !spec.explore && cycles(spec) <= GROUPABLE_CYCLES;
 }
 
 /** What became of one submission: recorded and queued, or refused because the queue is full. */
@@ -41,14 +49,10 @@ interface Pending { id: string; spec: Spec; resolve: (a: Admitted) => void; reje
 
 interface JobToAdd { name: string; data: QueuedJob; opts: JobsOptions }
 
-export interface AdmissionStats { flushes: number; experiments: number; largestFlush: number }
-
 export class Admission {
   private waiting: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
-  /** Counts for benchmarks and /metrics-style inspection: flushes and experiments admitted. */
-  readonly stats: AdmissionStats = { flushes: 0, experiments: 0, largestFlush: 0 };
 
   constructor(
     private readonly store: ExperimentStore,
@@ -81,8 +85,6 @@ export class Admission {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    this.stats.flushes++;
-    this.stats.largestFlush = Math.max(this.stats.largestFlush, batch.length);
     let created: boolean[];
     try {
       created = await this.store.createMany(batch, this.maxQueued);
@@ -99,7 +101,6 @@ export class Admission {
       for (const p of batch) p.reject(err);
       return;
     }
-    this.stats.experiments += admitted.length;
     batch.forEach((p, i) => p.resolve(created[i] ? 'queued' : 'full'));
   }
 
@@ -109,15 +110,23 @@ export class Admission {
   }
 }
 
-/** One job for the groupable experiments of a flush (a plain one when alone), one for each other. */
+/** The groupable experiments of a flush in groups (a plain job when one is alone), a job for each other. */
 function jobsFor(admitted: readonly Pending[]): JobToAdd[] {
   const jobs: JobToAdd[] = [];
-  const small: string[] = [];
+  let group: string[] = [];
+  let groupCycles = 0;
+  const close = () => {
+    if (group.length === 1) jobs.push({ name: 'run', data: { id: group[0]! }, opts: { jobId: group[0]! } });
+    else if (group.length > 1) jobs.push({ name: 'group', data: { ids: group }, opts: { jobId: `group-${randomUUID()}` } });
+    group = [];
+    groupCycles = 0;
+  };
   for (const { id, spec } of admitted) {
-    if (groupable(spec)) small.push(id);
-    else jobs.push({ name: 'run', data: { id }, opts: { jobId: id } });
+    if (!groupable(spec)) { jobs.push({ name: 'run', data: { id }, opts: { jobId: id } }); continue; }
+    if (group.length === GROUP_MAX_MEMBERS || groupCycles + cycles(spec) > GROUP_MAX_CYCLES) close();
+    group.push(id);
+    groupCycles += cycles(spec);
   }
-  if (small.length === 1) jobs.push({ name: 'run', data: { id: small[0]! }, opts: { jobId: small[0]! } });
-  else if (small.length > 1) jobs.push({ name: 'group', data: { ids: small }, opts: { jobId: `group-${randomUUID()}` } });
+  close();
   return jobs;
 }
