@@ -29,10 +29,12 @@ async function runOne(spec: Spec, traceMaxEvents: number, signal: AbortSignal): 
     });
     const { gzip, ...meta } = encodeTrace(trace, traceMaxEvents);
     result.trace = { ...(result.trace as object | undefined), ...meta };
-    const bytes = new Uint8Array(gzip.buffer, gzip.byteOffset, gzip.byteLength);
-    // a buffer of its own moves to the worker instead of being copied
+    // The bytes move to the worker in a buffer of their own. A small gzip is a slice of Node's
+    // shared 8 KiB pool, and posting a slice would copy the whole pool, not the slice: copy the
+    // slice out (a few hundred bytes) and transfer that instead.
     const own = gzip.byteOffset === 0 && gzip.byteLength === gzip.buffer.byteLength;
-    return [{ type: 'result', result, traceGzip: bytes, trace: meta }, own ? [gzip.buffer as ArrayBuffer] : []];
+    const bytes = own ? new Uint8Array(gzip.buffer, 0, gzip.byteLength) : new Uint8Array(gzip);
+    return [{ type: 'result', result, traceGzip: bytes, trace: meta }, [bytes.buffer as ArrayBuffer]];
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     return [{ type: 'error', name: e.name, message: e.message }, []];
