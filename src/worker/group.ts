@@ -15,7 +15,7 @@ import type { Spec } from '../engine/spec.js';
 import type { GroupJob } from '../service/domain/queue.js';
 import type { Begun, Completed } from '../service/domain/store.js';
 import { processExperiment, type ProcessorContext } from './processor.js';
-import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
+import { endFailed, endTimedOut } from './endings.js';
 import type { BatchItem } from './sandbox.js';
 
 /** Experiments marked running and sent to the engine thread together. */
@@ -118,16 +118,10 @@ async function runWindow(ctx: ProcessorContext, job: Job<GroupJob>, window: stri
   const log = ctx.logger.child({ experimentId: culprit.id, attempt: job.attemptsMade + 1, group: job.id });
   const ms = Math.round(performance.now() - last);
   if (stopped.kind === 'timeout') {
-    const metrics = ctx.metrics?.completeArgs({ outcome: 'limit_exceeded', platform: culprit.spec.platform, engine: culprit.spec.engine, durationMs: ms });
-    const stored = await ctx.store.complete(culprit.id, timeoutResult(culprit.spec, stopped.timeoutMs, ms), EMPTY_TRACE, metrics);
-    log.warn({ ms, timeoutMs: stopped.timeoutMs, stored }, 'experiment ran out of limits.timeoutMs; engine stopped; stored as limit_exceeded');
+    await endTimedOut(ctx, culprit.id, culprit.spec, stopped.timeoutMs, ms, log);
     count('limit_exceeded');
   } else {
-    if (await ctx.store.fail(culprit.id, { code: 'engine_crashed', message: stopped.message })) {
-      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_crashed', platform: culprit.spec.platform, engine: culprit.spec.engine, durationMs: ms })
-        .catch((err) => log.warn({ err }, 'metrics not recorded'));
-    }
-    log.error({ ms, reason: stopped.message }, 'experiment failed: crashed');
+    await endFailed(ctx, culprit.id, culprit.spec, 'crashed', stopped.message, ms, log);
     count('failed');
   }
   return { leftOver: rest.slice(1).map((r) => r.id), storing: Promise.resolve() };
@@ -146,11 +140,7 @@ async function storeWindow(ctx: ProcessorContext, job: Job<GroupJob>, results: C
   }
   for (const f of failures) {
     const log = ctx.logger.child({ experimentId: f.id, attempt: job.attemptsMade + 1, group: job.id });
-    if (await ctx.store.fail(f.id, { code: 'engine_error', message: f.message })) {
-      await ctx.metrics?.finished({ status: 'failed', outcome: 'engine_error', platform: f.spec.platform, engine: f.spec.engine, durationMs: 0 })
-        .catch((err) => log.warn({ err }, 'metrics not recorded'));
-    }
-    log.error({ reason: f.message }, 'experiment failed: engine_error');
+    await endFailed(ctx, f.id, f.spec, 'engine_error', f.message, 0, log);
     count('failed');
   }
 }

@@ -10,7 +10,7 @@ import { isGroupJob, type ExperimentJob, type GroupJob, type QueuedJob } from '.
 import type { MetricsRecorder } from '../service/domain/metrics.js';
 import type { ExperimentStore } from '../service/domain/store.js';
 import type { EngineSandbox } from './sandbox.js';
-import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
+import { endFailed, endTimedOut } from './endings.js';
 import { isChunkJob, processChunk, withChunkReports } from './explore-chunk.js';
 import { processGroup } from './group.js';
 
@@ -62,13 +62,11 @@ export async function processExperiment(ctx: ProcessorContext, id: string, job: 
       },
     });
     const ms = Math.round(performance.now() - started);
-    const count = (status: 'completed' | 'failed', outcome: string) => ctx.metrics?.finished({ status, outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms })
-      .catch((err) => log.warn({ err }, 'metrics not recorded'));
-    // a completion is counted by the store's COMPLETE script itself, only when it stores the result
-    const counted = (outcome: string) => ctx.metrics?.completeArgs({ outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms }) ?? [];
     switch (outcome.kind) {
       case 'result': {
-        const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace }, counted(outcome.result.verdict.outcome));
+        // counted by the store's COMPLETE script itself, only when it stores the result
+        const metrics = ctx.metrics?.completeArgs({ outcome: outcome.result.verdict.outcome, platform: begun.spec.platform, engine: begun.spec.engine, durationMs: ms }) ?? [];
+        const stored = await ctx.store.complete(id, outcome.result, { gzip: outcome.traceGzip, ...outcome.trace }, metrics);
         if (stored) log.info({ outcome: outcome.result.verdict.outcome, ms, traceEvents: outcome.trace.events, traceBytes: outcome.traceGzip.length }, 'experiment completed');
         else log.warn({ ms }, 'result not stored: the experiment was cancelled or another worker already stored its result');
         return { outcome: outcome.result.verdict.outcome, stored };
@@ -83,18 +81,11 @@ export async function processExperiment(ctx: ProcessorContext, id: string, job: 
         }
         log.info({ ms }, 'experiment cancelled; engine stopped');
         return { cancelled: true };
-      case 'timeout': {
-        // the contract's ending for a run out of budget: completed, limit_exceeded (timeout-result.ts)
-        const stored = await ctx.store.complete(id, timeoutResult(begun.spec, outcome.timeoutMs, ms), EMPTY_TRACE, counted('limit_exceeded'));
-        log.warn({ ms, timeoutMs: outcome.timeoutMs, stored }, 'experiment ran out of limits.timeoutMs; engine stopped; stored as limit_exceeded');
-        return { outcome: 'limit_exceeded', stored };
-      }
+      case 'timeout':
+        return { outcome: 'limit_exceeded', stored: await endTimedOut(ctx, id, begun.spec, outcome.timeoutMs, ms, log) };
       case 'engine_error':
       case 'crashed':
-        if (await ctx.store.fail(id, { code: outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error', message: outcome.message })) {
-          await count('failed', outcome.kind === 'crashed' ? 'engine_crashed' : 'engine_error');
-        }
-        log.error({ ms, reason: outcome.message }, `experiment failed: ${outcome.kind}`);
+        await endFailed(ctx, id, begun.spec, outcome.kind, outcome.message, ms, log);
         throw new UnrecoverableError(outcome.message);
     }
   } finally {

@@ -2,6 +2,8 @@
 // own key prefix (QUEUE_PREFIX) so runs never collide with each other or a dev server; every key
 // under it is deleted afterwards.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer as netServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -69,6 +71,15 @@ export async function poll(app: FastifyInstance, id: string, until: (record: any
 }
 
 export const finished = (r: any) => ['completed', 'failed', 'cancelled'].includes(r.status);
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const s = netServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  s.close();
+  return port;
+}
 
 /** A BullMQ queue handle of the test's prefix, closed after the test. */
 export async function queueOf(t: TestContext, config: Config) {

@@ -3,17 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as netServer } from 'node:net';
 import { test } from 'node:test';
-import { build, post, testConfig } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const s = netServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-}
+import { build, freePort, post, testConfig } from './helpers.js';
 
 async function redisServer(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });

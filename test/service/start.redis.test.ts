@@ -3,20 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer as netServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { deleteKeys, REDIS_URL } from './helpers.js';
+import { deleteKeys, freePort, REDIS_URL } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const s = netServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  return port;
-}
 
 async function startAndUse(t: import('node:test').TestContext, redisUrl: string) {
   const port = await freePort();

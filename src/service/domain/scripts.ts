@@ -182,23 +182,16 @@ local function complete_one(result, outcome, summary, gz, events, stored, trunca
   redis.call('SET', rec .. ':trace', gz, 'EX', ttl)
   emit('completed', {status = 'completed', outcome = outcome}, batch)
   if m[1] and m[1] ~= '' then
-    if counts then
-      -- COMPLETE_MANY: summed per counter, written once per script by write_counts
-      tally(counts, 'HINCRBY', m[1], m[2], 1)
-      tally(counts, 'SADD', m[3], m[4], 1)
-      tally(counts, 'HINCRBY', m[5], 'count', 1)
-      tally(counts, 'HINCRBYFLOAT', m[5], 'sum', tonumber(m[6]))
-      tally(counts, 'HINCRBY', m[5], m[7], 1)
-    else
-      redis.call('HINCRBY', m[1], m[2], 1)
-      redis.call('SADD', m[3], m[4])
-      redis.call('HINCRBY', m[5], 'count', 1)
-      redis.call('HINCRBYFLOAT', m[5], 'sum', m[6])
-      redis.call('HINCRBY', m[5], m[7], 1)
-    end
+    -- summed per counter; the script writes each once with write_counts
+    tally(counts, 'HINCRBY', m[1], m[2], 1)
+    tally(counts, 'SADD', m[3], m[4], 1)
+    tally(counts, 'HINCRBY', m[5], 'count', 1)
+    tally(counts, 'HINCRBYFLOAT', m[5], 'sum', tonumber(m[6]))
+    tally(counts, 'HINCRBY', m[5], m[7], 1)
   end
   return 1
 end
+local function new_counts() return {HINCRBY = {}, HINCRBYFLOAT = {}, SADD = {}} end
 local function write_counts(counts)
   for cmd, keys in pairs(counts) do
     for key, fields in pairs(keys) do
@@ -212,8 +205,11 @@ end
 
 /** ARGV: p id ttl result outcome summary traceGz traceEvents traceStored truncated [metrics x7] -> 1 | 0 */
 export const COMPLETE = COMMON + COMPLETE_ONE + `
-return complete_one(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
-  {ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16], ARGV[17]})
+local counts = new_counts()
+local stored = complete_one(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
+  {ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], ARGV[16], ARGV[17]}, nil, counts)
+write_counts(counts)
+return stored
 `;
 
 /**
@@ -223,7 +219,7 @@ return complete_one(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[1
  * counts are summed in the script and written once per counter.
  */
 export const COMPLETE_MANY = COMMON + COMPLETE_ONE + `
-local out, batch, counts = {}, {}, {HINCRBY = {}, HINCRBYFLOAT = {}, SADD = {}}
+local out, batch, counts = {}, {}, new_counts()
 for i = 0, tonumber(ARGV[4]) - 1 do
   local a = 5 + i * 15
   id = ARGV[a]; rec = p .. ':x:' .. id
