@@ -7,7 +7,7 @@ import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
 import type { Schedule } from '../schedulers/replay.js';
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Spec, Strategy } from '../spec.js';
 import { RecordingScheduler } from './recorder.js';
 import { scheduleSeed, schedulerFor, type ExplorePlan } from './plan.js';

@@ -1,6 +1,6 @@
 // `result.exploration`: what many schedules say about a spec, in the shape the issue fixes
 // (fields may be added, not renamed).
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Strategy } from '../spec.js';
 
 export interface FailureRate {

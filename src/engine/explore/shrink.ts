@@ -8,7 +8,7 @@ import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { ReplayScheduler, type Schedule } from '../schedulers/replay.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Spec } from '../spec.js';
 import { RecordingScheduler } from './recorder.js';
 
