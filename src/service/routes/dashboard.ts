@@ -8,11 +8,12 @@ import { Problem } from '../errors.js';
 
 // dist/src/service/routes -> src/service/public (tsc does not copy non-TS files; we read the source)
 const PUBLIC_DIR = fileURLToPath(new URL('../../../../src/service/public/', import.meta.url));
-const FILES: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+// a Map, not an object literal: `/dashboard/__proto__` or `constructor` must find nothing
+const FILES = new Map<string, string>([
+  ['index.html', 'text/html; charset=utf-8'],
+  ['app.js', 'text/javascript; charset=utf-8'],
+  ['style.css', 'text/css; charset=utf-8'],
+]);
 
 const dashboard: FastifyPluginAsync = async (app) => {
   const cache = new Map<string, Buffer>();
@@ -26,10 +27,10 @@ const dashboard: FastifyPluginAsync = async (app) => {
     return body;
   };
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type(FILES['index.html']!).header('cache-control', 'no-cache').send(await serve('index.html')));
+    reply.type(FILES.get('index.html')!).header('cache-control', 'no-cache').send(await serve('index.html')));
   app.get('/dashboard/:file', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const { file } = request.params as { file: string };
-    const type = FILES[file];
+    const type = FILES.get(file);
     if (!type || file === 'index.html') throw new Problem('not_found', `no dashboard file ${file}`);
     return reply.type(type).header('cache-control', 'no-cache').send(await serve(file));
   });
