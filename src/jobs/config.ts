@@ -62,8 +62,12 @@ export function parseCorsOrigins(raw: string | undefined): string[] {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const prefix = env.QUEUE_PREFIX || 'mutexlab';
-  if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . -`);
+  // The default is a Redis Cluster hash tag: every key of the installation, ours and BullMQ's,
+  // hashes on "mutexlab" alone and so lives in one slot, where multi-key scripts may run.
+  const prefix = env.QUEUE_PREFIX || '{mutexlab}';
+  if (!/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/.test(prefix)) {
+    throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . - and one {hash tag}`);
+  }
   return {
     port: int(env, 'PORT', 3000, 0),
     host: env.HOST || '127.0.0.1',

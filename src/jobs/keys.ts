@@ -8,7 +8,10 @@
 //   P:idem:{key}        Idempotency-Key -> "pending|done" | body hash | id
 //   P:events            pub/sub channel: one JSON message per status event of any experiment
 //   P:cancel            pub/sub channel: ids whose running engine must be stopped
-// BullMQ's own keys live under P:experiments:*.
+//   P:seq               counter behind the index scores
+// BullMQ's own keys live under P:experiments:*. With a hash tag for P (e.g. the default
+// `{mutexlab}`) all of them hash to one Redis Cluster slot, so every script and every BullMQ
+// command finds its keys on one node.
 export const FILTERS = ['status', 'outcome', 'platform', 'mutexType', 'engine'] as const;
 export type FilterName = (typeof FILTERS)[number];
 
@@ -16,6 +19,9 @@ export const keys = (prefix: string) => ({
   record: (id: string) => `${prefix}:x:${id}`,
   trace: (id: string) => `${prefix}:x:${id}:trace`,
   events: (id: string) => `${prefix}:x:${id}:events`,
+  chunks: (id: string) => `${prefix}:x:${id}:chunks`,
+  /** Counter behind the index scores (creation order of records created in the same ms). */
+  seq: `${prefix}:seq`,
   all: `${prefix}:idx:all`,
   index: (filter: FilterName, value: string) => `${prefix}:idx:${filter}:${value}`,
   idempotency: (key: string) => `${prefix}:idem:${key}`,

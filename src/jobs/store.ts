@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Spec } from '../engine/spec.js';
 import { FILTERS, keys, type FilterName } from './keys.js';
-import * as scripts from './scripts.js';
+import { scripts, type ScriptName } from './scripts.js';
 
 export const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -59,10 +59,17 @@ function begun(kind: string, value: string | undefined, replay?: string): Begun 
  */
 export interface Completed { id: string; result: { verdict: { outcome: string; summary: string } }; resultJson?: string; trace: StoredTrace; metrics?: string[] }
 
-function completeArgs({ result, resultJson, trace, metrics }: Completed): (string | number | Buffer)[] {
+type Arg = string | number | Buffer;
+
+/** COMPLETE's values of one result: result, outcome, summary, trace, then the 4 metric values ('' when not counted). */
+function completeArgs({ result, resultJson, trace, metrics }: Completed): Arg[] {
+  const m = metrics && metrics.length === 7 ? [metrics[1]!, metrics[3]!, metrics[5]!, metrics[6]!] : ['', '', '', ''];
   return [resultJson ?? JSON.stringify(result), result.verdict.outcome, result.verdict.summary,
-    trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...(metrics ?? [])];
+    trace.gzip, trace.events, trace.stored, trace.truncated ? 1 : 0, ...m];
 }
+
+/** The metric keys among MetricsRecorder.completeArgs (finished counter, engines set, duration histogram), or none. */
+const metricKeysOf = (metrics: string[] | undefined): string[] => (metrics && metrics.length === 7 ? [metrics[0]!, metrics[2]!, metrics[4]!] : []);
 
 export type Filters = Partial<Record<FilterName, string>>;
 
@@ -74,7 +81,7 @@ const SCAN_BUDGET = 1000;
 const SUMMARY_FIELDS = ['status', 'outcome', 'platform', 'mutexType', 'engine', 'verdictSummary', 'queuedAt', 'startedAt', 'finishedAt'] as const;
 const TRACE_CHUNK = 256 * 1024;
 
-type Scripted = Redis & Record<string, (...args: (string | number | Buffer)[]) => Promise<unknown>>;
+type Scripted = Redis & Record<string, (...args: Arg[]) => Promise<unknown>>;
 
 const num = (v: string | undefined | null): number | null => (v === undefined || v === null || v === '' ? null : Number(v));
 
@@ -92,22 +99,49 @@ export class ExperimentStore {
   readonly keys: ReturnType<typeof keys>;
   private readonly redis: Scripted;
 
+  /** idx:status:* of every status, in STATUSES order (the scripts' status_keys). */
+  private readonly statusKeys: string[];
+
   constructor(redis: Redis, readonly prefix: string, readonly ttlSeconds: number) {
     this.keys = keys(prefix);
-    for (const [name, lua] of Object.entries(scripts)) {
-      if (!(name in redis)) redis.defineCommand(`mutexlab${name}`, { numberOfKeys: 0, lua });
+    this.statusKeys = STATUSES.map((s) => this.keys.index('status', s));
+    // one definition per connection (several stores may share it); the number of keys is given
+    // per call, since the batch scripts take a variable number
+    for (const [name, lua] of Object.entries(scripts())) {
+      if (!(`mutexlab${name}` in redis)) redis.defineCommand(`mutexlab${name}`, { lua });
     }
     this.redis = redis as Scripted;
   }
 
-  private run(name: keyof typeof scripts, id: string, ...args: (string | number | Buffer)[]): Promise<unknown> {
-    return this.redis[`mutexlab${name}`]!(this.prefix, id, this.ttlSeconds, ...args);
+  private call(name: ScriptName, keys: string[], args: Arg[]): Promise<unknown> {
+    return this.redis[`mutexlab${name}`]!(keys.length, ...keys, ...args);
+  }
+
+  /** A one-record script (lua/includes/single.lua): its keys, then `extraKeys`; id, ttl, channel, then `args`. */
+  private run(name: ScriptName, id: string, extraKeys: string[], ...args: Arg[]): Promise<unknown> {
+    return this.call(name, [this.keys.record(id), this.keys.events(id), ...this.statusKeys, ...extraKeys], [id, this.ttlSeconds, this.keys.eventChannel, ...args]);
   }
 
   async create(id: string, spec: Spec, opts: { maxQueued: number; idempotencyKey?: string; bodyHash?: string; replay?: string }): Promise<CreateOutcome> {
-    const [kind, existing] = (await this.run('CREATE', id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine,
-      opts.maxQueued, opts.idempotencyKey ?? '', opts.bodyHash ?? '', opts.replay ?? '')) as [string, string];
-    return kind === 'full' ? { kind: 'full' } : { kind: kind as 'created', id: existing };
+    const idemKey = opts.idempotencyKey ? this.keys.idempotency(opts.idempotencyKey) : this.keys.record(id);
+    // The record an Idempotency-Key points to is read first, so that the script is given its key;
+    // the script answers 'retry' if the key moved in between, and it is read again.
+    let seen = opts.idempotencyKey ? await this.idempotencyTarget(idemKey) : '';
+    for (let attempt = 0; ; attempt++) {
+      const [kind, existing] = (await this.run('CREATE', id, [
+        this.keys.all, this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine),
+        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id),
+      ], JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, opts.maxQueued, opts.idempotencyKey ? '1' : '', opts.bodyHash ?? '', opts.replay ?? '', seen)) as [string, string];
+      if (kind === 'retry' && attempt < 5) { seen = existing; continue; }
+      if (kind === 'retry') throw new Error('the Idempotency-Key kept changing while it was read');
+      return kind === 'full' ? { kind: 'full' } : { kind: kind as 'created', id: existing };
+    }
+  }
+
+  /** The experiment id an Idempotency-Key's entry names, or ''. */
+  private async idempotencyTarget(key: string): Promise<string> {
+    const v = await this.redis.get(key);
+    return v === null ? '' : (/^[a-z]+\|[0-9a-f]*\|(.+)$/.exec(v)?.[1] ?? '');
   }
 
   /**
@@ -115,30 +149,37 @@ export class ExperimentStore {
    * recorded, false when refused because the queue already holds `maxQueued` experiments.
    */
   async createMany(entries: readonly { id: string; spec: Spec }[], maxQueued: number): Promise<boolean[]> {
-    const args: (string | number)[] = [maxQueued, entries.length];
-    for (const { id, spec } of entries) args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine);
-    const created = (await this.run('CREATE_MANY', '', ...args)) as number[];
+    const keyList = [this.keys.seq, this.keys.all, ...this.statusKeys];
+    const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, maxQueued, entries.length];
+    for (const { id, spec } of entries) {
+      keyList.push(this.keys.record(id), this.keys.events(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
+      args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine);
+    }
+    const created = (await this.call('CREATE_MANY', keyList, args)) as number[];
     return created.map((c) => c === 1);
   }
 
   async confirmQueued(id: string, idempotencyKey?: string, bodyHash?: string): Promise<void> {
-    await this.run('CONFIRM', id, idempotencyKey ?? '', bodyHash ?? '');
+    if (!idempotencyKey) return;
+    await this.call('CONFIRM', [this.keys.idempotency(idempotencyKey)], [id, this.ttlSeconds, bodyHash ?? '']);
   }
 
   /** Undo a create whose job could not be queued, so no record waits forever. */
   async abandon(id: string, idempotencyKey?: string): Promise<void> {
-    await this.run('DELETE', id);
+    await this.delete(id);
     if (idempotencyKey) await this.redis.del(this.keys.idempotency(idempotencyKey));
   }
 
   async begin(id: string, worker: string): Promise<Begun> {
-    const [kind, value, replay] = (await this.run('BEGIN', id, worker)) as [string, string?, string?];
+    const [kind, value, replay] = (await this.run('BEGIN', id, [], worker)) as [string, string?, string?];
     return begun(kind, value, replay);
   }
 
   /** BEGIN for several experiments at once (a window of a group job), in order. */
   async beginMany(ids: readonly string[], worker: string): Promise<Begun[]> {
-    const flat = (await this.run('BEGIN_MANY', '', worker, ids.length, ...ids)) as string[];
+    const keyList = [...this.statusKeys];
+    for (const id of ids) keyList.push(this.keys.record(id), this.keys.events(id));
+    const flat = (await this.call('BEGIN_MANY', keyList, [this.ttlSeconds, this.keys.eventChannel, worker, ids.length, ...ids])) as string[];
     return ids.map((_, i) => begun(flat[2 * i]!, flat[2 * i + 1]));
   }
 
@@ -147,26 +188,35 @@ export class ExperimentStore {
    * stored. `metrics` (MetricsRecorder.completeArgs) are counted in the same script, only if stored.
    */
   async complete(id: string, result: Completed['result'], trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
-    return (await this.run('COMPLETE', id, ...completeArgs({ id, result, trace, metrics }))) === 1;
+    const item = { id, result, trace, metrics };
+    return (await this.run('COMPLETE', id, [this.keys.index('outcome', result.verdict.outcome), this.keys.trace(id), ...metricKeysOf(metrics)], ...completeArgs(item))) === 1;
   }
 
   /** COMPLETE for several results at once (a window of a group job): stored or not, in order. */
   async completeMany(items: readonly Completed[]): Promise<boolean[]> {
-    const args: (string | number | Buffer)[] = [items.length];
-    for (const item of items) args.push(item.id, ...completeArgs(item), ...Array<string>(7 - (item.metrics?.length ?? 0)).fill(''));
-    return ((await this.run('COMPLETE_MANY', '', ...args)) as number[]).map((s) => s === 1);
+    const keyList = [...this.statusKeys];
+    const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, items.length];
+    for (const item of items) {
+      const record = this.keys.record(item.id);
+      const counted = metricKeysOf(item.metrics);
+      // a result not counted still fills its three metric key slots, with its own record's key
+      keyList.push(record, this.keys.events(item.id), this.keys.index('outcome', item.result.verdict.outcome), this.keys.trace(item.id),
+        ...(counted.length === 3 ? counted : [record, record, record]));
+      args.push(item.id, ...completeArgs(item));
+    }
+    return ((await this.call('COMPLETE_MANY', keyList, args)) as number[]).map((s) => s === 1);
   }
 
   async fail(id: string, error: ExperimentError): Promise<boolean> {
-    return (await this.run('FAIL', id, JSON.stringify(error))) === 1;
+    return (await this.run('FAIL', id, [], JSON.stringify(error))) === 1;
   }
 
   async requeue(id: string, reason: string): Promise<boolean> {
-    return (await this.run('REQUEUE', id, reason)) === 1;
+    return (await this.run('REQUEUE', id, [], reason)) === 1;
   }
 
   async progress(id: string, progress: unknown): Promise<void> {
-    await this.run('PROGRESS', id, JSON.stringify(progress));
+    await this.run('PROGRESS', id, [], JSON.stringify(progress));
   }
 
   /**
@@ -174,18 +224,28 @@ export class ExperimentStore {
    * over all chunks of `planned` (the whole exploration's schedules). Idempotent per chunk.
    */
   async chunkProgress(id: string, chunk: { index: number; done: number; failures: number }, whole: { planned: number; strategy: string }): Promise<void> {
-    await this.run('CHUNK_PROGRESS', id, chunk.index, chunk.done, chunk.failures, whole.planned, whole.strategy);
+    await this.run('CHUNK_PROGRESS', id, [this.keys.chunks(id)], chunk.index, chunk.done, chunk.failures, whole.planned, whole.strategy);
   }
 
   async cancel(id: string): Promise<{ kind: 'cancelled'; previous: Status } | { kind: 'finished'; status: Status } | { kind: 'gone' }> {
-    const [kind, status] = (await this.run('CANCEL', id)) as [string, Status?];
+    const [kind, status] = (await this.run('CANCEL', id, [], this.keys.cancelChannel)) as [string, Status?];
     if (kind === 'cancelled') return { kind, previous: status! };
     if (kind === 'finished') return { kind, status: status! };
     return { kind: 'gone' };
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.run('DELETE', id)) === 1;
+    // the index keys come from the record's fields: read them, and read again if they changed
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [status, outcome, platform, mutexType, engine] = await this.redis.hmget(this.keys.record(id), 'status', 'outcome', 'platform', 'mutexType', 'engine');
+      if (!status) return false;
+      const deleted = await this.run('DELETE', id, [
+        this.keys.all, outcome ? this.keys.index('outcome', outcome) : this.keys.record(id), this.keys.index('platform', platform ?? ''),
+        this.keys.index('mutexType', mutexType ?? ''), this.keys.index('engine', engine ?? ''), this.keys.trace(id), this.keys.chunks(id),
+      ], outcome ?? '', platform ?? '', mutexType ?? '', engine ?? '');
+      if (deleted !== -1) return deleted === 1;
+    }
+    throw new Error(`experiment ${id} kept changing while it was deleted`);
   }
 
   async get(id: string): Promise<ExperimentRecord | undefined> {

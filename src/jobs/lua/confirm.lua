@@ -1,0 +1,5 @@
+-- CONFIRM: the job is in the queue, the Idempotency-Key is no longer in flight.
+-- KEYS: 1 the Idempotency-Key's key
+-- ARGV: 1 id, 2 retention s, 3 body hash
+redis.call('SET', KEYS[1], 'done|' .. ARGV[3] .. '|' .. ARGV[1], 'EX', tonumber(ARGV[2]))
+return 1

@@ -1,0 +1,25 @@
+-- A new record in state queued with its index entries and its 'queued' event; `rec`, `events_key`
+-- and `id` must name it, `all_key` is idx:all, `index_keys` its platform, mutexType and engine
+-- indexes (KEYS). ZADDs are collected in `adds` (index key -> {score, id, ...}) so a batch
+-- writes each index once; flush_adds sends them.
+--- @include "includes/record"
+
+local function new_record(spec, platform, mutexType, engine, ms, seq, index_keys, adds, batch)
+  local score = string.format('%.0f', ms * 1000 + seq % 1000)
+  redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
+    'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
+  redis.call('EXPIRE', rec, ttl)
+  local targets = {all_key, status_keys.queued, index_keys[1], index_keys[2], index_keys[3]}
+  for _, k in ipairs(targets) do
+    local list = adds[k]
+    if not list then list = {}; adds[k] = list end
+    table.insert(list, score); table.insert(list, id)
+  end
+  return emit('queued', {status = 'queued'}, batch, true)
+end
+
+local function flush_adds(adds, ms)
+  for k, list in pairs(adds) do redis.call('ZADD', k, unpack(list)) end
+  -- entries older than the retention can only point at expired records
+  redis.call('ZREMRANGEBYSCORE', all_key, '-inf', string.format('%.0f', (ms - ttl * 1000) * 1000))
+end
