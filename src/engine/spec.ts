@@ -264,7 +264,7 @@ function normalise(s: SpecInput, seed: number): Spec {
     threadsPerProcess,
     iterations: s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default),
     // Native runs default to 2 CPUs: on one CPU the processes of a native run take turns and the
-    // glibc 2.34+ assertion the user came to see (issue 4) almost never shows.
+    // glibc 2.34+ assertion the user came to see almost never shows.
     cpus: s.cpus ?? (engine === 'native' ? 2 : 1),
     seed,
     processes,

@@ -22,7 +22,7 @@ import limits from './routes/limits.js';
 import presets from './routes/presets.js';
 import stats from './routes/stats.js';
 import './types.js';
-// issue 6 (pictures, live events, metrics, dashboard)
+// pictures, live events, metrics, dashboard
 import allEvents from './routes/events.js';
 import experimentEvents from './routes/experiments/events.js';
 import timeline from './routes/experiments/timeline.js';

@@ -2,6 +2,7 @@
 // queue it, cancel it. Routes stay thin; tests and the benchmark can call this directly.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import canonicalize from 'canonicalize';
 import { platformFor, UnsupportedSpecError } from '../../engine/sim.js';
 import { validateSpec, type Spec } from '../../engine/spec.js';
 import { applyPreset, listPresets } from '../../runner/presets.js';
@@ -17,14 +18,8 @@ import { TERMINAL, type ExperimentRecord, type ExperimentStore } from '../../job
 export interface SubmitOptions { idempotencyKey?: string }
 export interface Submitted { id: string; created: boolean }
 
-/** JSON with sorted keys, so two bodies that differ only in member order hash alike. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** JSON in RFC 8785 canonical form (sorted keys), so two bodies that differ only in member order hash alike. */
+const canonical = (value: unknown): string => canonicalize(value) ?? '';
 
 /** What a body asks for: a spec, and the replay token when it is {"replay": TOKEN}. */
 export interface Submission { spec: Spec; replay?: string }
