@@ -2,7 +2,7 @@
 // source of truth); these wrap it for HTTP and give Swagger UI worked examples.
 import { Type } from 'typebox';
 import { ENGINES, MUTEX_TYPES, OUTCOMES_LIST, PLATFORMS_LIST, SpecSchema } from './spec-ref.js';
-import { WAIT_MAX_SECONDS } from '../config.js';
+import { WAIT_MAX_SECONDS } from '../../jobs/config.js';
 import { NormalisedSpecSchema } from './normalised-spec.js';
 import { ProgressSchema } from './progress.js';
 import { ResultSchema } from './result.js';
