@@ -3,7 +3,7 @@
 // token replays to a crash), not counts of today's model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runExploration, replayToken } from '../../../src/explore-run.js';
+import { runExploration, replayToken } from '../../../src/runner/explore-run.js';
 import { execute } from '../../../src/engine/sim.js';
 import { ReplayScheduler } from '../../../src/engine/schedulers/replay.js';
 import { DUMPING } from '../../../src/engine/machine/process.js';

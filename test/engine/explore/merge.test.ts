@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChunkRunner, finishExploration, mergeReports, planExploration, splitRange } from '../../../src/engine/explore/index.js';
-import { replayToken } from '../../../src/explore-run.js';
+import { replayToken } from '../../../src/runner/explore-run.js';
 import { ndjson, presetSpec } from './helpers.js';
 
 function runRange(spec: ReturnType<typeof presetSpec>, from: number, to: number) {

@@ -4,7 +4,7 @@
 // what stopped the run. Properties, not today's numbers: the model may change under them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runExploration } from '../../../src/explore-run.js';
+import { runExploration } from '../../../src/runner/explore-run.js';
 import { execute } from '../../../src/engine/sim.js';
 import { outcomeOf } from '../../../src/engine/verdict.js';
 import { DfsScheduler } from '../../../src/engine/schedulers/dfs.js';
