@@ -25,5 +25,5 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   'glibc-2.33 robust kill': '6f1f7853 c93cf259',
   'random 300': 'dc0c6279',
   'pct 100 depth 2': '8669e630',
-  'dfs bound 1': 'b56ad4b1 2e1b4b16 e09219f6',
+  'dfs bound 1': 'b56ad4b1 cc22dcac aaff2dad',
 };

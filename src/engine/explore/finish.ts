@@ -23,7 +23,7 @@ export const DEFAULT_MINIMISE: MinimiseBudget = { shrinkRuns: 400, boundRuns: 10
 /** A failing outcome's first schedule, shrunk, with its token and where its failure lies. */
 function counterexampleOf(specOf: (r: FailureRecord) => Spec, first: FailureRecord, budget: MinimiseBudget): { c: Counterexample; run: ScheduledRun } {
   const spec = specOf(first);
-  const min = minimise(spec, { outcome: first.outcome, schedule: first.schedule, preemptions: first.preemptions, mark: null, runSteps: first.steps }, budget);
+  const min = minimise(spec, { outcome: first.outcome, schedule: first.schedule, preemptions: first.preemptions, mark: null, markKind: 'steps', runSteps: first.steps }, budget);
   const schedule = min.best.schedule;
   const run = runSchedule(spec, schedule);
   const outcome = run.result.verdict.outcome as FailureOutcome; // the shrunk schedule fails the same way (shrink keeps only such)

@@ -18,30 +18,38 @@ import { failsWithin, failureMark, stepsToFailure } from './failure-point.js';
 
 /**
  * A failing schedule. `mark` says how far into the run the failure lies: its virtual time when
- * the run's own state tells it (the fault, the recovery, the end of a hang), else (a violation,
- * whose moment only a trace shows) the steps up to it, once located. Marks are compared only
- * between candidates of one outcome, so the unit is the same on both sides.
+ * the run's own state tells it (the fault as the core tool noted it, the recovery, the end of a
+ * hang), else (a violation, whose moment only a trace shows) the steps up to it, once located
+ * (`markKind` says which). Two marks are compared only when they are of one kind.
  */
-export interface Candidate { outcome: Outcome; schedule: Schedule; preemptions: number; mark: number | null; runSteps: number }
+export interface Candidate { outcome: Outcome; schedule: Schedule; preemptions: number; mark: number | null; markKind: 'time' | 'steps'; runSteps: number }
 
 /** Replay `schedule` leniently and record what actually ran (on `rig`, a machine kept for `spec`, when given). */
 export function evaluate(spec: Spec, schedule: Schedule, rig?: SimRig): Candidate {
   const rec = new RecordingScheduler(new ReplayScheduler(schedule, true));
   const exec = rig ? rig.execute(spec.seed, rec) : execute(spec, { scheduler: rec });
   const outcome = outcomeOf(exec);
-  return { outcome, schedule: rec.schedule(), preemptions: rec.preemptions, mark: failureMark(exec, outcome), runSteps: exec.machine.steps };
+  const mark = failureMark(exec, outcome);
+  return { outcome, schedule: rec.schedule(), preemptions: rec.preemptions, mark, markKind: mark === null ? 'steps' : 'time', runSteps: exec.machine.steps };
 }
 
 /** A candidate with its mark set (a binary search of cut runs when the run did not tell it), and the runs that took. */
 export function located(spec: Spec, c: Candidate, below = c.runSteps): { c: Candidate; runs: number } {
   if (c.mark !== null) return { c, runs: 0 };
+  return inSteps(spec, c, below);
+}
+
+/** The candidate with its mark in steps up to the failure (kept as is when it is already). */
+function inSteps(spec: Spec, c: Candidate, below = c.runSteps): { c: Candidate; runs: number } {
+  if (c.mark !== null && c.markKind === 'steps') return { c, runs: 0 };
   const at = stepsToFailure(spec, c.schedule, c.outcome, c.runSteps, below);
-  return { c: { ...c, mark: at.steps }, runs: at.runs };
+  return { c: { ...c, mark: at.steps, markKind: 'steps' }, runs: at.runs };
 }
 
 function better(a: Candidate, b: Candidate): boolean {
   if (a.preemptions !== b.preemptions) return a.preemptions < b.preemptions;
-  if (a.mark !== b.mark) return (a.mark ?? Infinity) < (b.mark ?? Infinity);
+  // Marks of different kinds do not compare (shrink puts both in steps before it asks).
+  if (a.markKind === b.markKind && a.mark !== b.mark) return (a.mark ?? Infinity) < (b.mark ?? Infinity);
   return a.schedule.deviations.length < b.schedule.deviations.length;
 }
 
@@ -75,21 +83,21 @@ export function shrink(spec: Spec, failing: Candidate, budget: number, rig: SimR
   let best = failing;
   let runs = 0;
   // Is c, which fails the same way, better than best? Fewer preemptions decide at once. With as
-  // many, compare marks; a violation's mark needs locating, and one run cut just before best's
-  // violation says first whether that is worth it.
+  // many, compare marks when both are times the runs told; otherwise compare in steps: one run
+  // cut just before best's failure says first whether locating c's is worth it.
   const improves = (c: Candidate): Candidate | null => {
     if (c.preemptions > best.preemptions) return null;
-    if (c.preemptions === best.preemptions && c.mark === null) {
-      const bestMark = best.mark!;
-      runs++;
-      if (bestMark <= 1 || !failsWithin(spec, c.schedule, c.outcome, bestMark - 1, c.runSteps)) return null;
-      const l = located(spec, c, bestMark - 1);
-      runs += l.runs;
-      return l.c;
-    }
-    const l = located(spec, c);
+    if (c.preemptions < best.preemptions) { const l = located(spec, c); runs += l.runs; return l.c; }
+    if (c.mark !== null && c.markKind === 'time' && best.markKind === 'time') return better(c, best) ? c : null;
+    const b = inSteps(spec, best);
+    runs += b.runs;
+    best = b.c;
+    const bestSteps = best.mark!;
+    runs++;
+    if (bestSteps <= 1 || !failsWithin(spec, c.schedule, c.outcome, bestSteps - 1, c.runSteps)) return null;
+    const l = inSteps(spec, { ...c, mark: null }, bestSteps - 1);
     runs += l.runs;
-    return better(l.c, best) ? l.c : null;
+    return l.c;
   };
   const threads = spec.processes.reduce((n, p) => n + p.threads, 0);
   for (let improved = true; improved && runs < budget;) {
@@ -116,7 +124,7 @@ export function searchBounded(spec: Spec, bound: number, target: Outcome, cap: n
   const rec = new RecordingScheduler(dfs);
   for (let runs = 1; runs <= cap; runs++) {
     const exec = rig.execute(spec.seed, rec);
-    if (outcomeOf(exec) === target) return { found: { outcome: target, schedule: rec.schedule(), preemptions: rec.preemptions, mark: failureMark(exec, target), runSteps: exec.machine.steps }, exhausted: false, runs };
+    if (outcomeOf(exec) === target) return { found: { outcome: target, schedule: rec.schedule(), preemptions: rec.preemptions, mark: null, markKind: 'steps', runSteps: exec.machine.steps }, exhausted: false, runs };
     if (!dfs.advance()) return { found: null, exhausted: true, runs };
   }
   return { found: null, exhausted: false, runs: cap };
@@ -142,7 +150,8 @@ export function minimise(spec: Spec, failing: Candidate, budget: { shrinkRuns: n
     const s = searchBounded(spec, bound, failing.outcome, budget.boundRuns, rig);
     runs += s.runs;
     if (s.found) {
-      const found = located(spec, s.found);
+      const found = located(spec, evaluate(spec, s.found.schedule, rig));
+      runs++;
       const again = shrink(spec, found.c, budget.shrinkRuns, rig);
       runs += found.runs + again.runs;
       if (better(again.best, best)) best = again.best;

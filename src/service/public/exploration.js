@@ -10,6 +10,7 @@ function rateText(fr) {
   if (typeof fr !== 'object') return String(fr);
   const parts = [];
   if (typeof fr.estimate === 'number') parts.push(pct(fr.estimate));
+  else if (typeof fr.fraction === 'number') parts.push(`${pct(fr.fraction)}, ${fr.failures} of ${fr.schedules}`); // dfs: an exact count
   if (typeof fr.low === 'number' && typeof fr.high === 'number') {
     parts.push(`(${fr.confidence ? `${Math.round(fr.confidence * 100)}% ` : ''}interval ${pct(fr.low)} to ${pct(fr.high)}${fr.method ? `, ${fr.method}` : ''})`);
   } else if (typeof fr.upper === 'number') parts.push(`(at most ${pct(fr.upper)})`);
