@@ -3,7 +3,7 @@
 // hang; how many updates were lost. Nothing here is a canned story per platform.
 import { hex } from './machine/memory.js';
 import { ULWP_SIZE } from './machine/layout.js';
-import type { Execution } from './sim.js';
+import type { Execution } from './execution.js';
 import type { Outcome, Result, Verdict } from './result.js';
 import { faultVerdict } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
