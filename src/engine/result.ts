@@ -9,7 +9,11 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** Lower-case hex with 0x, as every address in a result is written. */
 export type Hex = string;
 
-export interface Verdict { outcome: Outcome; summary: string; cause: string; fix: string }
+/** A platform term a verdict uses (ulwp_t, futex, EDEADLK ...), explained in one line. */
+export interface Term { term: string; meaning: string }
+
+/** `terms`: the glossary of the platform terms summary, cause and fix use, and only those. */
+export interface Verdict { outcome: Outcome; summary: string; cause: string; fix: string; terms?: Term[] }
 
 export type ProcessExit =
   | { kind: 'exited'; code: number }

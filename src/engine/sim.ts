@@ -128,6 +128,9 @@ export function buildResult(exec: Execution): Result {
   Object.assign(evidence, exec.faults.evidence());
   // mutex_lock calls that returned EDEADLK (taking nothing) while the program went on regardless
   if (exec.mutex.lockErrors && exec.mutex.lockErrors.length > 0) evidence.lockErrors = exec.mutex.lockErrors;
+  // locks taken with a plain load and store (the single-threaded paths), per process
+  const plain = exec.mutex.plainLocks;
+  if (plain && plain.some((n) => n > 0)) evidence.plainLocks = m.processes.filter((p) => plain[p.index]! > 0).map((p) => ({ pid: p.pid, locks: plain[p.index]! }));
   if (world.shm.segments.length > 1) evidence.segments = world.shm.segments.map((s) => ({ key: s.key, shmid: s.shmid, attachedBy: s.attached }));
   const result: Result = {
     spec, engine: 'sim', platform: platform.name, seed: spec.seed,

@@ -63,17 +63,21 @@ class GlibcMutex implements MutexProgram {
   /** The mutex is on the thread's robust list (ENQUEUE_MUTEX .. DEQUEUE_MUTEX), by gtid. */
   private readonly robustListed: Uint8Array;
   recoveries: Recovery[] = [];
+  /** Locks taken by lll_mutex_lock_optimized's plain store, by process index. */
+  readonly plainLocks: Int32Array;
 
   constructor(m: Machine, private readonly fastPath: boolean, private readonly version: keyof typeof OWNER_ASSERTS) {
     this.n = new GlibcNames(m);
     this.tids = Int32Array.from(m.threads, linuxTid);
     this.singleThreaded = m.processes.map((p) => p.threads.length === 1);
     this.robustListed = new Uint8Array(this.tids.length);
+    this.plainLocks = new Int32Array(m.processes.length);
   }
 
   reset(): void {
     this.recoveries = [];
     this.robustListed.fill(0);
+    this.plainLocks.fill(0);
   }
 
   private key(t: SimThread, kind: number): string { return futexKey(t, t.proc.mutexVa + LOCK, (kind & PSHARED_BIT) !== 0); }
@@ -97,6 +101,7 @@ class GlibcMutex implements MutexProgram {
         return RUNNING;
       case L_ST_STORE: // a plain store: no lock prefix, nothing stops another process doing the same
         m.store32(t, mp + LOCK, 1, n.f_lock, n.lll_mutex_lock_optimized);
+        this.plainLocks[t.proc.index]!++;
         t.pc = L_ASSERT;
         return RUNNING;
       // ---- lll_lock and __lll_lock_wait(_private) ----------------------------------------

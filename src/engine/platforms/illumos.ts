@@ -47,12 +47,14 @@ class IllumosMutex implements MutexProgram {
   /** uf_all == 0: the process never created a second thread, by process index. */
   private readonly single: boolean[];
   lockErrors: LockError[] = [];
+  readonly plainLocks: Int32Array;
 
   constructor(m: Machine, ncpus: number) {
     this.n = new SolarisNames(m);
     this.queues = new UserSleepQueues(m.processes, false);
     this.userWaits = this.queues.waits;
     this.single = singleThreadedProcesses(m);
+    this.plainLocks = new Int32Array(m.processes.length);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
@@ -61,7 +63,7 @@ class IllumosMutex implements MutexProgram {
   }
 
   /** The queue heads' counters and the errors of the last run go; keys and names stay. */
-  reset(): void { this.queues.reset(); this.lockErrors = []; }
+  reset(): void { this.queues.reset(); this.lockErrors = []; this.plainLocks.fill(0); }
 
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
@@ -81,6 +83,7 @@ class IllumosMutex implements MutexProgram {
         return RUNNING;
       case ST_SET: // mp->mutex_lockw = LOCKSET (sigoff only defers signals), then the owner
         m.store8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.mutex_lock);
+        this.plainLocks[t.proc.index]!++;
         t.pc = T_OWNER;
         return RUNNING;
       case ST_SELF: {

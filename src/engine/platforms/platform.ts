@@ -26,6 +26,8 @@ export interface MutexProgram {
   readonly recoveries?: Recovery[];
   /** mutex_lock calls that returned an error without taking the mutex (EDEADLK), in order. */
   readonly lockErrors?: LockError[];
+  /** Locks taken with a plain load and store, no atomic instruction (single-threaded paths), by process index. */
+  readonly plainLocks?: Int32Array;
   /**
    * Forget what the last run did, for another run on the same machine (SimRig). Programs
    * without it are created anew for every run. Arrays handed out (recoveries) are replaced,

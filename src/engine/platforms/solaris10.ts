@@ -51,6 +51,7 @@ class Solaris10Mutex implements MutexProgram {
   /** uf_all == 0: the process never created a second thread, by process index. */
   private readonly single: boolean[];
   lockErrors: LockError[] = [];
+  readonly plainLocks: Int32Array;
 
   constructor(m: Machine, private readonly ncpus: number) {
     this.n = new SolarisNames(m);
@@ -58,6 +59,7 @@ class Solaris10Mutex implements MutexProgram {
     this.userKeys = this.queues.keys;
     this.userWaits = this.queues.waits;
     this.single = singleThreadedProcesses(m);
+    this.plainLocks = new Int32Array(m.processes.length);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
@@ -65,7 +67,7 @@ class Solaris10Mutex implements MutexProgram {
   }
 
   /** The queue heads' counters and the errors of the last run go; keys and names stay. */
-  reset(): void { this.queues.reset(); this.lockErrors = []; }
+  reset(): void { this.queues.reset(); this.lockErrors = []; this.plainLocks.fill(0); }
 
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
@@ -84,6 +86,7 @@ class Solaris10Mutex implements MutexProgram {
         return RUNNING;
       case ST_SET: // mp->mutex_lockw = LOCKSET: a plain store, then the owner (T_OWNER)
         m.store8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.mutex_lock);
+        this.plainLocks[t.proc.index]!++;
         t.pc = T_OWNER;
         return RUNNING;
       case ST_SELF: { // MUTEX_OWNER(mp) == self: EDEADLK; anyone else: the general path
