@@ -25,7 +25,7 @@ async function startAndUse(t: import('node:test').TestContext, redisUrl: string)
     if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', body: JSON.stringify({ preset: 'solaris10-crash', seed: 1 }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', body: JSON.stringify({ preset: 'solaris10-crash', seed: 1 }), headers: { 'content-type': 'application/json' } });
   assert.equal(res.status, 200, logs);
   const body = await res.json() as { status: string; result: { verdict: { outcome: string } } };
   assert.equal(body.status, 'completed');
