@@ -1,8 +1,10 @@
 // The engine's import graph, read from the sources (type-only imports count: they tie the
-// modules together for a reader as much as value imports do). The circles issue 11 named in
-// the engine are open: sim.ts <-> verdict.ts / verdicts/* (the Execution type now lives in
-// execution.ts) and machine/bus.ts -> tools/watchpoints.ts -> machine.ts (the bus calls a
-// StoreWatch interface). No module of those two groups may sit on any circle again.
+// modules together for a reader as much as value imports do). Two of the circles issue 11
+// named in the engine are open and must stay so: sim.ts <-> verdict.ts / verdicts/* (the
+// Execution type lives in execution.ts) and machine/bus.ts -> tools/watchpoints.ts ->
+// machine.ts (the bus calls a StoreWatch interface). Other circles (result.ts <->
+// explore/exploration.ts; spec.ts <-> platforms/* since spec.ts asks the platforms for
+// refusals) are not this test's business; `npx madge --circular --extensions ts src` lists all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -32,28 +34,28 @@ function graph(): Map<string, string[]> {
   return g;
 }
 
-/** Modules on some circle: those that can reach themselves. */
-function onCircles(g: Map<string, string[]>): Set<string> {
-  const out = new Set<string>();
-  for (const start of g.keys()) {
-    const seen = new Set<string>();
-    const stack = [...(g.get(start) ?? [])];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (n === start) { out.add(start); break; }
-      if (seen.has(n)) continue;
-      seen.add(n);
-      stack.push(...(g.get(n) ?? []));
-    }
+/** Every module `from` reaches through imports. */
+function reach(g: Map<string, string[]>, from: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...(g.get(from) ?? [])];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(g.get(n) ?? []));
   }
-  return out;
+  return seen;
 }
 
-test('no engine import circle passes through sim, verdict, verdicts/*, execution, the bus or the watchpoint tool', () => {
+test('the engine circles of issue 11 through sim/verdict and bus/watchpoints stay open', () => {
   const g = graph();
   assert.ok(g.size > 50, `read the engine sources (${g.size} modules)`);
   assert.ok(g.get('verdict.ts')!.includes('execution.ts'), 'the verdict names Execution from its own module');
-  const circled = onCircles(g);
-  const mine = ['sim.ts', 'verdict.ts', 'execution.ts', 'machine/bus.ts', 'machine/machine.ts', 'tools/watchpoints.ts', ...[...g.keys()].filter((k) => k.startsWith('verdicts/'))];
-  assert.deepEqual(mine.filter((m) => circled.has(m)), []);
+  // sim.ts imports the verdict writers: none of them may lead back to sim.ts
+  for (const m of ['verdict.ts', 'execution.ts', ...[...g.keys()].filter((k) => k.startsWith('verdicts/'))]) {
+    assert.ok(!reach(g, m).has('sim.ts'), `${m} does not lead back to sim.ts`);
+  }
+  // the bus calls a StoreWatch: it does not reach the watchpoint tool (which imports the machine)
+  assert.ok(!reach(g, 'machine/bus.ts').has('tools/watchpoints.ts'));
+  assert.ok(reach(g, 'tools/watchpoints.ts').has('machine/bus.ts'), 'the tool implements the bus\'s interface');
 });
