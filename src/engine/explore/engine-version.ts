@@ -25,5 +25,5 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   'glibc-2.33 robust kill': '6f1f7853 ee88e827',
   'random 300': '1e8614d9',
   'pct 100 depth 2': '12c59d96',
-  'dfs bound 1': 'e314fd33 08e2be8c 289d03d4',
+  'dfs bound 1': 'e314fd33 847994f3 406017f1',
 };
