@@ -10,7 +10,11 @@ export { OUTCOMES, type Outcome } from './outcome.js';
 /** Lower-case hex with 0x, as every address in a result is written. */
 export type Hex = string;
 
-export interface Verdict { outcome: Outcome; summary: string; cause: string; fix: string }
+/** A platform term a verdict uses (ulwp_t, futex, EDEADLK ...), explained in one line. */
+export interface Term { term: string; meaning: string }
+
+/** `terms`: the glossary of the platform terms summary, cause and fix use, and only those. */
+export interface Verdict { outcome: Outcome; summary: string; cause: string; fix: string; terms?: Term[] }
 
 export type ProcessExit =
   | { kind: 'exited'; code: number }
@@ -34,7 +38,8 @@ export interface MutexSnapshot { [field: string]: number | string }
 export interface Evidence {
   mutex: { key: string; shmid: number; offset: number; type: string; magic?: Hex; initializedBy: number; [extra: string]: unknown };
   core: null | { pid: number; signal: string; mutex: MutexSnapshot; [extra: string]: unknown };
-  watchpoints: { pid: number; field: string; address: Hex; fired: number; ownWrites: number; foreignWrites: number; available?: boolean; note?: string }[];
+  /** kernelWrites: stores the kernel made for the process (lwp_mutex_*), which its watchpoint does not see. */
+  watchpoints: { pid: number; field: string; address: Hex; fired: number; ownWrites: number; foreignWrites: number; kernelWrites?: number; available?: boolean; note?: string }[];
   pmap: { pid: number; mappings: Mapping[] }[];
   [extra: string]: unknown;
 }

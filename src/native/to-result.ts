@@ -19,8 +19,9 @@ function processExit(p: ProbeProcess, report: ProbeReport): ProcessExit {
   if (e.killed === 'fault') return { kind: 'killed', reason: 'fault' };
   if (e.killed === 'timeout') return { kind: 'killed', reason: 'timeout' };
   if (e.killed === 'hang') {
-    const where = report.blocked.filter((b) => b.index === p.index).map((b) => `${b.tid}:${b.wchan}`);
-    return { kind: 'hung', waitingIn: where.length > 0 ? where.join(' ') : 'unknown' };
+    // in words, as the simulator says where a thread waits: "TID 1234 in futex_do_wait (kernel wait channel, state S)"
+    const where = report.blocked.filter((b) => b.index === p.index).map((b) => `TID ${b.tid} in ${b.wchan} (kernel wait channel, state ${b.state})`);
+    return { kind: 'hung', waitingIn: where.length > 0 ? where.join('; ') : 'unknown: no blocked thread was left to inspect' };
   }
   if (e.kind === 'exited') return { kind: 'exited', code: e.code ?? 0 };
   const exit: ProcessExit = { kind: 'signaled', signal: e.signal ?? 'UNKNOWN' };

@@ -1,22 +1,28 @@
 // Outcome, summary, cause and fix of a native run, written only from the evidence the probe
 // brought back: exit statuses, the glibc assertion line, wait channels, lost updates, holders seen
-// inside the critical section at once, and the mutex words after the run.
+// inside the critical section at once, and the mutex words after the run. Written in the same
+// voice as the simulator's verdict (engine/verdicts/words.ts): the platform's own spelling of the
+// sharing attribute, the fix in glibc's API, and the glossary of the terms used.
 import type { ProcessReport, Verdict } from '../engine/result.js';
+import { list, plural, robustInit, sharedInit, sharingWords, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
 
 const PSHARED_BIT = 0x80;
 const ROBUST_BIT = 0x10;
 
-const FIX_SHARED = 'initialise it PTHREAD_PROCESS_SHARED: pthread_mutexattr_init(&attr); pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED); pthread_mutex_init(&m, &attr) (USYNC_PROCESS in Solaris terms)';
+function fixShared(r: PartialResult): string {
+  const m = r.evidence.mutex;
+  return `Initialise the mutex process-shared in pid ${m.initializedBy}, the creator of key ${m.key}: ${sharedInit('posix')}.`;
+}
 
 const who = (p: ProcessReport) => `process ${p.index} (pid ${p.pid})`;
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 function segmentStory(r: PartialResult): string {
   const m = r.evidence.mutex;
-  const pids = r.processes.map((p) => p.pid).join(', ');
-  const addresses = [...new Set(r.processes.map((p) => p.attachAddress))].join(', ');
-  return `the mutex lives at offset ${m.offset} of System V segment key ${m.key} (shmid ${m.shmid}), attached by pids ${pids} at ${addresses}; pid ${m.initializedBy} initialised it ${r.spec.sharing.posix}`;
+  const pids = list(r.processes.map((p) => String(p.pid)));
+  const addresses = [...new Set(r.processes.map((p) => p.attachAddress))];
+  const attached = addresses.length === 1 ? `, attached at ${addresses[0]} in each` : ` (attached at ${list(addresses)})`;
+  return `The mutex at offset ${m.offset} of System V segment key ${m.key} (shmid ${m.shmid}) is used by pids ${pids}${attached}; pid ${m.initializedBy} initialised it ${sharingWords('posix', r.spec.sharing)}`;
 }
 
 function kindWord(r: PartialResult): number | null {
@@ -35,7 +41,7 @@ function privateCause(r: PartialResult, mechanism: string): string {
   return `${segmentStory(r)}${bit}. A private mutex is only meant for the threads of one process: ${mechanism}`;
 }
 
-function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Verdict {
+function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Omit<Verdict, 'terms'> {
   const first = crashed[0];
   const exit = first.exit as Extract<ProcessReport['exit'], { kind: 'signaled' }>;
   const said = exit.message ? `: ${exit.message}` : '';
@@ -45,39 +51,43 @@ function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Verdict {
     return {
       outcome: 'crash', summary,
       cause: privateCause(r, 'glibc 2.34 and later lock it in a single-threaded process with a plain store to __lock and unlock it with a plain store and no wake-up. Two processes therefore both took it; one then found __owner holding the other process\'s TID and glibc\'s assertion aborted it.'),
-      fix: FIX_SHARED,
+      fix: fixShared(r),
     };
   }
   return {
     outcome: 'crash', summary,
     cause: r.spec.sharing.shared ? `${segmentStory(r)}; the process died of ${exit.signal} although the mutex is process-shared: see its last words and the trace` : privateCause(r, `the process died of ${exit.signal} while the processes used it as if it were shared.`),
-    fix: r.spec.sharing.shared ? 'read the process\'s last output; the mutex attribute is already right' : FIX_SHARED,
+    fix: r.spec.sharing.shared ? 'read the process\'s last output; the mutex attribute is already right' : fixShared(r),
   };
 }
 
-function hangVerdict(r: PartialResult, hung: ProcessReport[]): Verdict {
+function hangVerdict(r: PartialResult, hung: ProcessReport[]): Omit<Verdict, 'terms'> {
   const blocked = (r.evidence.blocked as { pid: number; tid: number; state: string; wchan: string }[]);
-  const waits = blocked.map((b) => `tid ${b.tid} of pid ${b.pid} in ${b.wchan} (state ${b.state})`).join(', ');
+  const waits = blocked.map((b) => `TID ${b.tid} of pid ${b.pid} sleeps in the kernel in ${b.wchan} (state ${b.state})`).join('; ');
   const killedHolder = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
-  const summary = `${hung.map(who).join(', ')} hung with no progress: ${waits || 'no thread left to inspect'}${lostPart(r)}`;
+  const summary = `hang: ${list(hung.map(who))} made no progress: ${waits || 'no thread left to inspect'}${lostPart(r)}`;
   if (killedHolder && !r.spec.robust) {
     return {
       outcome: 'hang', summary,
-      cause: `${segmentStory(r)}. ${who(killedHolder)} was killed while holding it (fault); a non-robust mutex whose owner dies stays locked, so every other locker sleeps in futex wait forever`,
-      fix: 'make it robust (pthread_mutexattr_setrobust PTHREAD_MUTEX_ROBUST, which glibc makes process-shared), handle EOWNERDEAD with pthread_mutex_consistent after repairing the data',
+      cause: `${segmentStory(r)}. ${who(killedHolder)} was killed while holding it (injected fault); a mutex that is not robust stays locked when its owner dies, so every other locker sleeps in futex wait forever.`,
+      fix: `Make the mutex robust and process-shared: ${robustInit('posix', false)}; on EOWNERDEAD repair the protected data, then call pthread_mutex_consistent before unlocking.`,
     };
   }
   if (!r.spec.sharing.shared) {
     return {
       outcome: 'hang', summary,
       cause: privateCause(r, 'a waiter sleeps on a private futex, which the kernel keys by (address space, virtual address). The unlock in another process wakes its own key (or, single-threaded, no one at all), so the wake-up never reaches the sleeper and it waits forever.'),
-      fix: FIX_SHARED,
+      fix: fixShared(r),
     };
   }
   return { outcome: 'hang', summary, cause: `${segmentStory(r)}; the threads stopped making progress although the mutex is process-shared`, fix: 'inspect the wait channels and the mutex words in the evidence' };
 }
 
 export function nativeVerdict(r: PartialResult): Verdict {
+  return withTerms(nativeSentences(r));
+}
+
+function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
   const crashed = r.processes.filter((p) => p.exit.kind === 'signaled');
   if (crashed.length > 0) return crashVerdict(r, crashed);
   const hung = r.processes.filter((p) => p.exit.kind === 'hung');
@@ -101,7 +111,7 @@ export function nativeVerdict(r: PartialResult): Verdict {
       outcome: 'owner_died',
       summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (__lock ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}`,
       cause: `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
-      fix: 'nothing to fix in the mutex: keep the robust attribute, and on EOWNERDEAD repair the protected data before pthread_mutex_consistent',
+      fix: 'Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the protected data before calling pthread_mutex_consistent.',
     };
   }
   const { maxHolders, violations } = r.mutualExclusion;
@@ -110,7 +120,7 @@ export function nativeVerdict(r: PartialResult): Verdict {
       outcome: 'mutual_exclusion_violation',
       summary: `up to ${maxHolders} threads were inside the critical section at once (${plural(violations, 'entry', 'entries')} found another holder inside)${lostPart(r)}`,
       cause: r.spec.sharing.shared ? `${segmentStory(r)}; exclusion failed although the mutex is process-shared` : privateCause(r, 'in a single-threaded process glibc locks it with plain stores, so two processes take it at the same time and their read-modify-write cycles of the counter overwrite each other.'),
-      fix: r.spec.sharing.shared ? 'inspect the trace around the overlapping holders' : FIX_SHARED,
+      fix: r.spec.sharing.shared ? 'inspect the trace around the overlapping holders' : fixShared(r),
     };
   }
   const victimNote = victim ? `; ${who(victim)} was killed by the fault and no other process needed the mutex afterwards` : '';
@@ -120,6 +130,6 @@ export function nativeVerdict(r: PartialResult): Verdict {
     cause: r.spec.sharing.shared
       ? `${segmentStory(r)}: locking is an atomic compare-and-swap on the shared word and waiters sleep on shared futexes keyed by the segment's page, so processes exclude and wake each other`
       : `${segmentStory(r)}; this run happened not to show the failure a private mutex risks across processes`,
-    fix: r.spec.sharing.shared ? 'nothing to fix' : FIX_SHARED,
+    fix: r.spec.sharing.shared ? 'Nothing to fix in this run.' : fixShared(r),
   };
 }

@@ -32,6 +32,8 @@ export class SimThread {
   /** Where it is blocked, in words (for a hang's verdict). */
   waitingIn = '';
   acquisitions = 0;
+  /** What the last mutex_lock returned: 0, or an errno such as EDEADLK (the caller may ignore it). */
+  lockRc = 0;
   exit: ProcessExit | null = null;
 
   constructor(gtid: number, tid: number, proc: SimProcess, ulwp: number, schedctl: number) {
@@ -44,7 +46,7 @@ export class SimThread {
     this.phase = 0; this.iter = 0; this.val = 0;
     this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
     this.unparkToken = false; this.waitKey = ''; this.waitingIn = '';
-    this.acquisitions = 0; this.exit = null;
+    this.acquisitions = 0; this.lockRc = 0; this.exit = null;
   }
 }
 

@@ -1,15 +1,13 @@
 // Verdicts of runs with an injected kill (any platform): the owner died and a robust mutex let
 // the next locker recover (owner_died), or a non-robust mutex stayed locked by the dead owner
 // (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
-import type { Execution } from '../sim.js';
+import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
+import { familyOf, plural, robustInit } from './words.js';
 
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
-const FIX_ROBUST = 'make the mutex robust (pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST), which glibc makes process-shared; USYNC_PROCESS_ROBUST on Solaris) and on EOWNERDEAD repair the protected data, then call pthread_mutex_consistent before unlocking';
-
-export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verdict | null {
+export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit<Verdict, 'terms'> | null {
   const kill = exec.faults.kills[0];
   if (!kill) return null;
   const victim = `process ${kill.index} (pid ${kill.pid})`;
@@ -17,6 +15,10 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verd
   const killed = `${victim} was killed by SIGKILL (injected fault) ${kill.whileHolding ? 'while holding' : 'just after releasing'} ${where}, at its acquisition ${kill.acquisition} (t=${kill.t})`;
   const c = r.counter;
   const platform = exec.platform.title;
+  const family = familyOf(exec.platform.name);
+  const historical = exec.platform.name !== 'illumos';
+  const consistentCall = family === 'posix' ? 'pthread_mutex_consistent' : historical ? 'mutex_init again (the USYNC_PROCESS_ROBUST way)' : 'mutex_consistent';
+  const fixRobust = `make the mutex robust and process-shared: ${robustInit(family, historical)}; on EOWNERDEAD repair the protected data, then call ${consistentCall} before unlocking`;
 
   if (outcome === 'owner_died') {
     const rec = exec.faults.recoveries[0]!;
@@ -41,7 +43,7 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Verd
       outcome,
       summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
       cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : `is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'})`}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-      fix: notRecovered ? `initialise it process-shared and robust: mutex_init(&m, USYNC_PROCESS | LOCK_ROBUST, NULL) (pthread_mutexattr_setpshared PTHREAD_PROCESS_SHARED plus pthread_mutexattr_setrobust PTHREAD_MUTEX_ROBUST), then on EOWNERDEAD repair the data and call mutex_consistent` : FIX_ROBUST,
+      fix: notRecovered ? `initialise it process-shared and robust: ${robustInit(family, false)}, then on EOWNERDEAD repair the data and call mutex_consistent` : fixRobust,
     };
   }
   return null;
