@@ -64,6 +64,13 @@ export const ExploreSchema = Type.Object({
   timeMs: Type.Optional(limit('exploreTimeMs', 'wall-clock budget of the exploration in milliseconds')),
 }, { additionalProperties: false });
 
+export const WorkSchema = Type.Object({
+  outside: Type.Optional(limit('workOutside', 'steps of work between unlock and the next lock')),
+  inside: Type.Optional(limit('workInside', 'steps of work inside the critical section, holding the mutex')),
+  spread: Type.Optional(limit('workSpread', 'percentage by which every work period and kernel sleep varies (seeded, per thread)')),
+  blockInside: Type.Optional(limit('workBlockInside', 'ticks the holder sleeps in the kernel inside every critical section (a system call holding the lock); 0 = never')),
+}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; the time slice is a fixed multiple of the resulting lock cycle' });
+
 export const LimitsSchema = Type.Object({
   maxSteps: Type.Optional(limit('maxSteps', 'simulated steps before the run stops as limit_exceeded')),
   timeoutMs: Type.Optional(limit('timeoutMs', 'wall-clock budget of the run in milliseconds')),
@@ -85,6 +92,7 @@ export const SpecSchema = Type.Object({
   tools: Type.Optional(ToolsSchema),
   explore: Type.Optional(ExploreSchema),
   limits: Type.Optional(LimitsSchema),
+  work: Type.Optional(WorkSchema),
 }, { additionalProperties: false, $id: 'ExperimentSpec' });
 
 export type SpecInput = Static<typeof SpecSchema>;
@@ -113,6 +121,8 @@ export interface Spec {
   tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
   explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number };
   limits: { maxSteps: number; timeoutMs: number };
+  /** The workload's timing (sim): steps of work outside / inside the critical section, spread %, kernel sleep ticks inside. */
+  work: { outside: number; inside: number; spread: number; blockInside: number };
 }
 
 export interface FieldError { field: string; message: string }
@@ -207,6 +217,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+    if (s.work) errors.push({ field: 'work', message: 'applies to engine "sim" only (the native probe runs its own loop)' });
     // The probe runs one segment and one thread count for every process; per-process variants are sim-only.
     for (const [i, o] of (s.processes ?? []).entries()) {
       if (o.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
@@ -261,6 +272,12 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
     limits: {
       maxSteps: s.limits?.maxSteps ?? LIMITS.maxSteps.default,
       timeoutMs: s.limits?.timeoutMs ?? (engine === 'native' ? LIMITS.nativeTimeoutMs.default : LIMITS.timeoutMs.default),
+    },
+    work: {
+      outside: s.work?.outside ?? LIMITS.workOutside.default,
+      inside: s.work?.inside ?? LIMITS.workInside.default,
+      spread: s.work?.spread ?? LIMITS.workSpread.default,
+      blockInside: s.work?.blockInside ?? LIMITS.workBlockInside.default,
     },
   };
   if (s.explore) {

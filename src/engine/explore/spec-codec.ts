@@ -49,6 +49,7 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
   for (const f of spec.faults) { w.varint(f.kill); w.byte(f.whileHolding ? 1 : 0); w.varint(f.afterAcquisitions); }
   w.varint(spec.limits.maxSteps);
   w.varint(spec.limits.timeoutMs);
+  w.varint(spec.work.outside); w.varint(spec.work.inside); w.varint(spec.work.spread); w.varint(spec.work.blockInside);
 }
 
 /** Spec input (validateSpec still has to normalise it); `seed` comes from the token header. */
@@ -74,8 +75,9 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   for (let i = 0; i < faultCount; i++) faults.push({ kill: r.varint(), whileHolding: r.byte() === 1, afterAcquisitions: r.varint() });
   const maxSteps = r.varint();
   const timeoutMs = r.varint();
+  const work = { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() };
   return {
     mutexType, platform, processCount, key, engine: 'sim', threadsPerProcess, iterations, cpus, seed, processes,
-    robust: (flags & 1) !== 0, faults, tools: { watchpoint, core: (flags & 2) !== 0, pmap: (flags & 4) !== 0 }, limits: { maxSteps, timeoutMs },
+    robust: (flags & 1) !== 0, faults, tools: { watchpoint, core: (flags & 2) !== 0, pmap: (flags & 4) !== 0 }, limits: { maxSteps, timeoutMs }, work,
   } as SpecInput;
 }
