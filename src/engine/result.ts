@@ -33,7 +33,8 @@ export interface MutexSnapshot { [field: string]: number | string }
 export interface Evidence {
   mutex: { key: string; shmid: number; offset: number; type: string; magic?: Hex; initializedBy: number; [extra: string]: unknown };
   core: null | { pid: number; signal: string; mutex: MutexSnapshot; [extra: string]: unknown };
-  watchpoints: { pid: number; field: string; address: Hex; fired: number; ownWrites: number; foreignWrites: number; available?: boolean; note?: string }[];
+  /** kernelWrites: stores the kernel made for the process (lwp_mutex_*), which its watchpoint does not see. */
+  watchpoints: { pid: number; field: string; address: Hex; fired: number; ownWrites: number; foreignWrites: number; kernelWrites?: number; available?: boolean; note?: string }[];
   pmap: { pid: number; mappings: Mapping[] }[];
   [extra: string]: unknown;
 }

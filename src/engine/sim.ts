@@ -3,6 +3,7 @@
 // `buildResult` turns an execution into the contract's Result; `simulate` does both.
 // Pure and synchronous: same spec + seed (+ scheduler) = same result and trace.
 import { Machine, type StopReason } from './machine/machine.js';
+import type { Execution } from './execution.js';
 import { EMPTY_TRACE, TraceBuffer, type Trace } from './machine/trace-buffer.js';
 import { hex } from './machine/memory.js';
 import { EXITED, BLOCKED, type SimProcess } from './machine/process.js';
@@ -14,7 +15,8 @@ import { CoreSnapshots } from './tools/core.js';
 import { pmap } from './tools/pmap.js';
 import { Watchpoints } from './tools/watchpoints.js';
 import { buildWorld, type World } from './world.js';
-import { loadWorkload, type WorkloadStats } from './workload.js';
+export type { Execution } from './execution.js';
+import { loadWorkload } from './workload.js';
 import { FaultInjector } from './faults.js';
 import { outcomeOf, writeVerdict } from './verdict.js';
 import type { Engine, RunOptions } from './engine.js';
@@ -35,19 +37,6 @@ export interface SimOptions {
 /** A spec the simulator cannot run although it is valid (e.g. a platform not modelled yet). */
 export class UnsupportedSpecError extends Error {
   constructor(readonly field: string, message: string) { super(message); this.name = 'UnsupportedSpecError'; }
-}
-
-export interface Execution {
-  spec: Spec;
-  platform: PlatformDefinition;
-  machine: Machine;
-  world: World;
-  workload: WorkloadStats;
-  watchpoints: Watchpoints | null;
-  cores: CoreSnapshots;
-  /** The platform's mutex wrapped by the fault injector (kills, EOWNERDEAD recoveries). */
-  faults: FaultInjector;
-  stop: StopReason;
 }
 
 /** The platform a spec runs on, or the error that says why the simulator cannot run it. */
@@ -75,7 +64,7 @@ export function runOn(spec: Spec, platform: PlatformDefinition, m: Machine, worl
   const watchpoints = wp ? new Watchpoints(m, world.segment, wp.field, wp.process, platform) : null;
   const cores = new CoreSnapshots(m, platform, spec.tools.core);
   const stop = m.run();
-  return { spec, platform, machine: m, world, workload, watchpoints, cores, faults, stop };
+  return { spec, platform, machine: m, world, workload, watchpoints, cores, mutex, faults, stop };
 }
 
 export interface SimRun { result: Result; trace: Trace; schedule: number[] | null }
@@ -137,6 +126,8 @@ export function buildResult(exec: Execution): Result {
     evidence.switchesBeforeFault = (exec.cores.switchesBeforeFault ?? []).map((s) => ({ t: s.t, cpu: s.cpu, from: who(exec, s.from), to: who(exec, s.to) }));
   }
   Object.assign(evidence, exec.faults.evidence());
+  // mutex_lock calls that returned EDEADLK (taking nothing) while the program went on regardless
+  if (exec.mutex.lockErrors && exec.mutex.lockErrors.length > 0) evidence.lockErrors = exec.mutex.lockErrors;
   if (world.shm.segments.length > 1) evidence.segments = world.shm.segments.map((s) => ({ key: s.key, shmid: s.shmid, attachedBy: s.attached }));
   const result: Result = {
     spec, engine: 'sim', platform: platform.name, seed: spec.seed,

@@ -3,6 +3,8 @@
 export const TRACE_OPS = [
   'shmget', 'shmat', 'mutex_init', 'lock', 'acquired', 'spin', 'owner_read', 'deref', 'park', 'unpark',
   'unlock', 'cs_enter', 'cs_exit', 'read', 'write', 'switch', 'signal', 'core_dump', 'exit', 'watchpoint',
+  // mutex_lock returned an error (note: the errno name) without taking the mutex
+  'lock_error',
 ] as const;
 export type TraceOp = (typeof TRACE_OPS)[number];
 

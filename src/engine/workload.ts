@@ -77,7 +77,8 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
           t.acquisitions++;
           t.proc.acquisitions++;
           if (m.tr !== null) {
-            m.tr.push(OP.acquired, t.gtid, t.cpu, m.now, t.proc.mutexVa, NaN, NaN, 0, 0);
+            // an error return (EDEADLK) took nothing; the program enters its critical section all the same
+            if (t.lockRc === 0) m.tr.push(OP.acquired, t.gtid, t.cpu, m.now, t.proc.mutexVa, NaN, NaN, 0, 0);
             m.tr.push(OP.cs_enter, t.gtid, t.cpu, m.now, t.proc.mutexVa, h, NaN, 0, 0);
           }
           t.phase = READ;

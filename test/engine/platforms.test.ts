@@ -66,20 +66,20 @@ test('solaris10 USYNC_THREAD: a spinner in another program dereferences a foreig
   assert.ok(exit.kind === 'signaled');
   assert.equal(exit.signal, 'SIGSEGV');
   assert.equal(exit.function, 'mutex_trylock_adaptive');
-  assert.equal(exit.faultAddress, hex(t1!.ulwp + 0x60), 'ul_schedctl of the owner, in the other address space');
+  assert.equal(exit.faultAddress, hex(t1!.ulwp + 0xc8), 'ul_schedctl (offset 0xc8 of a 32-bit ulwp_t) of the owner, in the other address space');
   assert.equal(t3!.proc.space.find(t1!.ulwp), undefined);
 });
 
 test('solaris10: the 1000-round spin runs even on 1 CPU when the owner appears ON_PROC (same program, no ASLR)', () => {
   const s = story('solaris10', 'USYNC_THREAD');
-  s.processes = [{ index: 0, key: '0x1234', threads: 1, program: 'app' }, { index: 1, key: '0x1234', threads: 1, program: 'app' }];
+  s.processes = [{ index: 0, key: '0x1234', threads: 2, program: 'app' }, { index: 1, key: '0x1234', threads: 2, program: 'app' }];
   const b = bench(s, true);
-  const [a, c] = b.threads;
-  assert.equal(a!.ulwp, c!.ulwp, 'same program: the same ulwp_t address');
+  const [a, , same, c] = b.threads;
+  assert.equal(a!.ulwp, same!.ulwp, 'same program: the same ulwp_t address');
   drive(b, a!, 'lock');
-  // pid 1002 reads ITS OWN thread's schedctl through the owner pointer: ON_PROC while it runs
-  const sc = c!.proc.schedctlMemory!;
-  sc.u8[c!.schedctl - c!.proc.layoutSchedctlBase] = 0x04;
+  // pid 1002's thread 2 reads pid 1002's thread 1 schedctl through the owner pointer: ON_PROC while it runs
+  const sc = same!.proc.schedctlMemory!;
+  sc.u8[same!.schedctl - same!.proc.layoutSchedctlBase] = 0x04;
   assert.equal(drive(b, c!, 'lock'), -1, 'gives up, then sleeps on its own process queue');
   const spins = [...b.m.tr!.toTrace(b.threads.map((t) => ({ pid: t.proc.pid, tid: t.tid })))].filter((e) => e.op === 'owner_read' && e.pid === 1002).length;
   assert.equal(spins, 1000, 'ul_adaptive_spin rounds, no SIGSEGV');

@@ -3,15 +3,25 @@
 // virtual; the attached System V segment is the fast path, private memory is looked up in
 // the mappings. An unmapped address makes a load return -1 (FAULT) with faultAddress set:
 // the caller then delivers SIGSEGV (expected outcomes are values, not exceptions).
-// Stores into the segment are checked against the watchpoint tool; when a trace is on,
-// every access is also a `read` / `write` event naming the field and the function.
+// Stores into the segment are reported to the watch (the watchpoint tool) with whether the
+// kernel made them; when a trace is on, every access is also a `read` / `write` event naming
+// the field and the function. Atomic instructions (xchg, swap, cas, add) are counted, so a
+// test can tell a plain load-and-store path from an atomic one.
 import { OP, type TraceBuffer } from './trace-buffer.js';
 import type { SimProcess, SimThread } from './process.js';
 import type { Segment } from './memory.js';
-import type { Watchpoints } from '../tools/watchpoints.js';
 
 export const FAULT = -1;
 const TWO32 = 4294967296;
+
+/**
+ * Who is told about stores to the watched word. The bus calls it; the watchpoint tool
+ * implements it (an interface here, so the bus does not import the tool that imports the machine).
+ */
+export interface StoreWatch {
+  /** A store by thread t overlapping the watched word; `kernel` when the kernel made it on t's behalf. */
+  store(bus: MemoryBus, t: SimThread, value: number, kernel: boolean): void;
+}
 
 export class MemoryBus {
   /** Virtual clock (ticks: every CPU executes one step per tick). */
@@ -19,8 +29,16 @@ export class MemoryBus {
   /** Trace rows, or null when the run has no trace (then nothing is recorded). */
   tr: TraceBuffer | null = null;
   faultAddress = 0;
+  /** Atomic instructions executed (xchg8, swap32, cas32, add32). */
+  atomics = 0;
+  /**
+   * True while a step runs kernel code (lwp_mutex_timedlock, lwp_mutex_wakeup, robust-list
+   * clean-up): procfs watchpoints do not fire on the kernel's own accesses (lwp_sobj.c turns
+   * them off around them with watch_disable_addr, pr_mappage in the 2005 code).
+   */
+  kernel = false;
   // The watchpoint tool's word, as a segment and a byte range in it.
-  watch: Watchpoints | null = null;
+  watch: StoreWatch | null = null;
   watchSegment: Segment | null = null;
   watchLo = -1;
   watchHi = -1;
@@ -38,17 +56,17 @@ export class MemoryBus {
     return i >= 0 && i < u.length ? u[i]! : 0;
   }
 
-  /** 32-bit load (aligned). */
-  load32(t: SimThread, va: number, field: number, fn: number): number {
+  /** 32-bit load (aligned); `op` lets callers trace it as owner_read / deref (a 32-bit pointer). */
+  load32(t: SimThread, va: number, field: number, fn: number, op: number = OP.read): number {
     const p = t.proc;
     const off = va - p.shmStart;
     let v: number;
     if (off >= 0 && off < p.shmSize) v = p.shm!.u32[off >>> 2]!;
     else {
       v = this.privateLoad32(p, va - (va & 3));
-      if (v === FAULT) { this.faultAddress = va; return FAULT; }
+      if (v === FAULT) { this.faultAddress = va; if (this.tr !== null && op !== OP.read) this.tr.push(op, t.gtid, t.cpu, this.now, va, NaN, NaN, field, fn); return FAULT; }
     }
-    if (this.tr !== null) this.tr.push(OP.read, t.gtid, t.cpu, this.now, va, v, NaN, field, fn);
+    if (this.tr !== null) this.tr.push(op, t.gtid, t.cpu, this.now, va, v, NaN, field, fn, op !== OP.read);
     return v;
   }
 
@@ -83,7 +101,7 @@ export class MemoryBus {
   }
 
   private watched(t: SimThread, off: number, size: number, value: number): void {
-    if (t.proc.segment === this.watchSegment && off < this.watchHi && off + size > this.watchLo) this.watch!.store(this, t, value);
+    if (t.proc.segment === this.watchSegment && off < this.watchHi && off + size > this.watchLo) this.watch!.store(this, t, value, this.kernel);
   }
 
   store32(t: SimThread, va: number, value: number, field: number, fn: number): void {
@@ -125,6 +143,7 @@ export class MemoryBus {
   /** Atomic byte exchange (xchgb): set_lock_byte is xchg8(lock byte, 1). Returns the old byte. */
   xchg8(t: SimThread, va: number, value: number, field: number, fn: number): number {
     const p = t.proc;
+    this.atomics++;
     const off = va - p.shmStart;
     const u = p.shm!.u8;
     const old = u[off]!;
@@ -137,6 +156,7 @@ export class MemoryBus {
   /** Atomic 32-bit exchange (swap32). Returns the old word. */
   swap32(t: SimThread, va: number, value: number, field: number, fn: number): number {
     const p = t.proc;
+    this.atomics++;
     const off = va - p.shmStart;
     const u = p.shm!.u32;
     const old = u[off >>> 2]!;
@@ -149,6 +169,7 @@ export class MemoryBus {
   /** Atomic 32-bit compare-and-swap. Returns the old word (equal to `expected` on success). */
   cas32(t: SimThread, va: number, expected: number, value: number, field: number, fn: number): number {
     const p = t.proc;
+    this.atomics++;
     const off = va - p.shmStart;
     const u = p.shm!.u32;
     const old = u[off >>> 2]!;
@@ -163,6 +184,7 @@ export class MemoryBus {
   /** Atomic 32-bit add (incr32 / decr32). Returns the new word. */
   add32(t: SimThread, va: number, delta: number, field: number, fn: number): number {
     const p = t.proc;
+    this.atomics++;
     const off = va - p.shmStart;
     const u = p.shm!.u32;
     const old = u[off >>> 2]!;

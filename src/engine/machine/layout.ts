@@ -7,7 +7,15 @@
 
 /** Modelled offsets inside ulwp_t / sc_shared_t (the pointer chain mutex_trylock_adaptive follows). */
 export const ULWP_SIZE = 0x200;
-export const UL_SCHEDCTL = 0x60;
+/**
+ * Offset of ul_schedctl (a 4-byte pointer) in the ulwp_t of a 32-bit x86 process: 0xc8,
+ * counted from struct ulwp in usr/src/lib/libc/inc/thr_uberdata.h of the first OpenSolaris
+ * import (illumos-gate 7c478bd9, 2005: ul_self, ul_dinstr[40], ul_uberdata, ul_tls ... then
+ * ul_errnop, ul_clnup_hdr, ul_schedctl_called at 0xc4). Today's illumos header (ul_release_spin
+ * gone, ul_rt/ul_rtqueued/ul_misaligned added) puts it at the same 0xc8. The processes here are
+ * 32-bit, as the addresses of layoutFor are.
+ */
+export const UL_SCHEDCTL = 0xc8;
 export const SC_SHARED_SIZE = 0x20;
 export const SC_STATE = 0x0;
 

@@ -280,10 +280,11 @@ export class Machine extends MemoryBus {
   // Keys are built by the platform: e.g. `lwpchan:as=<pid>:<vaddr>` for per-process queues,
   // `lwpchan:shm=<shmid>:<offset>` for process-shared ones, `futex:...` for glibc.
 
-  enqueue(key: string, t: SimThread): void {
+  /** Queue t on `key`: at the tail, or at the head (`front`: libc's LIFO enqueue). */
+  enqueue(key: string, t: SimThread, front = false): void {
     let q = this.queues.get(key);
     if (!q) this.queues.set(key, (q = []));
-    q.push(t);
+    if (front) q.unshift(t); else q.push(t);
     t.waitKey = key;
   }
 

@@ -36,6 +36,8 @@ export class SimThread {
   /** Blocked in a timed kernel sleep (Machine.sleepFor), not on a mutex. */
   sleeping = false;
   acquisitions = 0;
+  /** What the last mutex_lock returned: 0, or an errno such as EDEADLK (the caller may ignore it). */
+  lockRc = 0;
   exit: ProcessExit | null = null;
 
   constructor(gtid: number, tid: number, proc: SimProcess, ulwp: number, schedctl: number) {
@@ -48,7 +50,7 @@ export class SimThread {
     this.phase = 0; this.iter = 0; this.val = 0; this.work = 0;
     this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
     this.unparkToken = false; this.waitKey = ''; this.waitingIn = ''; this.sleeping = false;
-    this.acquisitions = 0; this.exit = null;
+    this.acquisitions = 0; this.lockRc = 0; this.exit = null;
   }
 }
 

@@ -7,7 +7,7 @@
 // glibc 2.34+ (`singleThreadFastPath`): a PRIVATE mutex in a process that never created a
 // second thread is locked with a plain load of __lock == 0 and a plain store of 1, and unlocked
 // with a plain store of 0 and no wake-up. After either lock path comes
-// `assert (mutex->__data.__owner == 0)` (line 94 of 2.36's pthread_mutex_lock.c).
+// `assert (mutex->__data.__owner == 0)` (line 81 of 2.33's pthread_mutex_lock.c, 94 of 2.36's).
 // Robust (__pthread_mutex_lock_full): the lock word holds the owner's TID | FUTEX_WAITERS; a
 // dead owner's word gets FUTEX_OWNER_DIED from the kernel, and the next locker returns
 // EOWNERDEAD with __owner = PTHREAD_MUTEX_INCONSISTENT; the workload then calls
@@ -24,8 +24,25 @@ import {
   MUTEX_INCONSISTENT, MUTEX_NOTRECOVERABLE, MUTEX_SIZE, NUSERS, OWNER, PSHARED_BIT, ROBUST_NORMAL_NP, glibcInit, glibcSnapshot, linuxTid,
 } from './glibc-mutex.js';
 
-/** The line glibc 2.36's __assert_fail prints (after "<program>: "), as this host's libc spells it. */
-export const OWNER_ASSERTION = "pthread_mutex_lock.c:94: ___pthread_mutex_lock: Assertion `mutex->__data.__owner == 0' failed.";
+/**
+ * Where each version's `assert (mutex->__data.__owner == 0)` after the normal-mutex lock sits,
+ * read from the glibc-2.33 and glibc-2.36 tags of nptl/pthread_mutex_lock.c: line 81 in
+ * __pthread_mutex_lock (2.33), line 94 in ___pthread_mutex_lock (2.34 renamed it with the
+ * libpthread merge and PTHREAD_MUTEX_LOCK). __assert_fail prints the function's own name.
+ */
+export const OWNER_ASSERTS = {
+  'glibc-2.33': { line: 81, function: '__pthread_mutex_lock' },
+  'glibc-2.36': { line: 94, function: '___pthread_mutex_lock' },
+} as const;
+
+/** The line __assert_fail prints (after "<program>: ") for that version. */
+export function ownerAssertion(version: keyof typeof OWNER_ASSERTS): string {
+  const a = OWNER_ASSERTS[version];
+  return `pthread_mutex_lock.c:${a.line}: ${a.function}: Assertion \`mutex->__data.__owner == 0' failed.`;
+}
+
+/** glibc 2.36's line, as this host's libc spells it (the native engine's reference). */
+export const OWNER_ASSERTION = ownerAssertion('glibc-2.36');
 
 // Lock program counters.
 const L_ENTRY = 0, L_ST_LOAD = 1, L_ST_STORE = 2, L_CAS = 3, W_LOAD = 4, W_XCHG = 5, W_FUTEX = 6, L_ASSERT = 7, L_OWNER = 8,
@@ -47,7 +64,7 @@ class GlibcMutex implements MutexProgram {
   private readonly robustListed: Uint8Array;
   recoveries: Recovery[] = [];
 
-  constructor(m: Machine, private readonly fastPath: boolean) {
+  constructor(m: Machine, private readonly fastPath: boolean, private readonly version: keyof typeof OWNER_ASSERTS) {
     this.n = new GlibcNames(m);
     this.tids = Int32Array.from(m.threads, linuxTid);
     this.singleThreaded = m.processes.map((p) => p.threads.length === 1);
@@ -103,7 +120,7 @@ class GlibcMutex implements MutexProgram {
         const owner = m.load32(t, mp + OWNER, n.f_owner, n.pthread_mutex_lock);
         if (owner !== 0) {
           m.faultHook?.(t);
-          m.kill(t, { kind: 'signaled', signal: 'SIGABRT', function: '___pthread_mutex_lock', message: `${t.proc.program}: ${OWNER_ASSERTION}` }, true, () => m.coreHook?.(t));
+          m.kill(t, { kind: 'signaled', signal: 'SIGABRT', function: OWNER_ASSERTS[this.version].function, message: `${t.proc.program}: ${ownerAssertion(this.version)}` }, true, () => m.coreHook?.(t));
           return RUNNING;
         }
         t.pc = L_OWNER;
@@ -267,6 +284,12 @@ class GlibcMutex implements MutexProgram {
    * keep FUTEX_WAITERS, set FUTEX_OWNER_DIED, and wake one waiter on the SHARED futex key.
    */
   processDied(m: Machine, p: SimProcess): void {
+    m.kernel = true; // the kernel's stores: a watchpoint does not see them
+    this.handleFutexDeath(m, p);
+    m.kernel = false;
+  }
+
+  private handleFutexDeath(m: Machine, p: SimProcess): void {
     const n = this.n;
     for (const t of p.threads) {
       if (!this.robustListed[t.gtid]) continue;
@@ -289,7 +312,7 @@ function glibcPlatform(name: 'glibc-2.33' | 'glibc-2.36', fastPath: boolean, tit
     fields: GLIBC_FIELDS,
     ownerField: { name: '__owner', meaning: "the owning thread's kernel TID" },
     init: glibcInit,
-    create: (m: Machine, _spec: Spec) => new GlibcMutex(m, fastPath),
+    create: (m: Machine, _spec: Spec) => new GlibcMutex(m, fastPath, name),
     snapshot: glibcSnapshot,
   };
 }

@@ -5,6 +5,11 @@
 // and wakes a waiter only when nobody is spinning. USYNC_PROCESS takes the lock byte and
 // mutex_ownerpid together (set_lock_byte64) and sleeps in the kernel keyed by (segment, offset).
 // The owner dereference is still there when it spins (cpus > 1): the crash needs two CPUs here.
+// mutex_trylock_adaptive returns EBUSY at once when MUTEX_OWNED(mp, self). A USYNC_PROCESS
+// locker that misses the lock runs mutex_trylock_process first: one more try, then, with
+// ncpus > 1, a spin (no owner dereference: "we just spin and hope"), then the kernel.
+// A single-threaded process takes the single-threaded path (solaris-single-thread.ts), and
+// the libc sleep queues are mostly LIFO (solaris-sleepq.ts).
 import { hex } from '../machine/memory.js';
 import { OP } from '../machine/trace-buffer.js';
 import { SC_ONPROC, SC_STATE, UL_SCHEDCTL } from '../machine/layout.js';
@@ -12,36 +17,42 @@ import { FAULT } from '../machine/bus.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
-import { DONE, RUNNING, type MutexProgram } from './platform.js';
+import { DONE, RUNNING, type LockError, type MutexProgram } from './platform.js';
 import {
   ADAPTIVE_SPIN, LOCKMASK, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE,
-  MUTEX_WAITERS, SPINNERMASK, USYNC_PROCESS, WAITERMASK, lwpchanShared,
+  MUTEX_WAITERS, SPINNERMASK, USYNC_PROCESS, USYNC_THREAD, WAITERMASK, lwpchanShared,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
-import { mutexWakeupStep, unparkWokenStep, userQueue } from './solaris-sleepq.js';
+import { mutexWakeupStep, unparkWokenStep, UserSleepQueues } from './solaris-sleepq.js';
+import { returnEdeadlk, singleThreadedProcesses } from './solaris-single-thread.js';
 
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_TRY = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER = 7, A_DEREF1 = 8, A_DEREF2 = 9,
-  A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19;
-const U_ENTRY = 0, U_OWNER0 = 1, U_CLEAR = 2, U_WAKE = 3, U_UNPARK = 4, PU_OWNER0 = 5, PU_CLEAR = 6, K_WAKE = 7;
+  A_DECR = 10, A_LAST = 11, Q_WAITERS = 12, Q_TRY = 13, Q_OWNER = 14, Q_DEQSELF = 15, Q_WOKE = 16, P_FAST = 17, P_OWNER = 18, K_LOCK = 19,
+  ST_LOAD = 20, ST_SET = 21, ST_SELF = 22, A_OWNED = 23, A_OWNED2 = 24, P_HELD = 25, P_HELD2 = 26, P_TRY = 27, P_INCR = 28,
+  P_TEST = 29, P_SET = 30, P_SOWNER = 31, P_DECR = 32, P_LAST = 33;
+const U_ENTRY = 0, U_OWNER0 = 1, U_CLEAR = 2, U_WAKE = 3, U_UNPARK = 4, PU_OWNER0 = 5, PU_CLEAR = 6, K_WAKE = 7, SU_OWNER0 = 8, SU_LOCKWORD = 9;
 const SPINNER_ONE = 0x100;
 
 class IllumosMutex implements MutexProgram {
   private readonly n: SolarisNames;
-  private readonly userKeys: string[];
+  private readonly queues: UserSleepQueues;
   /** What a hang names for a sleeper on its process's libc sleep queue, by process index. */
   private readonly userWaits: string[];
   private readonly kernelQueues: KernelQueue[];
   /** min(ul_max_spinners, ncpus - 1): 0 on a uniprocessor, so no spinning at all. */
   private readonly maxSpinners: number;
+  /** uf_all == 0: the process never created a second thread, by process index. */
+  private readonly single: boolean[];
+  lockErrors: LockError[] = [];
 
   constructor(m: Machine, ncpus: number) {
     this.n = new SolarisNames(m);
-    const queues = m.processes.map(userQueue);
-    this.userKeys = queues.map((q) => q.key);
-    this.userWaits = queues.map((q) => q.waitingIn);
+    this.queues = new UserSleepQueues(m.processes, false);
+    this.userWaits = this.queues.waits;
+    this.single = singleThreadedProcesses(m);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
@@ -49,8 +60,8 @@ class IllumosMutex implements MutexProgram {
     this.maxSpinners = Math.min(MAX_SPINNERS, ncpus - 1);
   }
 
-  /** Nothing to forget: the keys and names depend on the processes alone. */
-  reset(): void {}
+  /** The queue heads' counters and the errors of the last run go; keys and names stay. */
+  reset(): void { this.queues.reset(); this.lockErrors = []; }
 
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
@@ -58,11 +69,35 @@ class IllumosMutex implements MutexProgram {
     switch (t.pc) {
       case L_ENTRY: {
         if (m.tr !== null) m.tr.push(OP.lock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_lock);
-        t.pc = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_lock) & USYNC_PROCESS ? P_FAST : T_FAST;
+        t.lockRc = 0;
+        const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_lock);
+        // the single-threaded path is for a plain USYNC_THREAD type only (not LOCK_ROBUST)
+        t.pc = type & USYNC_PROCESS ? P_FAST : type === USYNC_THREAD && this.single[t.proc.index] ? ST_LOAD : T_FAST;
+        return RUNNING;
+      }
+      // ---- one thread in the process: no atomic operation -------------------------------
+      case ST_LOAD:
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_lock) === 0 ? ST_SET : ST_SELF;
+        return RUNNING;
+      case ST_SET: // mp->mutex_lockw = LOCKSET (sigoff only defers signals), then the owner
+        m.store8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.mutex_lock);
+        t.pc = T_OWNER;
+        return RUNNING;
+      case ST_SELF: {
+        const owner = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_lock);
+        if (owner === t.ulwp) { returnEdeadlk(m, t, mp, owner, n.f_owner, n.mutex_lock, this.lockErrors); t.pc = 0; return DONE; }
+        t.pc = T_FAST;
         return RUNNING;
       }
       case T_FAST:
-        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : A_TRY;
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : A_OWNED;
+        return RUNNING;
+      case A_OWNED: // mutex_trylock_adaptive: if (MUTEX_OWNED(mp, self)) return (EBUSY)
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_trylock_adaptive) !== 0 ? A_OWNED2 : A_TRY;
+        return RUNNING;
+      case A_OWNED2:
+        if (m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_adaptive) === t.ulwp) this.toQueue(m, t);
+        else t.pc = A_TRY;
         return RUNNING;
       case T_OWNER:
       case Q_OWNER:
@@ -101,7 +136,7 @@ class IllumosMutex implements MutexProgram {
       }
       case A_DEREF1: {
         const va = t.r0 + UL_SCHEDCTL;
-        const scp = m.load64(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref);
+        const scp = m.load32(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref); // a 32-bit process: 4-byte pointer
         if (scp === FAULT) { m.segv(t, 'mutex_trylock_adaptive', va, `reading ul_schedctl of owner ${hex(t.r0)} (mutex_owner of the mutex at ${hex(mp)})`); return RUNNING; }
         if (scp === 0) { t.r1 = 0; t.pc = A_DECR; } else { t.r1 = scp; t.pc = A_DEREF2; }
         return RUNNING;
@@ -132,7 +167,7 @@ class IllumosMutex implements MutexProgram {
       case Q_WOKE:
         if (t.pc === Q_WOKE && t.waitKey === '') { // dequeued by mutex_wakeup
           if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = Q_OWNER;
-          else { m.enqueue(this.userKeys[t.proc.index]!, t); t.pc = Q_WAITERS; }
+          else { this.queues.enqueue(m, t); t.pc = Q_WAITERS; }
           return RUNNING;
         }
         if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) { t.pc = Q_OWNER; return RUNNING; }
@@ -141,14 +176,55 @@ class IllumosMutex implements MutexProgram {
         return RUNNING;
       case Q_DEQSELF:
         m.unqueue(t);
-        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(this.userKeys[t.proc.index]!) > 0 ? 1 : 0, n.f_waiters, n.mutex_lock_queue);
+        m.store8(t, mp + MUTEX_WAITERS, m.queueLength(this.queues.keys[t.proc.index]!) > 0 ? 1 : 0, n.f_waiters, n.mutex_lock_queue);
         t.pc = 0;
         return DONE;
-      case P_FAST: // set_lock_byte64: lock byte and ownerpid in one atomic step
-        if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) {
-          m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.set_lock_byte);
-          t.pc = P_OWNER;
-        } else t.pc = K_LOCK;
+      case P_FAST: // fast_process_lock: set_lock_byte64, lock byte and ownerpid in one atomic step
+        t.pc = this.setLockByte64(m, t, mp) ? P_OWNER : P_HELD;
+        return RUNNING;
+      // ---- mutex_trylock_process(mp, 1) -----------------------------------------------------
+      case P_HELD: // shared_mutex_held: mutex_ownerpid == our pid, then MUTEX_OWNED
+        t.pc = m.load32(t, mp + MUTEX_OWNERPID, n.f_ownerpid, n.mutex_trylock_process) === t.proc.pid ? P_HELD2 : P_TRY;
+        return RUNNING;
+      case P_HELD2: // held by ourself: EBUSY, and mutex_lock_kernel sleeps
+        t.pc = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_trylock_process) === t.ulwp ? K_LOCK : P_TRY;
+        return RUNNING;
+      case P_TRY: // one attempt before the spin loop; no spin unless ncpus > 1
+        if (this.setLockByte64(m, t, mp)) t.pc = P_OWNER;
+        else t.pc = this.maxSpinners === 0 ? K_LOCK : P_INCR;
+        return RUNNING;
+      case P_INCR: { // spinners_incr: give up if max_spinners are already spinning
+        const w = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_trylock_process);
+        if (((w & SPINNERMASK) >>> 8) >= this.maxSpinners) { t.pc = K_LOCK; return RUNNING; }
+        m.add32(t, mp + MUTEX_LOCKWORD, SPINNER_ONE, n.f_spinners, n.mutex_trylock_process);
+        if (m.tr !== null) m.tr.push(OP.spin, t.gtid, t.cpu, m.now, mp, ADAPTIVE_SPIN, NaN, 0, n.mutex_trylock_process);
+        t.count = 1;
+        t.r1 = 0;
+        t.pc = P_TEST;
+        return RUNNING;
+      }
+      case P_TEST: // (*lockp & LOCKMASK64) == 0: "we just spin and hope" (no owner to look at)
+        if (m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_trylock_process) === 0) t.pc = P_SET;
+        else if (t.count === ADAPTIVE_SPIN) t.pc = P_DECR;
+        else t.count++;
+        return RUNNING;
+      case P_SET:
+        if (this.setLockByte64(m, t, mp)) { t.r1 = 1; t.pc = P_SOWNER; }
+        else if (t.count === ADAPTIVE_SPIN) t.pc = P_DECR;
+        else { t.count++; t.pc = P_TEST; }
+        return RUNNING;
+      case P_SOWNER:
+        m.store64(t, mp + MUTEX_OWNER, t.ulwp, n.f_owner, n.mutex_trylock_process);
+        t.pc = P_DECR;
+        return RUNNING;
+      case P_DECR: { // spinners_decr; r1 = 1 when we got the lock while spinning
+        const w = m.add32(t, mp + MUTEX_LOCKWORD, -SPINNER_ONE, n.f_spinners, n.mutex_trylock_process);
+        if (t.r1 === 1) { t.pc = 0; return DONE; }
+        t.pc = (w & (LOCKMASK | SPINNERMASK)) === 0 ? P_LAST : K_LOCK; // free and nobody spinning: one final try
+        return RUNNING;
+      }
+      case P_LAST:
+        t.pc = this.setLockByte64(m, t, mp) ? P_OWNER : K_LOCK;
         return RUNNING;
       case K_LOCK:
         if (lwpMutexTimedlock(m, t, n, mp, this.kernelQueues[t.proc.index]!, true)) t.pc = P_OWNER;
@@ -165,18 +241,36 @@ class IllumosMutex implements MutexProgram {
   }
 
   private toQueue(m: Machine, t: SimThread): void {
-    m.enqueue(this.userKeys[t.proc.index]!, t);
+    this.queues.enqueue(m, t);
     t.pc = Q_WAITERS;
+  }
+
+  /** set_lock_byte64: the lock byte and mutex_ownerpid in one atomic step; true if it was free. */
+  private setLockByte64(m: Machine, t: SimThread, mp: number): boolean {
+    const n = this.n;
+    if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) !== 0) return false;
+    m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, n.f_ownerpid, n.set_lock_byte);
+    return true;
   }
 
   unlock(m: Machine, t: SimThread): number {
     const n = this.n;
     const mp = t.proc.mutexVa;
     switch (t.pc) {
-      case U_ENTRY:
+      case U_ENTRY: {
         if (m.tr !== null) m.tr.push(OP.unlock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_unlock);
-        t.pc = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_unlock) & USYNC_PROCESS ? PU_OWNER0 : U_OWNER0;
+        const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_unlock);
+        t.pc = type & USYNC_PROCESS ? PU_OWNER0 : type === USYNC_THREAD && this.single[t.proc.index] ? SU_OWNER0 : U_OWNER0;
         return RUNNING;
+      }
+      case SU_OWNER0: // one thread in the process: plain stores, "there can be no waiters"
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, n.mutex_unlock);
+        t.pc = SU_LOCKWORD;
+        return RUNNING;
+      case SU_LOCKWORD:
+        m.store32(t, mp + MUTEX_LOCKWORD, 0, n.f_lockword, n.mutex_unlock);
+        t.pc = 0;
+        return DONE;
       case U_OWNER0:
       case PU_OWNER0:
         m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, t.pc === U_OWNER0 ? n.mutex_unlock_queue : n.mutex_unlock_process);
@@ -193,7 +287,7 @@ class IllumosMutex implements MutexProgram {
         return DONE;
       }
       case U_WAKE:
-        return mutexWakeupStep(m, t, n, mp, this.userKeys[t.proc.index]!, U_UNPARK);
+        return mutexWakeupStep(m, t, n, mp, this.queues.keys[t.proc.index]!, U_UNPARK);
       case U_UNPARK:
         return unparkWokenStep(m, t, n, mp);
       case K_WAKE:

@@ -24,6 +24,8 @@ export interface MutexProgram {
   processDied?(m: Machine, p: SimProcess): void;
   /** Lockers that got EOWNERDEAD and made the mutex consistent (robust mutexes). */
   readonly recoveries?: Recovery[];
+  /** mutex_lock calls that returned an error without taking the mutex (EDEADLK), in order. */
+  readonly lockErrors?: LockError[];
   /**
    * Forget what the last run did, for another run on the same machine (SimRig). Programs
    * without it are created anew for every run. Arrays handed out (recoveries) are replaced,
@@ -39,6 +41,20 @@ export interface MutexProgram {
 export interface Recovery {
   index: number; pid: number; tid: number; t: number; lockWord: string; lockWordBefore?: string; consistentRc: number;
   mutexFlag?: string; mutexFlagBefore?: string; consistent?: string;
+}
+
+/**
+ * A mutex_lock that returned an errno without taking the mutex. lock() still finishes (DONE)
+ * with t.lockRc set: that is the return value, and the workload, like the story's program,
+ * does not check it and goes into its critical section.
+ */
+export interface LockError {
+  pid: number; tid: number; t: number;
+  error: 'EDEADLK';
+  /** The libc function that returned it, and mutex_owner as it read it. */
+  function: string; owner: string;
+  /** Why, in words. */
+  reason: string;
 }
 
 /** What a platform's robust mutexes are called and where they stop (for checks and verdicts). */

@@ -145,15 +145,18 @@ export class SolarisRobustMutex implements MutexProgram {
   private kernelLock(m: Machine, t: SimThread, mp: number): void {
     const { f } = this;
     const fn = this.fn.kernelLock;
+    m.kernel = true; // the kernel's stores: watchpoints do not see them
     const waiters = m.load8(t, mp + MUTEX_WAITERS, f.waiters, fn);
     m.store8(t, mp + MUTEX_WAITERS, 1, f.waiters, fn);
     if (m.xchg8(t, mp + MUTEX_LOCKW, 1, f.lockw, fn) === 0) {
       m.store32(t, mp + MUTEX_OWNERPID, t.proc.pid, f.ownerpid, fn);
       m.store8(t, mp + MUTEX_WAITERS, waiters, f.waiters, fn);
       t.r0 = m.load8(t, mp + MUTEX_FLAG, f.flag, fn);
+      m.kernel = false;
       t.pc = K_OWNER;
       return;
     }
+    m.kernel = false;
     const key = this.kernelKeys[t.proc.index]!;
     m.enqueue(key, t);
     if (!m.park(t, `lwp_mutex_timedlock: kernel sleep queue ${key} (robust mutex ${hex(mp)})`, mp, fn)) m.unqueue(t);
@@ -214,11 +217,13 @@ export class SolarisRobustMutex implements MutexProgram {
         return RUNNING;
       case R_KUNLOCK: { // lwp_mutex_unlock, atomic under the lwpchan lock
         const fn = this.fn.kernelUnlock;
+        m.kernel = true;
         const flag = m.load8(t, mp + MUTEX_FLAG, f.flag, fn);
         if (flag & DEAD_BITS) m.store8(t, mp + MUTEX_FLAG, (flag & ~DEAD_BITS) | LOCK_NOTRECOVERABLE, f.flag, fn);
         m.store32(t, mp + MUTEX_OWNERPID, 0, f.ownerpid, fn);
         m.store8(t, mp + MUTEX_LOCKW, 0, f.lockw, fn);
         if (m.load8(t, mp + MUTEX_WAITERS, f.waiters, fn) !== 0) this.release(m, t, fn);
+        m.kernel = false;
         t.pc = 0;
         return DONE;
       }
@@ -245,7 +250,10 @@ export class SolarisRobustMutex implements MutexProgram {
     const key = this.kernelKeys[by.proc.index]!;
     const w = m.dequeue(key);
     if (w === null) return;
+    const inKernel = m.kernel;
+    m.kernel = true;
     m.store8(by, by.proc.mutexVa + MUTEX_WAITERS, m.queueLength(key) > 0 ? 1 : 0, this.f.waiters, fn);
+    m.kernel = inKernel;
     m.unpark(by, w, by.proc.mutexVa, fn);
   }
 
@@ -256,6 +264,12 @@ export class SolarisRobustMutex implements MutexProgram {
    */
   processDied(m: Machine, p: SimProcess): void {
     if (!this.registered[p.index]) return;
+    m.kernel = true;
+    this.cleanup(m, p);
+    m.kernel = false;
+  }
+
+  private cleanup(m: Machine, p: SimProcess): void {
     const { f } = this;
     const fn = this.fn.cleanup;
     const t = p.threads[0]!;

@@ -5,6 +5,10 @@
 // in the CALLER's address space; then mutex_lock_queue parks on a per-process sleep queue
 // hashed by the mutex's virtual address. Unlock (mutex_unlock_queue) clears mutex_owner, then
 // the lock byte, then wakes one waiter of its own process.
+// A process that never created a second thread takes and releases a USYNC_THREAD mutex on the
+// single-threaded path (plain load and stores, EDEADLK on owner == self, no wake-up): see
+// solaris-single-thread.ts. Before spinning, slow_lock goes straight to the sleep queue when
+// mutex_owner is the caller itself. Sleep queues are mostly LIFO (solaris-sleepq.ts).
 // USYNC_PROCESS: set_lock_byte, then owner and ownerpid; mutex_trylock_process spins only with
 // more than one CPU and never dereferences; contended lockers sleep in the kernel
 // (lwp_mutex_timedlock) keyed by (segment, offset), so wake-ups cross processes.
@@ -15,47 +19,53 @@ import { FAULT } from '../machine/bus.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
-import { DONE, RUNNING, type MutexProgram } from './platform.js';
+import { DONE, RUNNING, type LockError, type MutexProgram } from './platform.js';
 import {
   ADAPTIVE_SPIN, MAX_SPINNERS, MUTEX_LOCKW, MUTEX_LOCKWORD, MUTEX_OWNER, MUTEX_OWNERPID, MUTEX_TYPE, MUTEX_WAITERS,
-  RELEASE_SPIN, USYNC_PROCESS, WAITER, WAITERMASK, lwpchanShared,
+  RELEASE_SPIN, USYNC_PROCESS, USYNC_THREAD, WAITER, WAITERMASK, lwpchanShared,
 } from './solaris-mutex.js';
 import { SolarisNames } from './solaris-names.js';
 import { SolarisRobustMutex } from './solaris-robust.js';
 import { lwpMutexTimedlock, lwpMutexWakeup, type KernelQueue } from './solaris-kernel.js';
 import { solarisPlatform } from './solaris-platform.js';
-import { mutexWakeupStep, unparkWokenStep, userQueue } from './solaris-sleepq.js';
+import { mutexWakeupStep, unparkWokenStep, UserSleepQueues } from './solaris-sleepq.js';
+import { returnEdeadlk, singleThreadedProcesses } from './solaris-single-thread.js';
 
 // Program counters. Lock:
 const L_ENTRY = 0, T_FAST = 1, T_OWNER = 2, A_SPINNERS = 3, A_INCR = 4, A_TEST = 5, A_SET = 6, A_OWNER_SET = 7, A_DECR_OK = 8,
   A_OWNER = 9, A_DEREF1 = 10, A_DEREF2 = 11, A_DECR_FAIL = 12, Q_WAITERS = 13, Q_TRY = 14, Q_OWNER = 15, Q_DEQSELF = 16, Q_WOKE = 17,
   Q_OWNER2 = 18, P_FAST = 19, P_OWNER = 20, P_PID = 21, P_SPIN_OWNER = 22, P_SPIN_PID = 23, P_SPIN_TEST = 24, P_SPIN_SET = 25,
-  P_SPIN_CMP_OWNER = 26, P_SPIN_CMP_PID = 27, K_LOCK = 28, K_OWNER = 29;
+  P_SPIN_CMP_OWNER = 26, P_SPIN_CMP_PID = 27, K_LOCK = 28, K_OWNER = 29, ST_LOAD = 30, ST_SET = 31, ST_SELF = 32, S_SELF = 33;
 // Unlock:
 const U_ENTRY = 0, U_LOCKW = 1, U_OWNER0 = 2, U_SWAP0 = 3, UW_OWNER0 = 4, UW_SWAP = 5, UW_SPIN = 6, UW_LOCKP = 7, UW_CLRW = 8,
   U_WAKE = 9, U_UNPARK = 10, PU_LOCKW = 11, PU_OWNER0 = 12, PU_PID0 = 13, PU_SWAP = 14, PW_OWNER0 = 15, PW_PID0 = 16, PW_SWAP = 17,
-  PW_SPIN = 18, PW_CLRW = 19, K_WAKE = 20;
+  PW_SPIN = 18, PW_CLRW = 19, K_WAKE = 20, SU_OWNER0 = 21, SU_LOCKWORD = 22;
 
 class Solaris10Mutex implements MutexProgram {
   private readonly n: SolarisNames;
+  private readonly queues: UserSleepQueues;
   private readonly userKeys: string[];
   /** What a hang names for a sleeper on its process's libc sleep queue, by process index. */
   private readonly userWaits: string[];
   private readonly kernelQueues: KernelQueue[];
+  /** uf_all == 0: the process never created a second thread, by process index. */
+  private readonly single: boolean[];
+  lockErrors: LockError[] = [];
 
   constructor(m: Machine, private readonly ncpus: number) {
     this.n = new SolarisNames(m);
-    const queues = m.processes.map(userQueue);
-    this.userKeys = queues.map((q) => q.key);
-    this.userWaits = queues.map((q) => q.waitingIn);
+    this.queues = new UserSleepQueues(m.processes, true);
+    this.userKeys = this.queues.keys;
+    this.userWaits = this.queues.waits;
+    this.single = singleThreadedProcesses(m);
     this.kernelQueues = m.processes.map((p) => {
       const key = lwpchanShared(p.segment?.shmid ?? 0, p.mutexVa - p.attachAddress);
       return { key, waitingIn: `lwp_mutex_timedlock: kernel sleep queue ${key}` };
     });
   }
 
-  /** Nothing to forget: the keys and names depend on the processes alone. */
-  reset(): void {}
+  /** The queue heads' counters and the errors of the last run go; keys and names stay. */
+  reset(): void { this.queues.reset(); this.lockErrors = []; }
 
   lock(m: Machine, t: SimThread): number {
     const n = this.n;
@@ -63,12 +73,31 @@ class Solaris10Mutex implements MutexProgram {
     switch (t.pc) {
       case L_ENTRY: { // mutex_lock: read mutex_type to choose the path
         if (m.tr !== null) m.tr.push(OP.lock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_lock);
+        t.lockRc = 0;
         const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_lock);
-        t.pc = type & USYNC_PROCESS ? P_FAST : T_FAST;
+        t.pc = type & USYNC_PROCESS ? P_FAST : type === USYNC_THREAD && this.single[t.proc.index] ? ST_LOAD : T_FAST;
+        return RUNNING;
+      }
+      // ---- one thread in the process: no atomic operation -------------------------------
+      case ST_LOAD: // if (mp->mutex_lockw == 0)
+        t.pc = m.load8(t, mp + MUTEX_LOCKW, n.f_lockw, n.mutex_lock) === 0 ? ST_SET : ST_SELF;
+        return RUNNING;
+      case ST_SET: // mp->mutex_lockw = LOCKSET: a plain store, then the owner (T_OWNER)
+        m.store8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.mutex_lock);
+        t.pc = T_OWNER;
+        return RUNNING;
+      case ST_SELF: { // MUTEX_OWNER(mp) == self: EDEADLK; anyone else: the general path
+        const owner = m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_lock);
+        if (owner === t.ulwp) { returnEdeadlk(m, t, mp, owner, n.f_owner, n.mutex_lock, this.lockErrors); t.pc = 0; return DONE; }
+        t.pc = T_FAST;
         return RUNNING;
       }
       case T_FAST:
-        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : A_SPINNERS;
+        t.pc = m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0 ? T_OWNER : S_SELF;
+        return RUNNING;
+      case S_SELF: // slow_lock: MUTEX_OWNER(mp) == self goes to the sleep queue without spinning
+        if (m.load64(t, mp + MUTEX_OWNER, n.f_owner, n.mutex_lock) === t.ulwp) this.toQueue(m, t);
+        else t.pc = A_SPINNERS;
         return RUNNING;
       case T_OWNER:
       case A_OWNER_SET:
@@ -114,7 +143,7 @@ class Solaris10Mutex implements MutexProgram {
       }
       case A_DEREF1: { // scp = ulwp->ul_schedctl, read in OUR address space
         const va = t.r0 + UL_SCHEDCTL;
-        const scp = m.load64(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref);
+        const scp = m.load32(t, va, n.f_ul_schedctl, n.mutex_trylock_adaptive, OP.deref); // a 32-bit process: 4-byte pointer
         if (scp === FAULT) {
           m.segv(t, 'mutex_trylock_adaptive', va, `reading ul_schedctl of owner ${hex(t.r0)} (mutex_owner of the mutex at ${hex(mp)})`);
           return RUNNING;
@@ -156,7 +185,7 @@ class Solaris10Mutex implements MutexProgram {
       case Q_WOKE: // back from lwp_park
         if (t.waitKey === '') { // mutex_wakeup took us off the queue
           if (m.xchg8(t, mp + MUTEX_LOCKW, 1, n.f_lockw, n.set_lock_byte) === 0) t.pc = Q_OWNER2;
-          else { m.enqueue(this.userKeys[t.proc.index]!, t); t.pc = Q_WAITERS; }
+          else { this.queues.enqueue(m, t); t.pc = Q_WAITERS; }
         } else this.queueTry(m, t, mp);
         return RUNNING;
       // ---- USYNC_PROCESS ----------------------------------------------------------------
@@ -209,7 +238,7 @@ class Solaris10Mutex implements MutexProgram {
 
   /** mutex_lock_queue: enqueue ourself on this process's sleep queue, then set the waiters byte. */
   private toQueue(m: Machine, t: SimThread): void {
-    m.enqueue(this.userKeys[t.proc.index]!, t);
+    this.queues.enqueue(m, t);
     t.pc = Q_WAITERS;
   }
 
@@ -237,9 +266,18 @@ class Solaris10Mutex implements MutexProgram {
       case U_ENTRY: {
         if (m.tr !== null) m.tr.push(OP.unlock, t.gtid, t.cpu, m.now, mp, NaN, NaN, 0, n.mutex_unlock);
         const type = m.load8(t, mp + MUTEX_TYPE, n.f_type, n.mutex_unlock);
-        t.pc = type & USYNC_PROCESS ? PU_LOCKW : U_LOCKW;
+        t.pc = type & USYNC_PROCESS ? PU_LOCKW : type === USYNC_THREAD && this.single[t.proc.index] ? SU_OWNER0 : U_LOCKW;
         return RUNNING;
       }
+      // ---- one thread in the process: plain stores, "there can be no waiters" ------------
+      case SU_OWNER0:
+        m.store64(t, mp + MUTEX_OWNER, 0, n.f_owner, n.mutex_unlock);
+        t.pc = SU_LOCKWORD;
+        return RUNNING;
+      case SU_LOCKWORD: // mp->mutex_lockword = 0: lock byte AND waiters byte, and no wake-up
+        m.store32(t, mp + MUTEX_LOCKWORD, 0, n.f_lockword, n.mutex_unlock);
+        t.pc = 0;
+        return DONE;
       // ---- mutex_unlock_queue ---------------------------------------------------------
       case U_LOCKW:
         t.pc = m.load32(t, mp + MUTEX_LOCKWORD, n.f_lockword, n.mutex_unlock_queue) & WAITERMASK ? UW_OWNER0 : U_OWNER0;

@@ -1,7 +1,7 @@
 // Verdicts of runs with an injected kill (any platform): the owner died and a robust mutex let
 // the next locker recover (owner_died), or a non-robust mutex stayed locked by the dead owner
 // (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
-import type { Execution } from '../sim.js';
+import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
 
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;

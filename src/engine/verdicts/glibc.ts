@@ -2,7 +2,7 @@
 // fast path, two holders at once through plain stores, and waiters asleep on private futex keys
 // that no unlock can reach. Written from this run's evidence; returns null for anything else
 // (the general verdict then applies).
-import type { Execution } from '../sim.js';
+import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
 
 export interface VerdictContext { misuse: string; fixShared: string; wrongSharing: boolean; counterText: string }
