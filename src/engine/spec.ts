@@ -32,10 +32,18 @@ export const KeySchema = Type.Union([
 const limit = (name: LimitName, description: string) =>
   Type.Integer({ minimum: LIMITS[name].minimum, maximum: LIMITS[name].maximum, description: `${description} (default ${LIMITS[name].default}, maximum ${LIMITS[name].maximum})` });
 
+export const WorkSchema = Type.Object({
+  outside: Type.Optional(limit('workOutside', 'steps of work between unlock and the next lock')),
+  inside: Type.Optional(limit('workInside', 'steps of work inside the critical section, holding the mutex')),
+  spread: Type.Optional(limit('workSpread', 'percentage by which every work period and kernel sleep varies (seeded, per thread)')),
+  blockInside: Type.Optional(limit('workBlockInside', 'ticks the holder sleeps in the kernel inside every critical section (a system call holding the lock); 0 = never')),
+}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; the time slice is a fixed multiple of the resulting lock cycle' });
+
 export const ProcessOverrideSchema = Type.Object({
   key: Type.Optional(KeySchema),
   threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in this process' })),
   program: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'executable name: processes of the same program share an address-space layout' })),
+  work: Type.Optional(WorkSchema),
 }, { additionalProperties: false });
 
 export const FaultSchema = Type.Object({
@@ -63,13 +71,6 @@ export const ExploreSchema = Type.Object({
   maxPreemptions: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'dfs: preemption bound' })),
   timeMs: Type.Optional(limit('exploreTimeMs', 'wall-clock budget of the exploration in milliseconds')),
 }, { additionalProperties: false });
-
-export const WorkSchema = Type.Object({
-  outside: Type.Optional(limit('workOutside', 'steps of work between unlock and the next lock')),
-  inside: Type.Optional(limit('workInside', 'steps of work inside the critical section, holding the mutex')),
-  spread: Type.Optional(limit('workSpread', 'percentage by which every work period and kernel sleep varies (seeded, per thread)')),
-  blockInside: Type.Optional(limit('workBlockInside', 'ticks the holder sleeps in the kernel inside every critical section (a system call holding the lock); 0 = never')),
-}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; the time slice is a fixed multiple of the resulting lock cycle' });
 
 export const LimitsSchema = Type.Object({
   maxSteps: Type.Optional(limit('maxSteps', 'simulated steps before the run stops as limit_exceeded')),
@@ -100,7 +101,10 @@ export type SpecInput = Static<typeof SpecSchema>;
 /** A System V key in its normalised spelling. */
 export type SysvKey = string; // "0x00001234" style is NOT used: "0x1234" (lower-case, no padding) or "IPC_PRIVATE"
 
-export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string }
+export interface WorkTiming { outside: number; inside: number; spread: number; blockInside: number }
+
+/** One process: its key, threads, program and its workload's timing (validateSpec always fills it; absent = spec.work). */
+export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string; work?: WorkTiming }
 
 /** The spec after validation: every default filled in, both spellings of the sharing attribute. */
 export interface Spec {
@@ -122,7 +126,7 @@ export interface Spec {
   explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number };
   limits: { maxSteps: number; timeoutMs: number };
   /** The workload's timing (sim): steps of work outside / inside the critical section, spread %, kernel sleep ticks inside. */
-  work: { outside: number; inside: number; spread: number; blockInside: number };
+  work: WorkTiming;
 }
 
 export interface FieldError { field: string; message: string }
@@ -222,6 +226,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
     for (const [i, o] of (s.processes ?? []).entries()) {
       if (o.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
       if (o.threads !== undefined && o.threads !== (s.threadsPerProcess ?? 1)) errors.push({ field: `processes[${i}].threads`, message: 'must equal threadsPerProcess for engine "native"' });
+      if (o.work !== undefined) errors.push({ field: `processes[${i}].work`, message: 'applies to engine "sim" only (the native probe runs its own loop)' });
     }
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -229,6 +234,12 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
   const shared = s.mutexType === 'USYNC_PROCESS' || s.mutexType === 'PTHREAD_PROCESS_SHARED';
   const threadsPerProcess = s.threadsPerProcess ?? 1;
   const key = normaliseKey(s.key);
+  const work: WorkTiming = {
+    outside: s.work?.outside ?? LIMITS.workOutside.default,
+    inside: s.work?.inside ?? LIMITS.workInside.default,
+    spread: s.work?.spread ?? LIMITS.workSpread.default,
+    blockInside: s.work?.blockInside ?? LIMITS.workBlockInside.default,
+  };
   const processes: ProcessSpec[] = [];
   for (let index = 0; index < s.processCount; index++) {
     const o = s.processes?.[index];
@@ -237,6 +248,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       key: o?.key !== undefined ? normaliseKey(o.key) : key,
       threads: o?.threads ?? threadsPerProcess,
       program: o?.program ?? 'app',
+      work: { ...work, ...o?.work },
     });
   }
   const watch = s.tools?.watchpoint;
@@ -273,12 +285,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       maxSteps: s.limits?.maxSteps ?? LIMITS.maxSteps.default,
       timeoutMs: s.limits?.timeoutMs ?? (engine === 'native' ? LIMITS.nativeTimeoutMs.default : LIMITS.timeoutMs.default),
     },
-    work: {
-      outside: s.work?.outside ?? LIMITS.workOutside.default,
-      inside: s.work?.inside ?? LIMITS.workInside.default,
-      spread: s.work?.spread ?? LIMITS.workSpread.default,
-      blockInside: s.work?.blockInside ?? LIMITS.workBlockInside.default,
-    },
+    work,
   };
   if (s.explore) {
     spec.explore = {

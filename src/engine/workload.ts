@@ -13,7 +13,7 @@ import type { Machine } from './machine/machine.js';
 import type { SimThread } from './machine/process.js';
 import { Prng } from './prng.js';
 import { DONE, type MutexProgram } from './platforms/platform.js';
-import type { Spec } from './spec.js';
+import type { Spec, WorkTiming } from './spec.js';
 
 const LOCK = 0, READ = 1, WRITE = 2, UNLOCK = 3, INSIDE = 4, OUTSIDE = 5;
 
@@ -35,8 +35,6 @@ export interface WorkloadStats {
   violations: number;
 }
 
-export interface WorkTiming { outside: number; inside: number; spread: number; blockInside: number }
-
 /** The time slice range (in steps) of a spec's workload. */
 export function timeSlice(work: WorkTiming): { min: number; max: number } {
   const cycle = LOCK_CYCLE_STEPS + work.inside + work.outside;
@@ -53,17 +51,18 @@ function draw(prng: Prng, base: number, spread: number): number {
 /** Installs the workload as the machine's thread program; returns its live statistics. */
 export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segments: number): WorkloadStats {
   const iterations = spec.iterations;
-  const { outside, inside, spread, blockInside } = spec.work;
+  // Each thread's timing is its process's (spec.processes[i].work, spec.work unless overridden).
+  const works = m.threads.map((t) => spec.processes[t.proc.index]?.work ?? spec.work);
   const stats: WorkloadStats = { increments: 0, maxHolders: 0, violations: 0 };
   const holders = new Int32Array(segments + 1); // by shmid
   const fCounter = m.name('counter');
   const fnWorkload = m.name('critical_section');
-  const timed = outside > 0 || inside > 0 || blockInside > 0;
+  const timed = works.some((w) => w.outside > 0 || w.inside > 0 || w.blockInside > 0);
   // One generator per thread, seeded from the run's seed and the thread's id.
   const prngs = timed ? m.threads.map((t) => new Prng((m.seed ^ Math.imul(t.gtid + 1, 0x9e3779b9)) >>> 0)) : [];
   const sleepWhere = 'a system call inside the critical section (holding the mutex)';
   // Threads start with a period of outside work, as programs do not all reach their first lock at once.
-  if (outside > 0) for (const t of m.threads) { t.work = draw(prngs[t.gtid]!, outside, spread); if (t.work > 0) t.phase = OUTSIDE; }
+  if (timed) for (const t of m.threads) { const w = works[t.gtid]!; t.work = draw(prngs[t.gtid]!, w.outside, w.spread); if (t.work > 0) t.phase = OUTSIDE; t.local = t.work > 1; }
   // A thread stopped inside the critical section no longer holds it for counting purposes.
   m.onStop = (t: SimThread): void => { if (t.phase === READ || t.phase === WRITE || t.phase === INSIDE) holders[t.proc.segment!.shmid]!--; };
   m.program = (t: SimThread): void => {
@@ -86,16 +85,21 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
         return;
       case READ:
         t.val = m.load32(t, t.proc.counterVa, fCounter, fnWorkload);
-        if (timed && (inside > 0 || blockInside > 0)) {
-          const prng = prngs[t.gtid]!;
-          t.work = draw(prng, inside, spread);
-          t.phase = INSIDE;
-          if (blockInside > 0) m.sleepFor(t, Math.max(1, draw(prng, blockInside, spread)), sleepWhere);
-          else if (t.work === 0) t.phase = WRITE;
+        if (timed) {
+          const w = works[t.gtid]!;
+          if (w.inside > 0 || w.blockInside > 0) {
+            const prng = prngs[t.gtid]!;
+            t.work = draw(prng, w.inside, w.spread);
+            t.phase = INSIDE;
+            t.local = t.work > 1;
+            if (w.blockInside > 0) m.sleepFor(t, Math.max(1, draw(prng, w.blockInside, w.spread)), sleepWhere);
+            else if (t.work === 0) t.phase = WRITE;
+          } else t.phase = WRITE;
         } else t.phase = WRITE;
         return;
       case INSIDE: // a step of work holding the mutex (or the first step back from the kernel)
         if (--t.work <= 0) t.phase = WRITE;
+        t.local = t.work > 1;
         return;
       case WRITE: {
         m.store32(t, t.proc.counterVa, t.val + 1, fCounter, fnWorkload);
@@ -108,14 +112,16 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
       case UNLOCK:
         if (mutex.unlock(m, t) === DONE) {
           if (++t.iter >= iterations) m.exitThread(t);
-          else if (outside > 0) {
-            t.work = draw(prngs[t.gtid]!, outside, spread);
+          else if (timed && works[t.gtid]!.outside > 0) {
+            t.work = draw(prngs[t.gtid]!, works[t.gtid]!.outside, works[t.gtid]!.spread);
             t.phase = t.work > 0 ? OUTSIDE : LOCK;
+            t.local = t.work > 1;
           } else t.phase = LOCK;
         }
         return;
       case OUTSIDE: // a step of work between unlock and the next lock
         if (--t.work <= 0) t.phase = LOCK;
+        t.local = t.work > 1;
         return;
     }
   };

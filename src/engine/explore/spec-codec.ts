@@ -38,6 +38,8 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
     w.varint(keyNumber(p.key));
     w.varint(p.threads);
     w.string(p.program);
+    const work = p.work ?? spec.work;
+    w.varint(work.outside); w.varint(work.inside); w.varint(work.spread); w.varint(work.blockInside);
   }
   w.byte((spec.robust ? 1 : 0) | (spec.tools.core ? 2 : 0) | (spec.tools.pmap ? 4 : 0) | (spec.tools.watchpoint === false ? 8 : 0));
   if (spec.tools.watchpoint !== false) {
@@ -63,7 +65,7 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   const iterations = r.varint();
   const cpus = r.varint();
   const processes = [];
-  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string() });
+  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string(), work: { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() } });
   const flags = r.byte();
   const watchpoint = flags & 8 ? false as const : (() => {
     const p = r.varint();

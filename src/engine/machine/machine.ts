@@ -59,6 +59,8 @@ export class Machine extends MemoryBus {
   private readonly stepTick: Int32Array;
   /** The CPU whose turn it is. */
   private turn = 0;
+  /** Thread woken from a kernel sleep since the last decision (SchedulePoint.woken), or -1. */
+  private woken = -1;
   private ready = new Int32Array(16);
   private readyCount = 0;
   private readonly point: SchedulePoint;
@@ -80,7 +82,7 @@ export class Machine extends MemoryBus {
     this.quantum = new Int32Array(cpus);
     this.stepTick = new Int32Array(cpus).fill(-1);
     this.choices = recordSchedule ? new Int32Array(256) : null;
-    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, steps: 0, now: 0 };
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0 };
   }
 
   /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
@@ -104,7 +106,7 @@ export class Machine extends MemoryBus {
     this.watch = null; this.watchSegment = null; this.watchLo = -1; this.watchHi = -1;
     this.steps = 0; this.contextSwitches = 0; this.stop = null; this.live = 0;
     this.cpuThread.fill(-1); this.lastThread.fill(-1); this.ranFor.fill(0); this.quantum.fill(0); this.stepTick.fill(-1);
-    this.turn = 0;
+    this.turn = 0; this.woken = -1;
     this.readyCount = 0;
     this.timers.length = 0;
     this.recentSwitches.fill(0);
@@ -178,7 +180,10 @@ export class Machine extends MemoryBus {
       p.cpu = c; p.readyCount = rc; p.runningCount = others; p.current = cur; p.currentRunnable = curRunnable;
       const ran = this.ranFor[c]!;
       p.ranFor = ran; p.sliceExpired = ran >= this.quantum[c]!; p.steps = this.steps; p.now = this.now;
+      p.woken = this.woken;
+      p.local = curRunnable && this.threads[cur]!.local;
       choice = this.scheduler.step(p);
+      this.woken = -1;
       this.decisionCount++;
       if (this.choices !== null) this.record(choice);
       if (choice === cur && curRunnable) return cur;
@@ -328,6 +333,7 @@ export class Machine extends MemoryBus {
       target.waitingIn = '';
       this.setScState(target, SC_RUN);
       this.enqueueReady(target.gtid);
+      this.woken = target.gtid;
     } else if (target.state === RUNNABLE || target.sleeping) target.unparkToken = true; // kept for its next lwp_park
   }
 
@@ -348,6 +354,7 @@ export class Machine extends MemoryBus {
       t.waitingIn = '';
       this.setScState(t, SC_RUN);
       this.enqueueReady(t.gtid);
+      this.woken = t.gtid;
     });
   }
 

@@ -22,6 +22,8 @@ export class SimThread {
   val = 0;
   /** Steps of work left in the current work period (workload.ts). */
   work = 0;
+  /** Its next step is pure work: no shared memory, no kernel (SchedulePoint.local). */
+  local = false;
   // Platform registers (the mutex step program's pc and scratch).
   pc = 0;
   r0 = 0;
@@ -47,7 +49,7 @@ export class SimThread {
   /** Back to the state of a new thread (a machine reused for the next run: see SimRig). */
   reset(): void {
     this.state = RUNNABLE; this.cpu = -1;
-    this.phase = 0; this.iter = 0; this.val = 0; this.work = 0;
+    this.phase = 0; this.iter = 0; this.val = 0; this.work = 0; this.local = false;
     this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
     this.unparkToken = false; this.waitKey = ''; this.waitingIn = ''; this.sleeping = false;
     this.acquisitions = 0; this.lockRc = 0; this.exit = null;

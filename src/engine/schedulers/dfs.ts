@@ -36,6 +36,10 @@ export class DfsScheduler implements Scheduler {
   start(): void { this.depth = 0; this.preemptions = 0; }
 
   step(p: SchedulePoint): number {
+    // Before a step of pure work the search does not branch: a switch there reaches the same
+    // interleavings of shared accesses as a switch before the thread's next visible step
+    // (partial-order reduction; only the timing of timed sleeps can differ).
+    if (p.currentRunnable && p.local) return p.current;
     const d = this.depth++;
     if (d === this.chosen.length) this.grow();
     const runnable = p.currentRunnable;

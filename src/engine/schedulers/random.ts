@@ -5,7 +5,11 @@
 // - CPUs drifting out of phase: with two or more busy CPUs, now and then (every `stallGap`
 //   steps on average) the CPU whose turn it is stalls for 1..`maxStall` of its turns (a cache
 //   miss, an interrupt, a TLB refill) while the others keep stepping. Lockstep CPUs would run
-//   the same interleaving for every seed; real ones never stay in phase.
+//   the same interleaving for every seed; real ones never stay in phase;
+// - wake-up preemption: a thread woken from a sleep in the kernel (lwp_park, or a system call
+//   made holding the mutex) takes the turn CPU from its running thread at once, as in Solaris's
+//   time-sharing class, which raises the priority of a thread returning from a sleep (ts_slpret)
+//   above that of threads that have been using the CPU.
 import { Prng } from '../prng.js';
 import type { RunShape, SchedulePoint, Scheduler } from './scheduler.js';
 
@@ -53,6 +57,9 @@ export class RandomScheduler implements Scheduler {
         this.stallLeft = this.prng.between(1, this.maxStall) - 1;
         return others === 1 ? p.running[0]! : p.running[this.prng.below(others)]!;
       }
+    }
+    if (p.woken >= 0 && p.currentRunnable) {
+      for (let i = 0; i < p.readyCount; i++) if (p.ready[i] === p.woken) return p.woken;
     }
     if (p.currentRunnable && !p.sliceExpired) return p.current;
     const n = p.readyCount + (p.currentRunnable ? 1 : 0);

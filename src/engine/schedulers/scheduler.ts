@@ -27,6 +27,12 @@ export interface SchedulePoint {
   ranFor: number;
   /** ranFor reached the quantum the scheduler gave it (see Scheduler.quantum). */
   sliceExpired: boolean;
+  /** The current thread's next step is pure work (touches no shared memory and no kernel): a
+   *  switch before it is equivalent to one before its next visible step, except for timing. */
+  local: boolean;
+  /** The thread most recently woken from a sleep in the kernel (unparked, or its timed sleep ended)
+   *  since the last decision point, or -1; it may be in ready (check before choosing it). */
+  woken: number;
   /** Steps executed so far in this run (all CPUs) and the virtual clock. */
   steps: number;
   now: number;
