@@ -36,11 +36,19 @@ export const KeySchema = Type.Union([
 const limit = (name: LimitName, description: string) =>
   Type.Integer({ minimum: LIMITS[name].minimum, maximum: LIMITS[name].maximum, description: `${description} (default ${LIMITS[name].default}, maximum ${LIMITS[name].maximum})` });
 
+export const WorkSchema = Type.Object({
+  outside: Type.Optional(limit('workOutside', 'steps of work between unlock and the next lock')),
+  inside: Type.Optional(limit('workInside', 'steps of work inside the critical section, holding the mutex')),
+  spread: Type.Optional(limit('workSpread', 'percentage by which every work period and kernel sleep varies (seeded, per thread)')),
+  blockInside: Type.Optional(limit('workBlockInside', 'ticks the holder sleeps in the kernel inside every critical section (a system call holding the lock); 0 = never')),
+}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; the time slice is a fixed multiple of the resulting lock cycle' });
+
 export const ProcessOverrideSchema = Type.Object({
   index: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'the entry\'s position, as the normalised spec shows it; when sent it must equal the position' })),
   key: Type.Optional(KeySchema),
   threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in this process' })),
   program: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'a program name of 1 to 64 letters, digits, "_", "." or "-"; processes of the same program share an address-space layout' })),
+  work: Type.Optional(WorkSchema),
 }, { additionalProperties: false });
 
 export const FaultSchema = Type.Object({
@@ -99,6 +107,7 @@ export const SpecSchema = Type.Object({
   tools: Type.Optional(ToolsSchema),
   explore: Type.Optional(ExploreSchema),
   limits: Type.Optional(LimitsSchema),
+  work: Type.Optional(WorkSchema),
 }, { additionalProperties: false, $id: 'ExperimentSpec' });
 
 export type SpecInput = Static<typeof SpecSchema>;
@@ -106,7 +115,10 @@ export type SpecInput = Static<typeof SpecSchema>;
 /** A System V key in its normalised spelling. */
 export type SysvKey = string; // "0x00001234" style is NOT used: "0x1234" (lower-case, no padding) or "IPC_PRIVATE"
 
-export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string }
+export interface WorkTiming { outside: number; inside: number; spread: number; blockInside: number }
+
+/** One process: its key, threads, program and its workload's timing (validateSpec always fills it; absent = spec.work). */
+export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string; work?: WorkTiming }
 
 /** The spec after validation: every default filled in, both spellings of the sharing attribute. */
 export interface Spec {
@@ -127,6 +139,8 @@ export interface Spec {
   tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
   explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number; target?: FailureOutcome };
   limits: { maxSteps: number; timeoutMs: number };
+  /** The workload's timing (sim): steps of work outside / inside the critical section, spread %, kernel sleep ticks inside. */
+  work: WorkTiming;
 }
 
 export type { FieldError };
@@ -226,10 +240,12 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+    if (s.work) errors.push({ field: 'work', message: 'applies to engine "sim" only (the native probe runs its own loop)' });
     // The probe runs one segment and one thread count for every process; per-process variants are sim-only.
     for (const [i, o] of (s.processes ?? []).entries()) {
       if (o.key !== undefined && s.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
       if (o.threads !== undefined && o.threads !== (s.threadsPerProcess ?? 1)) errors.push({ field: `processes[${i}].threads`, message: 'must equal threadsPerProcess for engine "native"' });
+      if (o.work !== undefined) errors.push({ field: `processes[${i}].work`, message: 'applies to engine "sim" only (the native probe runs its own loop)' });
     }
   }
   return errors;
@@ -241,6 +257,12 @@ function normalise(s: SpecInput, seed: number): Spec {
   const shared = s.mutexType === 'USYNC_PROCESS' || s.mutexType === 'PTHREAD_PROCESS_SHARED';
   const threadsPerProcess = s.threadsPerProcess ?? 1;
   const key = normaliseKey(s.key);
+  const work: WorkTiming = {
+    outside: s.work?.outside ?? LIMITS.workOutside.default,
+    inside: s.work?.inside ?? LIMITS.workInside.default,
+    spread: s.work?.spread ?? LIMITS.workSpread.default,
+    blockInside: s.work?.blockInside ?? LIMITS.workBlockInside.default,
+  };
   const processes: ProcessSpec[] = [];
   for (let index = 0; index < s.processCount; index++) {
     const o = s.processes?.[index];
@@ -249,6 +271,7 @@ function normalise(s: SpecInput, seed: number): Spec {
       key: o?.key !== undefined ? normaliseKey(o.key) : key,
       threads: o?.threads ?? threadsPerProcess,
       program: o?.program ?? 'app',
+      work: { ...work, ...o?.work },
     });
   }
   const watch = s.tools?.watchpoint;
@@ -285,6 +308,7 @@ function normalise(s: SpecInput, seed: number): Spec {
       maxSteps: s.limits?.maxSteps ?? LIMITS.maxSteps.default,
       timeoutMs: s.limits?.timeoutMs ?? (engine === 'native' ? LIMITS.nativeTimeoutMs.default : LIMITS.timeoutMs.default),
     },
+    work,
   };
   if (s.explore) {
     spec.explore = {

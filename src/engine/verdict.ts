@@ -7,6 +7,7 @@ import { hex } from './machine/memory.js';
 import { ULWP_SIZE } from './machine/layout.js';
 import type { Execution } from './execution.js';
 import type { Outcome, Result, Verdict } from './result.js';
+import { rankedOutcome } from './outcome-rank.js';
 import { faultVerdict } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
 import { plainLockers, type VerdictContext } from './verdicts/context.js';
@@ -15,14 +16,18 @@ import { counterWords, familyOf, list, plural, sharedInit, sharingWords, withTer
 /** The outcome alone, cheap enough to call after every run of an exploration. */
 export function outcomeOf(exec: Execution): Outcome {
   const m = exec.machine;
-  if (m.processes.some((p) => p.exit?.kind === 'signaled' || p.state === 1)) return 'crash';
-  if (exec.stop === 'limit') return 'limit_exceeded';
   let final = 0;
   for (const s of exec.world.shm.segments) final += s.backing.u32[exec.world.counterOffset >>> 2]!;
-  if (exec.faults.recoveries.length > 0) return 'owner_died';
-  if (exec.workload.violations > 0 || final !== exec.workload.increments) return 'mutual_exclusion_violation';
-  if (exec.stop === 'hang') return 'hang';
-  return 'ok';
+  return rankedOutcome((o) => {
+    switch (o) {
+      case 'crash': return m.processes.some((p) => p.exit?.kind === 'signaled' || p.state === 1);
+      case 'hang': return exec.stop === 'hang';
+      case 'limit_exceeded': return exec.stop === 'limit';
+      case 'owner_died': return exec.faults.recoveries.length > 0;
+      case 'mutual_exclusion_violation': return exec.workload.violations > 0 || final !== exec.workload.increments;
+      default: return false;
+    }
+  });
 }
 
 /** Whose thread structure contains `addr` (processes other than `except` first). */

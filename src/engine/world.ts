@@ -10,6 +10,7 @@ import { OP } from './machine/trace-buffer.js';
 import type { Machine } from './machine/machine.js';
 import type { PlatformDefinition } from './platforms/platform.js';
 import type { Spec } from './spec.js';
+import { timeSlice } from './workload.js';
 
 export const FIRST_PID = 1001;
 const STACK_SIZE = 0x10000;
@@ -72,6 +73,7 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
     }
   }
   for (const p of m.processes) for (const t of p.threads) m.addThread(t);
+  m.slice = timeSlice(spec.work);
   return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset, arena };
 }
 

@@ -6,6 +6,7 @@
 import type { ProcessReport, Verdict } from '../engine/result.js';
 import { list, plural, robustInit, sharedInit, sharingWords, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
+import { rankedOutcome } from '../engine/outcome-rank.js';
 
 const PSHARED_BIT = 0x80;
 const ROBUST_BIT = 0x10;
@@ -89,11 +90,24 @@ export function nativeVerdict(r: PartialResult): Verdict {
 
 function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
   const crashed = r.processes.filter((p) => p.exit.kind === 'signaled');
-  if (crashed.length > 0) return crashVerdict(r, crashed);
   const hung = r.processes.filter((p) => p.exit.kind === 'hung');
-  if (hung.length > 0) return hangVerdict(r, hung);
   const timedOut = r.processes.filter((p) => p.exit.kind === 'killed' && p.exit.reason === 'timeout');
-  if (timedOut.length > 0 || r.evidence.end === 'timeout') {
+  const recoveries = r.evidence.recoveries as { pid: number; tid: number; t: number; lockWord: string; consistentRc: number }[];
+  const { maxHolders, violations } = r.mutualExclusion;
+  // The engine's one ranking decides which failure names the run (src/engine/outcome-rank.ts).
+  const outcome = rankedOutcome((o) => {
+    switch (o) {
+      case 'crash': return crashed.length > 0;
+      case 'hang': return hung.length > 0;
+      case 'limit_exceeded': return timedOut.length > 0 || r.evidence.end === 'timeout';
+      case 'owner_died': return recoveries.length > 0;
+      case 'mutual_exclusion_violation': return maxHolders > 1 || r.counter.lostUpdates > 0;
+      default: return false;
+    }
+  });
+  if (outcome === 'crash') return crashVerdict(r, crashed);
+  if (outcome === 'hang') return hangVerdict(r, hung);
+  if (outcome === 'limit_exceeded') {
     return {
       outcome: 'limit_exceeded',
       summary: `the run used its whole limits.timeoutMs (${r.spec.limits.timeoutMs} ms) while still making progress; ${plural(timedOut.length, 'process', 'processes')} killed after ${r.counter.expected} cycles`,
@@ -101,9 +115,8 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
       fix: 'raise limits.timeoutMs or lower iterations',
     };
   }
-  const recoveries = r.evidence.recoveries as { pid: number; tid: number; t: number; lockWord: string; consistentRc: number }[];
   const victim = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
-  if (recoveries.length > 0) {
+  if (outcome === 'owner_died') {
     const rec = recoveries[0];
     const fault = r.spec.faults.find((f) => f.kill === victim?.index);
     const exact = r.counter.lostUpdates === 0 ? `counter consistent (${r.counter.final} = ${r.counter.expected} completed cycles)` : `counter ${r.counter.final} of ${r.counter.expected}`;
@@ -114,8 +127,7 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
       fix: 'Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the protected data before calling pthread_mutex_consistent.',
     };
   }
-  const { maxHolders, violations } = r.mutualExclusion;
-  if (maxHolders > 1 || r.counter.lostUpdates > 0) {
+  if (outcome === 'mutual_exclusion_violation') {
     return {
       outcome: 'mutual_exclusion_violation',
       summary: `up to ${maxHolders} threads were inside the critical section at once (${plural(violations, 'entry', 'entries')} found another holder inside)${lostPart(r)}`,

@@ -9,7 +9,9 @@ import { scheduleSeed } from '../../src/engine/explore/index.js';
 import { ndjson, presetSpec } from '../engine/explore/helpers.js';
 
 test('1. solaris10-crash, dfs with maxPreemptions 2: finds the crash, the minimal preemption count, and the shrunk token replays the same crash with identical trace bytes', async () => {
-  const spec = presetSpec('solaris10-crash', { explore: { strategy: 'dfs', maxPreemptions: 2, schedules: 200 } });
+  // The story's programs without the preset's timing (no work, no system call holding the lock): then a
+  // preemption is what puts the lock in another process's hands (with the preset's system call, zero do).
+  const spec = presetSpec('solaris10-crash', { work: {}, processes: [{ program: 'app', threads: 2 }, { program: 'other', threads: 1 }], explore: { strategy: 'dfs', maxPreemptions: 2, schedules: 200 } });
   const { result, trace } = await runExploration(spec);
   const x = result.exploration!;
   assert.ok((x.outcomes.crash ?? 0) > 0, `dfs found no crash: ${JSON.stringify(x.outcomes)}`);

@@ -3,7 +3,7 @@
 // out of the strategies so that each of them stays a pure choice function, and so the hot
 // path of a large exploration can run without it (a failing schedule is re-run to record it).
 import { defaultChoice, type Schedule } from '../schedulers/replay.js';
-import type { RunShape, SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
+import { isPreemption, type RunShape, type SchedulePoint, type Scheduler } from '../schedulers/scheduler.js';
 
 export class RecordingScheduler implements Scheduler {
   readonly name: string;
@@ -27,7 +27,8 @@ export class RecordingScheduler implements Scheduler {
     const usual = defaultChoice(p);
     const choice = this.inner.step(p);
     if (choice !== usual) this.deviations.push(this.decisions, choice);
-    if (p.currentRunnable && choice !== p.current) { this.preemptions++; this.preemptionPoints.push(p.now, p.current, choice); }
+    // The preempted thread of a CPU stepping out of turn is the turn CPU's (or, idle, the one it would have run).
+    if (isPreemption(p, choice)) { this.preemptions++; this.preemptionPoints.push(p.now, usual, choice); }
     this.decisions++;
     return choice;
   }

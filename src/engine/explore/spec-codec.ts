@@ -38,6 +38,8 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
     w.varint(keyNumber(p.key));
     w.varint(p.threads);
     w.string(p.program);
+    const work = p.work ?? spec.work;
+    w.varint(work.outside); w.varint(work.inside); w.varint(work.spread); w.varint(work.blockInside);
   }
   w.byte((spec.robust ? 1 : 0) | (spec.tools.core ? 2 : 0) | (spec.tools.pmap ? 4 : 0) | (spec.tools.watchpoint === false ? 8 : 0));
   if (spec.tools.watchpoint !== false) {
@@ -49,6 +51,7 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
   for (const f of spec.faults) { w.varint(f.kill); w.byte(f.whileHolding ? 1 : 0); w.varint(f.afterAcquisitions); }
   w.varint(spec.limits.maxSteps);
   w.varint(spec.limits.timeoutMs);
+  w.varint(spec.work.outside); w.varint(spec.work.inside); w.varint(spec.work.spread); w.varint(spec.work.blockInside);
 }
 
 /** Spec input (validateSpec still has to normalise it); `seed` comes from the token header. */
@@ -62,7 +65,7 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   const iterations = r.varint();
   const cpus = r.varint();
   const processes = [];
-  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string() });
+  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string(), work: { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() } });
   const flags = r.byte();
   const watchpoint = flags & 8 ? false as const : (() => {
     const p = r.varint();
@@ -74,8 +77,9 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   for (let i = 0; i < faultCount; i++) faults.push({ kill: r.varint(), whileHolding: r.byte() === 1, afterAcquisitions: r.varint() });
   const maxSteps = r.varint();
   const timeoutMs = r.varint();
+  const work = { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() };
   return {
     mutexType, platform, processCount, key, engine: 'sim', threadsPerProcess, iterations, cpus, seed, processes,
-    robust: (flags & 1) !== 0, faults, tools: { watchpoint, core: (flags & 2) !== 0, pmap: (flags & 4) !== 0 }, limits: { maxSteps, timeoutMs },
+    robust: (flags & 1) !== 0, faults, tools: { watchpoint, core: (flags & 2) !== 0, pmap: (flags & 4) !== 0 }, limits: { maxSteps, timeoutMs }, work,
   } as SpecInput;
 }

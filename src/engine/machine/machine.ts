@@ -2,6 +2,14 @@
 // decision goes through the Scheduler, a generic sleep-queue / park service, signals and
 // core dumps that take virtual time. It knows nothing about mutexes: a thread's behaviour
 // is the `program` callback (one step per call), written against the MemoryBus.
+//
+// CPUs and time. At most `cpus` threads are on a CPU at once. The CPUs take turns, one step
+// each (lockstep), unless the scheduler lets a CPU step out of turn: that is how CPUs drift
+// out of phase (see schedulers/scheduler.ts). Virtual time `now` counts ticks: a tick is the
+// time one CPU takes for one step, and the CPUs share it, so in lockstep every busy CPU steps
+// once per tick; a CPU that is chosen again before the others had their step starts the next
+// tick (the CPU passed over stalled for that tick). Trace `t` is this tick: monotonic, equal
+// for steps that ran at the same time on different CPUs, and on one CPU the step count.
 import { MemoryBus } from './bus.js';
 import { OP } from './trace-buffer.js';
 import { hex } from './memory.js';
@@ -9,12 +17,24 @@ import { SC_ONPROC, SC_RUN, SC_SLEEP } from './layout.js';
 import { BLOCKED, DEAD, DUMPING, EXITED, RUNNABLE, STOPPED, type SimProcess, type SimThread } from './process.js';
 import type { SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
 import type { ProcessExit } from '../result.js';
+import { Prng } from '../prng.js';
 
 /** Why the run loop stopped. */
 export type StopReason = 'done' | 'hang' | 'limit';
 
-/** Virtual ticks a core dump takes to write; the other processes keep running meanwhile. */
-export const CORE_DUMP_TICKS = 1500;
+/**
+ * Ticks a core dump takes to write, drawn per dump from this range with the run's seed; the
+ * other processes keep running meanwhile, so the core shows the shared mutex as it was when
+ * the dump ENDED. A real dump of a small process takes milliseconds, hundreds of lock cycles
+ * of microseconds each: the range spans many lock cycles of the workloads (a cycle is about
+ * 10 steps plus its work), so the core catches the other processes at a seeded phase of their
+ * cycle, holding the mutex or not (a constant duration lined up with the cycle and always
+ * showed the same thing).
+ */
+export const CORE_DUMP_TICKS = { min: 300, max: 6000 } as const;
+
+/** Default time slices in steps when the workload sets none (see workload.ts timeSlice). */
+const DEFAULT_SLICE = { min: 20, max: 400 };
 
 interface Timer { at: number; fire: () => void }
 
@@ -28,15 +48,25 @@ export class Machine extends MemoryBus {
   live = 0;
   /** One thread step; set by the workload before run(). */
   program: (t: SimThread) => void = () => { throw new Error('no program loaded'); };
+  /** Time slices handed to the scheduler (RunShape.slice); set from the workload's timing. */
+  slice: { min: number; max: number } = DEFAULT_SLICE;
 
   private readonly cpuThread: Int32Array;
   private readonly lastThread: Int32Array;
   private readonly ranFor: Int32Array;
   private readonly quantum: Int32Array;
+  /** Tick of each CPU's last step (-1: none yet): a second step in the same tick starts the next one. */
+  private readonly stepTick: Int32Array;
+  /** The CPU whose turn it is. */
+  private turn = 0;
+  /** Thread woken from a kernel sleep since the last decision (SchedulePoint.woken), or -1. */
+  private woken = -1;
   private ready = new Int32Array(16);
   private readyCount = 0;
   private readonly point: SchedulePoint;
   private readonly timers: Timer[] = [];
+  /** Core dump durations (seeded with the run's seed, apart from the scheduler's draws). */
+  private readonly dumpPrng = new Prng(0);
   /** The last 8 context switches as (t, cpu, from, to) rows (a DTrace sched:::on-cpu view). */
   readonly recentSwitches = new Float64Array(32);
   private readonly queues = new Map<string, SimThread[]>();
@@ -50,8 +80,9 @@ export class Machine extends MemoryBus {
     this.lastThread = new Int32Array(cpus).fill(-1);
     this.ranFor = new Int32Array(cpus);
     this.quantum = new Int32Array(cpus);
+    this.stepTick = new Int32Array(cpus).fill(-1);
     this.choices = recordSchedule ? new Int32Array(256) : null;
-    this.point = { cpu: 0, ready: this.ready, readyCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, steps: 0, now: 0 };
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0 };
   }
 
   /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
@@ -74,7 +105,8 @@ export class Machine extends MemoryBus {
     this.now = 0; this.faultAddress = 0;
     this.watch = null; this.watchSegment = null; this.watchLo = -1; this.watchHi = -1;
     this.steps = 0; this.contextSwitches = 0; this.stop = null; this.live = 0;
-    this.cpuThread.fill(-1); this.lastThread.fill(-1); this.ranFor.fill(0); this.quantum.fill(0);
+    this.cpuThread.fill(-1); this.lastThread.fill(-1); this.ranFor.fill(0); this.quantum.fill(0); this.stepTick.fill(-1);
+    this.turn = 0; this.woken = -1;
     this.readyCount = 0;
     this.timers.length = 0;
     this.recentSwitches.fill(0);
@@ -121,23 +153,41 @@ export class Machine extends MemoryBus {
     if (m) m.u8[t.schedctl - t.proc.layoutSchedctlBase] = state;
   }
 
-  /** Thread to run next on cpu c (a scheduling decision when there is a choice), or -1. */
+  /**
+   * The thread that executes the next step, on CPU `c` (the turn CPU, unless the scheduler
+   * chose a thread of another CPU), dispatched there if it came from the run queue. A
+   * scheduling decision when there is more than one option.
+   */
   private pick(c: number): number {
     const cur = this.cpuThread[c]!;
     const curRunnable = cur >= 0;
     const rc = this.readyCount;
-    if (rc === 0) return cur;
+    const p = this.point;
+    let others = 0;
+    if (this.cpus > 1) {
+      const run = p.running, ct = this.cpuThread, n = this.cpus;
+      for (let k = 1; k < n; k++) {
+        let o = c + k; if (o >= n) o -= n;
+        const g = ct[o]!;
+        if (g >= 0) run[others++] = g;
+      }
+    }
     let choice: number;
-    if (!curRunnable && rc === 1) choice = this.ready[0]!;
-    else {
-      const p = this.point;
-      p.cpu = c; p.readyCount = rc; p.current = cur; p.currentRunnable = curRunnable;
+    if (others === 0 && (rc === 0 || (!curRunnable && rc === 1))) {
+      if (curRunnable) return cur;
+      choice = this.ready[0]!;
+    } else {
+      p.cpu = c; p.readyCount = rc; p.runningCount = others; p.current = cur; p.currentRunnable = curRunnable;
       const ran = this.ranFor[c]!;
       p.ranFor = ran; p.sliceExpired = ran >= this.quantum[c]!; p.steps = this.steps; p.now = this.now;
+      p.woken = this.woken;
+      p.local = curRunnable && this.threads[cur]!.local;
       choice = this.scheduler.step(p);
+      this.woken = -1;
       this.decisionCount++;
       if (this.choices !== null) this.record(choice);
       if (choice === cur && curRunnable) return cur;
+      if (others > 0) { const t = this.threads[choice]; if (t !== undefined && t.cpu >= 0 && t.cpu !== c && t.state === RUNNABLE) return choice; }
     }
     this.dispatch(c, choice, cur);
     return choice;
@@ -185,26 +235,36 @@ export class Machine extends MemoryBus {
   run(): StopReason {
     const n = this.cpus;
     const threads = this.threads;
-    this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps });
+    const ct = this.cpuThread, stepTick = this.stepTick;
+    this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
+    this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice });
     for (;;) {
-      let active = false;
-      for (let c = 0; c < n; c++) {
-        const g = this.pick(c);
-        if (g < 0) continue;
-        if (this.steps >= this.maxSteps) return (this.stop = 'limit');
-        active = true;
-        const t = threads[g]!;
-        this.steps++;
-        this.ranFor[c]++;
-        this.program(t);
-        if (t.state !== RUNNABLE && t.cpu === c) this.offCpu(t);
+      // The turn CPU: the next one, in order, that has a thread or can take one from the run queue.
+      let c = this.turn;
+      if (ct[c]! < 0 && this.readyCount === 0) {
+        c = -1;
+        for (let k = 1; k < n; k++) { let o = this.turn + k; if (o >= n) o -= n; if (ct[o]! >= 0) { c = o; break; } }
+        if (c < 0) { // nothing can run: the next timer, or the end
+          if (this.timers.length > 0) { this.now = Math.max(this.now + (this.steps > 0 ? 1 : 0), this.timers[0]!.at); stepTick.fill(-1); this.fireTimers(); continue; }
+          if (this.steps > 0) this.now++;
+          return (this.stop = this.live > 0 ? 'hang' : 'done');
+        }
       }
-      this.now++;
-      if (this.timers.length > 0 && this.timers[0]!.at <= this.now) this.fireTimers();
-      if (!active) {
-        if (this.timers.length > 0) { this.now = this.timers[0]!.at; this.fireTimers(); continue; }
-        return (this.stop = this.live > 0 ? 'hang' : 'done');
+      if (this.steps >= this.maxSteps) { this.now++; return (this.stop = 'limit'); }
+      const g = this.pick(c);
+      const t = threads[g]!;
+      c = t.cpu;
+      // A CPU's second step in this tick starts the next tick (timers due then fire first).
+      if (stepTick[c] === this.now) {
+        this.now++;
+        if (this.timers.length > 0 && this.timers[0]!.at <= this.now) this.fireTimers();
       }
+      stepTick[c] = this.now;
+      this.steps++;
+      this.ranFor[c]++;
+      this.program(t);
+      if (t.state !== RUNNABLE && t.cpu === c) this.offCpu(t);
+      this.turn = c + 1 === n ? 0 : c + 1;
     }
   }
 
@@ -268,12 +328,34 @@ export class Machine extends MemoryBus {
   /** lwp_unpark(target) on behalf of `by`. */
   unpark(by: SimThread, target: SimThread, addr: number, fn: number): void {
     if (this.tr !== null) this.tr.push(OP.unpark, by.gtid, by.cpu, this.now, addr, target.tid, NaN, 0, fn);
-    if (target.state === BLOCKED) {
+    if (target.state === BLOCKED && !target.sleeping) {
       target.state = RUNNABLE;
       target.waitingIn = '';
       this.setScState(target, SC_RUN);
       this.enqueueReady(target.gtid);
-    } else if (target.state === RUNNABLE) target.unparkToken = true;
+      this.woken = target.gtid;
+    } else if (target.state === RUNNABLE || target.sleeping) target.unparkToken = true; // kept for its next lwp_park
+  }
+
+  /**
+   * The thread calls into the kernel and sleeps there for `ticks` (a system call made while
+   * holding the mutex, in the workload): off its CPU, SC_SLEEP in its schedctl data, runnable
+   * again when the time is up. Not a wait anyone else can end, and never a hang.
+   */
+  sleepFor(t: SimThread, ticks: number, where: string): void {
+    t.state = BLOCKED;
+    t.waitingIn = where;
+    t.sleeping = true;
+    this.setScState(t, SC_SLEEP);
+    this.after(ticks, () => {
+      if (t.state !== BLOCKED || !t.sleeping) return; // its process died meanwhile
+      t.sleeping = false;
+      t.state = RUNNABLE;
+      t.waitingIn = '';
+      this.setScState(t, SC_RUN);
+      this.enqueueReady(t.gtid);
+      this.woken = t.gtid;
+    });
   }
 
   // ---- exits, signals, core dumps -------------------------------------------------------
@@ -307,8 +389,8 @@ export class Machine extends MemoryBus {
   }
 
   /**
-   * Deliver a fatal signal to t's process. With `coreDump`, the process dumps core for
-   * CORE_DUMP_TICKS of virtual time (others keep running), then `onCore` runs (the core
+   * Deliver a fatal signal to t's process. With `coreDump`, the process dumps core for a
+   * seeded duration from CORE_DUMP_TICKS (others keep running), then `onCore` runs (the core
    * snapshot) and the process is dead; otherwise it dies now.
    */
   kill(t: SimThread, exit: ProcessExit & { kind: 'signaled' }, coreDump: boolean, onCore?: () => void): void {
@@ -329,7 +411,7 @@ export class Machine extends MemoryBus {
     };
     if (!coreDump) { finish(); return; }
     p.state = DUMPING;
-    this.after(CORE_DUMP_TICKS, () => {
+    this.after(this.dumpPrng.between(CORE_DUMP_TICKS.min, CORE_DUMP_TICKS.max), () => {
       onCore?.();
       if (this.tr !== null) { this.tr.push(OP.core_dump, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text(`core of pid ${p.pid} written`); }
       finish();

@@ -20,6 +20,10 @@ export class SimThread {
   phase = 0;
   iter = 0;
   val = 0;
+  /** Steps of work left in the current work period (workload.ts). */
+  work = 0;
+  /** Its next step is pure work: no shared memory, no kernel (SchedulePoint.local). */
+  local = false;
   // Platform registers (the mutex step program's pc and scratch).
   pc = 0;
   r0 = 0;
@@ -31,6 +35,8 @@ export class SimThread {
   waitKey = '';
   /** Where it is blocked, in words (for a hang's verdict). */
   waitingIn = '';
+  /** Blocked in a timed kernel sleep (Machine.sleepFor), not on a mutex. */
+  sleeping = false;
   acquisitions = 0;
   /** What the last mutex_lock returned: 0, or an errno such as EDEADLK (the caller may ignore it). */
   lockRc = 0;
@@ -43,9 +49,9 @@ export class SimThread {
   /** Back to the state of a new thread (a machine reused for the next run: see SimRig). */
   reset(): void {
     this.state = RUNNABLE; this.cpu = -1;
-    this.phase = 0; this.iter = 0; this.val = 0;
+    this.phase = 0; this.iter = 0; this.val = 0; this.work = 0; this.local = false;
     this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
-    this.unparkToken = false; this.waitKey = ''; this.waitingIn = '';
+    this.unparkToken = false; this.waitKey = ''; this.waitingIn = ''; this.sleeping = false;
     this.acquisitions = 0; this.lockRc = 0; this.exit = null;
   }
 }

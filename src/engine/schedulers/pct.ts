@@ -20,7 +20,7 @@ export class PctScheduler implements Scheduler {
   /** Change points as machine step counts, ascending. */
   private changeAt: number[] = [];
   private nextChange = 0;
-  /** The thread that ran last on each cpu: a change point lowers the thread that was running. */
+  /** The thread that took the last step: a change point lowers the thread that was running. */
   private last = -1;
 
   constructor(private readonly seed: number, private readonly options: PctOptions) {}
@@ -49,13 +49,21 @@ export class PctScheduler implements Scheduler {
 
   step(p: SchedulePoint): number {
     // Apply every change point the run has passed to the thread that was running.
+    // (the thread that took the last step, on whichever CPU).
     while (this.nextChange < this.changeAt.length && p.steps >= this.changeAt[this.nextChange]!) {
-      const victim = p.currentRunnable ? p.current : this.last;
+      const victim = this.last;
       if (victim >= 0) this.priority[victim] = this.changeLevel[this.nextChange]!;
       this.nextChange++;
     }
+    // PCT runs one thread at a time whatever the CPU count: the highest priority among the turn
+    // CPU's thread, the threads of the other CPUs and the run queue takes the step.
     let best = p.currentRunnable ? p.current : -1;
     let bestPriority = best >= 0 ? this.priority[best]! : -Infinity;
+    for (let i = 0; i < p.runningCount; i++) {
+      const t = p.running[i]!;
+      const pr = this.priority[t]!;
+      if (pr > bestPriority) { best = t; bestPriority = pr; }
+    }
     for (let i = 0; i < p.readyCount; i++) {
       const t = p.ready[i]!;
       const pr = this.priority[t]!;

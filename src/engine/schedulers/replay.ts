@@ -17,7 +17,7 @@ export interface Schedule {
 
 export interface Divergence { at: number; reason: string }
 
-/** The default policy every schedule is written against. */
+/** The default policy every schedule is written against: lockstep CPUs, no preemption. */
 export function defaultChoice(p: SchedulePoint): number {
   return p.currentRunnable ? p.current : p.ready[0]!;
 }
@@ -25,6 +25,7 @@ export function defaultChoice(p: SchedulePoint): number {
 /** Whether `thread` may run at this point. */
 export function canRun(p: SchedulePoint, thread: number): boolean {
   if (p.currentRunnable && thread === p.current) return true;
+  for (let i = 0; i < p.runningCount; i++) if (p.running[i] === thread) return true;
   for (let i = 0; i < p.readyCount; i++) if (p.ready[i] === thread) return true;
   return false;
 }

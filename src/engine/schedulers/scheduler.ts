@@ -1,17 +1,24 @@
 // The scheduler contract. Every scheduling decision of the simulated machine passes through
-// ONE call, Scheduler.step(point), at each step where more than one thread could run on the
-// CPU about to execute. Strategies (random, round-robin; later pct, dfs, replay) are one file
-// each behind this contract; the machine records the choices it was given as data (see
-// Machine.schedule), so replaying a run is just a scheduler that feeds them back.
+// ONE call, Scheduler.step(point), at each step where more than one thread could execute it.
+// The CPUs take turns (lockstep: CPU 0, 1, ..., 0, ...); the point names the CPU whose turn it
+// is and its thread, the threads on the other CPUs and the run queue. The chosen thread
+// executes the next step: the turn CPU's own thread (the default), a thread of another CPU
+// (that CPU steps out of turn: the CPUs drift out of phase), or a ready thread, which is put on
+// the turn CPU first (preempting its thread if it had one). Strategies are one file each
+// behind this contract; the machine records the choices as data (see Machine.schedule), so
+// replaying a run is just a scheduler that feeds them back.
 
 /** What a scheduler sees at a decision point. The machine reuses one object: read it, do not keep it. */
 export interface SchedulePoint {
-  /** CPU that executes the next step. */
+  /** CPU whose turn it is to execute the next step. */
   cpu: number;
   /** Global thread ids (stable for the whole run, 0..threads-1, in spec order) of threads that are
    *  ready and not running on any CPU; valid entries are [0, readyCount). Order = run-queue order. */
   ready: Int32Array;
   readyCount: number;
+  /** Threads on the OTHER CPUs, each able to take the step out of turn; valid entries [0, runningCount), CPU order. */
+  running: Int32Array;
+  runningCount: number;
   /** Thread currently on this CPU, or -1 (idle CPU, or its thread just blocked / exited). */
   current: number;
   /** The current thread can run another step (it did not block, exit or die). */
@@ -20,30 +27,53 @@ export interface SchedulePoint {
   ranFor: number;
   /** ranFor reached the quantum the scheduler gave it (see Scheduler.quantum). */
   sliceExpired: boolean;
+  /** The current thread's next step is pure work (touches no shared memory and no kernel): a
+   *  switch before it is equivalent to one before its next visible step, except for timing. */
+  local: boolean;
+  /** The thread most recently woken from a sleep in the kernel (unparked, or its timed sleep ended)
+   *  since the last decision point, or -1; it may be in ready (check before choosing it). */
+  woken: number;
   /** Steps executed so far in this run (all CPUs) and the virtual clock. */
   steps: number;
   now: number;
 }
 
 /** Facts a scheduler may want before the run starts. */
-export interface RunShape { threads: number; cpus: number; seed: number; maxSteps: number }
+export interface RunShape {
+  threads: number; cpus: number; seed: number; maxSteps: number;
+  /** Time slices in steps, as the workload's timing sets them (see workload.ts timeSlice). */
+  slice: { min: number; max: number };
+}
 
 export interface Scheduler {
   readonly name: string;
   /** Called once before the first step of each run (a scheduler may be reused for many runs). */
   start(shape: RunShape): void;
   /**
-   * Choose the thread that executes the next step on point.cpu: point.current (when
-   * currentRunnable) or one of point.ready[0..readyCount). Returning another thread while the
-   * current one is still runnable is a preemption. Must return a valid choice; the machine
-   * treats anything else as a scheduler bug and throws.
+   * Choose the thread that executes the next step: point.current (when currentRunnable), one
+   * of point.running (its CPU steps out of turn) or one of point.ready (put on point.cpu). See
+   * isPreemption for which choices count as preemptions. Must return a valid choice; the
+   * machine treats anything else as a scheduler bug and throws.
    */
   step(point: SchedulePoint): number;
   /** Time slice (in steps) for `thread` now being put on `cpu`; sliceExpired turns true after it. */
   quantum(thread: number, cpu: number): number;
 }
 
-/** A decision point counts as a preemption when the chosen thread is not the still-runnable current one. */
+/** Whether `thread` is on another CPU at this point (choosing it steps that CPU out of turn). */
+export function isRunning(point: SchedulePoint, thread: number): boolean {
+  for (let i = 0; i < point.runningCount; i++) if (point.running[i] === thread) return true;
+  return false;
+}
+
+/**
+ * What dfs bounds and explorations count as a preemption. On one CPU (CHESS's definition):
+ * switching away from a current thread that could have continued. On several CPUs also:
+ * letting another CPU take a step out of turn, a departure from lockstep that shifts the
+ * CPUs' relative phase by one step (whether or not the turn CPU had a thread). Choosing among
+ * ready threads when the turn CPU's thread cannot run is free, as at a blocking point in CHESS.
+ */
 export function isPreemption(point: SchedulePoint, choice: number): boolean {
-  return point.currentRunnable && point.current !== choice;
+  if (point.currentRunnable) return choice !== point.current;
+  return isRunning(point, choice);
 }

@@ -89,7 +89,8 @@ test('PRIVATE, 4 single-threaded processes (2.36): SIGABRT on the __owner assert
       assert.equal(r.evidence.core?.signal, 'SIGABRT');
       assert.match(r.verdict.cause, /plain store/);
     } else {
-      assert.equal(r.verdict.outcome, 'mutual_exclusion_violation', r.verdict.summary);
+      // Two holders at once; a run whose plain-store unlocks then lost a wake-up ranks as a hang (outcome-rank.ts).
+      assert.ok(['mutual_exclusion_violation', 'hang'].includes(r.verdict.outcome), r.verdict.summary);
       assert.ok(r.mutualExclusion.maxHolders >= 2);
       violations++;
     }
