@@ -95,7 +95,10 @@ export function toProblem(err: FastifyError & { validation?: any[]; validationCo
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err);
-    if (problem.status >= 500 && problem.code !== 'queue_full') request.log.error({ err }, problem.detail);
+    // only a bug (500) earns an error and a stack; an outage (503) is expected: a warning
+    // naming the cause, once per request, without a stack
+    if (problem.code === 'internal') request.log.error({ err }, problem.detail);
+    else if (problem.status >= 500) request.log.warn({ code: problem.code, detail: problem.detail, cause: err instanceof Problem ? undefined : err.message }, 'request refused');
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(reply, request, problem);
   });

@@ -9,6 +9,7 @@ import { isGroupJob, QUEUE_NAME, type QueuedJob } from '../service/domain/queue.
 import { connectRedis, whenReady } from '../service/domain/redis.js';
 import { MetricsRecorder } from '../service/domain/metrics.js';
 import { ExperimentStore } from '../service/domain/store.js';
+import { errorReporter } from '../service/logger.js';
 import { ABORT_CANCELLED, ABORT_SHUTDOWN, processJob, type ProcessorContext } from './processor.js';
 import { EngineSandbox } from './sandbox.js';
 
@@ -48,7 +49,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: 1,
   });
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('error', errorReporter(log, 'worker'));
   worker.on('failed', (job, err) => {
     if (!job || err.name === 'UnrecoverableError' || err.name === 'WaitingError') return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
