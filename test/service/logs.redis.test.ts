@@ -38,7 +38,7 @@ const submit = (url: string) => fetch(`${url}/experiments`, { method: 'POST', he
 
 test('a Redis outage leaves a structured log: 503s are warnings without a stack, no raw text', { skip: spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0 && 'no redis-server' }, async (t) => {
   const redisPort = await freePort();
-  let redis = await privateRedis(t, redisPort);
+  const redis = await privateRedis(t, redisPort);
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/mutexlab', 'start'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +66,7 @@ test('a Redis outage leaves a structured log: 503s are warnings without a stack,
     assert.ok(Number(res.headers.get('retry-after')) > 0);
   }
 
-  redis = await privateRedis(t, redisPort);
+  await privateRedis(t, redisPort); // the same port: the connections find it again
   await until('the API recovers', 30_000, async () => (await fetch(`${url}/readyz`)).ok);
   await until('a POST is accepted again', 30_000, async () => (await submit(url)).status === 202);
   child.kill('SIGTERM');
