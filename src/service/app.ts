@@ -4,7 +4,7 @@
 // counted too (the limiter is a route-level onRequest hook, auth a preParsing one).
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from './config.js';
+import type { Config } from '../jobs/config.js';
 import { installErrorHandlers } from './errors.js';
 import experimentsService from './plugins/app/experiments.js';
 import allowedMethods from './plugins/app/allowed-methods.js';

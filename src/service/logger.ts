@@ -1,33 +1,8 @@
 // pino JSON lines for the API and the worker; `role` tells their lines apart when one process
 // (`mutexlab start`) runs both.
-import { pino, type LogFn, type Logger } from 'pino';
-import type { Config } from './config.js';
-import { isRedisUnavailable } from './domain/redis.js';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../jobs/config.js';
 
 export function createLogger(config: Pick<Config, 'logLevel'>, role: string): Logger {
   return pino({ level: config.logLevel, base: { role, pid: process.pid } });
-}
-
-/** How often one source may report that Redis is unreachable while it stays so. */
-export const OUTAGE_LOG_INTERVAL_MS = 10_000;
-
-/**
- * An 'error' listener for ioredis connections and BullMQ's Queue and Worker that writes through
- * pino. During an outage they raise an error on every reconnect attempt (several a second, each
- * with the same stack): that is one warning, without the stack, at most every 10 s per source,
- * with the number of errors since the last line. Anything else is an error with its stack.
- * Without a listener, BullMQ and ioredis print the stack as raw text on stderr.
- */
-export function errorReporter(log: { warn: LogFn; error: LogFn }, source: string): (err: Error) => void {
-  let lastWarned = 0;
-  let since = 0;
-  return (err) => {
-    if (!isRedisUnavailable(err)) { log.error({ err, source }, `${source}: error`); return; }
-    since++;
-    const now = Date.now();
-    if (now - lastWarned < OUTAGE_LOG_INTERVAL_MS) return;
-    log.warn({ source, error: err.message, code: (err as NodeJS.ErrnoException).code, errors: since }, `${source}: Redis does not answer; retrying`);
-    lastWarned = now;
-    since = 0;
-  };
 }

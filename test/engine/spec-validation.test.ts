@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { ENGINES, MUTEX_TYPES, PLATFORMS, STRATEGIES, WATCH_FIELDS, validateSpec, type FieldError } from '../../src/engine/spec.js';
 import { specHash } from '../../src/engine/explore/spec-codec.js';
 import { didYouMean } from '../../src/engine/spec-errors.js';
-import { listPresets } from '../../src/presets.js';
+import { listPresets } from '../../src/runner/presets.js';
 
 const errorsOf = (input: unknown): FieldError[] => {
   const v = validateSpec(input, () => 7);

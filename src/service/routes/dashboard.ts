@@ -1,18 +1,19 @@
-// The dashboard at `/`: three static files (HTML, CSS, plain browser JavaScript) from
+// The dashboard at `/`: static files (HTML, CSS, plain browser JavaScript modules) from
 // src/service/public, served by the API itself; no build step and no separate server. They are
 // public (no API key needed to load the page; the page asks for one when the API wants it).
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
+import { join } from 'node:path';
+import { paths } from '../../runner/paths.js';
 import { Problem } from '../errors.js';
 
-// dist/src/service/routes -> src/service/public (tsc does not copy non-TS files; we read the source)
-const PUBLIC_DIR = fileURLToPath(new URL('../../../../src/service/public/', import.meta.url));
 // a Map, not an object literal: `/dashboard/__proto__` or `constructor` must find nothing
 const FILES = new Map<string, string>([
   ['index.html', 'text/html; charset=utf-8'],
-  ['app.js', 'text/javascript; charset=utf-8'],
   ['style.css', 'text/css; charset=utf-8'],
+  // the page's ES modules, one job each (app.js imports the others)
+  ...['app', 'api', 'dom', 'list', 'detail', 'compare', 'verdict', 'exploration', 'evidence', 'progress', 'fix']
+    .map((name): [string, string] => [`${name}.js`, 'text/javascript; charset=utf-8']),
 ]);
 
 const dashboard: FastifyPluginAsync = async (app) => {
@@ -20,7 +21,7 @@ const dashboard: FastifyPluginAsync = async (app) => {
   const serve = async (name: string) => {
     let body = cache.get(name);
     if (!body) {
-      body = await readFile(PUBLIC_DIR + name);
+      body = await readFile(join(paths.dashboard, name));
       // development: edits show on reload; production: read once
       if (process.env.NODE_ENV === 'production') cache.set(name, body);
     }
