@@ -21,6 +21,7 @@ export const PROBLEMS = {
   not_finished: { status: 409, title: 'The experiment has not finished' },
   idempotency_in_flight: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   body_too_large: { status: 413, title: 'The body is too large' },
+  uri_too_long: { status: 414, title: 'A path parameter is too long' },
   idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used with a different body' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
@@ -92,10 +93,24 @@ export function toProblem(err: FastifyError & { validation?: any[]; validationCo
   return new Problem('internal', 'an unexpected error occurred; it has been logged');
 }
 
+/**
+ * fastify's `frameworkErrors`: what its router refuses before any route or hook runs (a URL it
+ * cannot decode, a path parameter longer than maxParamLength) answers as problem+json too.
+ */
+export function frameworkProblem(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new Problem('uri_too_long', 'a path parameter is longer than 100 characters; no id is that long')
+    : err.code === 'FST_ERR_BAD_URL' ? new Problem('invalid_request', 'the URL cannot be decoded', { errors: [{ field: '(url)', message: 'is not valid percent-encoding' }] })
+      : toProblem(err);
+  return sendProblem(reply, request, problem);
+}
+
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err);
-    if (problem.status >= 500 && problem.code !== 'queue_full') request.log.error({ err }, problem.detail);
+    // only a bug (500) earns an error and a stack; an outage (503) is expected: a warning
+    // naming the cause, once per request, without a stack
+    if (problem.code === 'internal') request.log.error({ err }, problem.detail);
+    else if (problem.status >= 500) request.log.warn({ code: problem.code, detail: problem.detail, cause: err instanceof Problem ? undefined : err.message }, 'request refused');
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(reply, request, problem);
   });

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import app from './app.js';
 import type { Config } from '../jobs/config.js';
+import { frameworkProblem } from './errors.js';
 
 export function createServer(config: Config, logger: Logger): FastifyInstance {
   const server = Fastify({
@@ -14,6 +15,7 @@ export function createServer(config: Config, logger: Logger): FastifyInstance {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkProblem,
   });
   server.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
   server.register(app, { config });

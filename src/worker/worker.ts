@@ -11,6 +11,7 @@ import { MetricsRecorder } from '../jobs/metrics.js';
 import { ExperimentStore } from '../jobs/store.js';
 import { ABORT_CANCELLED, ABORT_SHUTDOWN, type ProcessorContext } from './context.js';
 import { processJob } from './processor.js';
+import { errorReporter } from '../jobs/error-log.js';
 import { EngineSandbox } from './sandbox.js';
 
 export interface WorkerHandle {
@@ -49,7 +50,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: 1,
   });
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('error', errorReporter(log, 'worker'));
   worker.on('failed', (job, err) => {
     if (!job || err.name === 'UnrecoverableError' || err.name === 'WaitingError') return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);

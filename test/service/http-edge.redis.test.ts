@@ -143,6 +143,12 @@ test('no 500 from prototype names, odd paths or out-of-range Last-Event-IDs', as
     const res = await post(app, { preset: name });
     assert.equal(res.statusCode, 400, `preset ${name}: ${res.body}`);
   }
+  // what the router refuses before any route runs is problem+json too
+  for (const [url, status] of [[`/experiments/${'a'.repeat(5000)}`, 414], ['/experiments/%zz', 400], ['/dashboard/%E0%A4%A', 400]] as const) {
+    const res = await app.inject({ url });
+    assert.equal(res.statusCode, status, `${url.slice(0, 40)}: ${res.body.slice(0, 200)}`);
+    assert.match(res.headers['content-type'] as string, /^application\/problem\+json/, url.slice(0, 40));
+  }
   const ids = ['18446744073709551615-18446744073709551615', '18446744073709551616-0', '0-18446744073709551616', '99999999999999999999-0', '18446744073709551615-99999999999999999999', '-1-0', '1-', '1e3-0', '0x10-0', '$', '+', '-'];
   for (const lastEventId of ids) {
     const res = await app.inject({ url: `/experiments/${id}/events`, headers: { 'last-event-id': lastEventId } });

@@ -4,11 +4,14 @@ import { EventHub } from '../../../jobs/events.js';
 import { ExperimentService } from '../../domain/experiments.js';
 import { openQueue } from '../../../jobs/queue.js';
 import { ExperimentStore } from '../../../jobs/store.js';
+import { errorReporter } from '../../../jobs/error-log.js';
 
 export default fp(async (app) => {
   const { prefix, resultTtlSeconds, maxQueued } = app.config;
   const store = new ExperimentStore(app.redis, prefix, resultTtlSeconds);
   const queue = openQueue(app.redis, prefix);
+  // without a listener BullMQ prints a connection error's stack as raw text on stderr
+  queue.on('error', errorReporter(app.log, 'queue'));
   const hub = new EventHub(app.redisSubscriber, store.keys.eventChannel);
   hub.start().catch((err) => app.log.warn({ err }, 'event subscription failed; ?wait falls back to its timeout'));
   app.decorate('experiments', new ExperimentService(store, queue, hub, maxQueued));
