@@ -79,3 +79,13 @@ test('OpenAPI: the result schema, and every operation with its error statuses an
   assert.ok(!Object.keys(examples).some((k) => /^example\d+$/.test(k)), 'no example1..N');
   assert.ok(postOp.responses['400'].content['application/problem+json'].examples['five-bad-fields'].value.errors.length >= 5);
 });
+
+test('the contract is in the repository and the README and the engine point to it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const at = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+  const contract = at('docs/contract.md');
+  for (const heading of ['## The spec', '## The normalised spec', '## The result', '## The trace', '## Progress', '## Replay tokens', '## Statuses', '## Errors']) assert.ok(contract.includes(heading), heading);
+  for (const outcome of OUTCOMES) assert.ok(contract.includes(`\`${outcome}\``), `the contract explains ${outcome}`);
+  assert.match(at('README.md'), /\(docs\/contract\.md\)/);
+  for (const file of ['README.md', 'src/engine/result.ts', 'src/engine/trace.ts']) assert.doesNotMatch(at(file), /shared\/CONTRACT\.md/, file);
+});
