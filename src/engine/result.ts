@@ -1,4 +1,4 @@
-// The result of one experiment, as ../shared/CONTRACT.md fixes it (fields may be added,
+// The result of one experiment, as docs/contract.md describes it (fields may be added,
 // never renamed). Both engines produce it; the verdict is written from the evidence.
 import type { Spec } from './spec.js';
 import type { Outcome } from './outcome.js';

@@ -1,4 +1,4 @@
-// Trace events: one object per event, in order, as ../shared/CONTRACT.md describes.
+// Trace events: one object per event, in order, as docs/contract.md describes.
 // `t` is virtual time (sim) or nanoseconds since start (native).
 export const TRACE_OPS = [
   'shmget', 'shmat', 'mutex_init', 'lock', 'acquired', 'spin', 'owner_read', 'deref', 'park', 'unpark',

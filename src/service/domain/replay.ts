@@ -11,9 +11,11 @@ export interface ReplaySubmission { spec: Spec; replay: string }
 const refuse = (field: string, message: string) => new Problem('invalid_spec', `${field} ${message}`, { errors: [{ field, message }] });
 
 export function specFromReplay(body: Record<string, unknown>): ReplaySubmission {
-  const { replay, spec, ...rest } = body;
-  const extra = Object.keys(rest);
-  if (extra.length > 0) throw refuse(extra[0]!, 'is not allowed beside "replay" (the token holds the spec; send {"replay": TOKEN} or {"replay": TOKEN, "spec": SPEC})');
+  const { replay, spec: given, ...rest } = body;
+  // {...spec, replay} is what GET shows for a replay: POSTed back, the members beside the token are its spec
+  const spec = given === undefined && Object.keys(rest).length > 0 ? rest : given;
+  const extra = given === undefined ? [] : Object.keys(rest);
+  if (extra.length > 0) throw refuse(extra[0]!, 'is not allowed beside "replay" and "spec" (send {"replay": TOKEN}, {"replay": TOKEN, "spec": SPEC}, or the spec with "replay" in it)');
   if (typeof replay !== 'string' || replay.length === 0 || replay.length > 100_000) throw refuse('replay', 'must be a replay token string (mlx1.…) from an exploration result');
   const d = decodeToken(replay);
   if (!d.ok) throw refuse('replay', d.reason);

@@ -3,6 +3,8 @@
 import { Type } from 'typebox';
 import { ENGINES, MUTEX_TYPES, OUTCOMES_LIST, PLATFORMS_LIST, SpecSchema } from './spec-ref.js';
 import { WAIT_MAX_SECONDS } from '../../jobs/config.js';
+import { listPresets } from '../../runner/presets.js';
+import { validateSpec } from '../../engine/spec.js';
 import { NormalisedSpecSchema } from './normalised-spec.js';
 import { ProgressSchema } from './progress.js';
 import { ResultSchema } from './result.js';
@@ -12,24 +14,58 @@ const literals = (values: readonly string[], description: string) =>
 
 export const StatusSchema = literals(['queued', 'running', 'completed', 'failed', 'cancelled'], 'experiment status');
 
+const specMembers = { ...SpecSchema.properties };
+
 export const PresetRequestSchema = Type.Object({
-  preset: Type.String({ description: 'name of a preset (GET /presets); other members override its spec one level deep', examples: ['solaris10-crash'] }),
-}, { additionalProperties: true, description: 'a preset by name, with optional overrides' });
+  preset: literals(listPresets().map((p) => p.name), 'name of a preset (GET /presets); the other members override its spec one level deep'),
+  ...Object.fromEntries(Object.entries(specMembers).map(([name, schema]) => [name, Type.Optional(schema)])),
+}, { additionalProperties: false, description: 'a preset by name, with optional overrides of its spec' });
+
+const TokenSchema = Type.String({ pattern: '^mlx1\\.[A-Za-z0-9_-]+$', maxLength: 100_000, description: 'a replay token (mlx1.…) from an exploration result: replays that schedule, same result and trace bytes' });
 
 export const ReplayRequestSchema = Type.Object({
-  replay: Type.String({ description: 'a replay token (mlx1.…) from an exploration result: replays that schedule, same result and trace bytes' }),
-  spec: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'optional: refuse the token unless it was recorded for this spec' })),
+  replay: TokenSchema,
+  spec: Type.Optional({ ...SpecSchema, $id: undefined, description: 'optional: refuse the token unless it was recorded for this spec' }),
 }, { additionalProperties: false, description: 'replay a recorded schedule' });
 
-export const CreateBodySchema = Type.Union([{ ...SpecSchema, $id: undefined }, PresetRequestSchema, ReplayRequestSchema], {
-  description: 'an experiment spec (see the contract), {"preset": NAME, ...overrides}, or {"replay": TOKEN}',
-  examples: [
-    { preset: 'solaris10-crash' },
-    { preset: 'solaris10-crash', seed: 7 },
-    { mutexType: 'USYNC_THREAD', processCount: 2, key: '0x1234', platform: 'solaris10', processes: [{ program: 'app', threads: 2 }, { program: 'other' }] },
-    { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 4, key: '0x1234', platform: 'glibc-2.36', iterations: 1000, cpus: 2 },
-  ],
+/** A spec, or the normalised spec GET shows (for a replay it carries the token as `replay`). */
+const SpecRequestSchema = Type.Object({
+  ...specMembers,
+  replay: Type.Optional({ ...TokenSchema, description: 'a replay token recorded for this spec: POSTing back the spec GET shows for a replay replays it again' }),
+}, { additionalProperties: false, description: 'an experiment spec (docs/contract.md); the normalised spec GET shows is accepted back' });
+
+/** Worked examples for Swagger UI, by name. */
+const CREATE_EXAMPLES = {
+  'the-story': { summary: 'The 2005 story: USYNC_THREAD shared by two programs on Solaris 10 (crash)', value: { preset: 'solaris10-crash' } },
+  'the-story-seed-7': { summary: 'The story with a fixed seed (the same bytes every time)', value: { preset: 'solaris10-crash', seed: 7 } },
+  'the-fix': { summary: 'The same two programs with the mutex initialised USYNC_PROCESS (ok)', value: { preset: 'solaris10-fixed' } },
+  'spec-by-hand': { summary: 'The story written out: two programs, three threads, one key', value: { mutexType: 'USYNC_THREAD', processCount: 2, key: '0x1234', platform: 'solaris10', processes: [{ program: 'app', threads: 2 }, { program: 'other' }] } },
+  'glibc-shared': { summary: 'A process-shared mutex on glibc 2.36 with 4 processes on 2 CPUs (ok)', value: { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 4, key: '0x1234', platform: 'glibc-2.36', iterations: 1000, cpus: 2 } },
+  'explore-dfs': { summary: 'Many schedules: depth-first search up to 2 preemptions, one shrunk counterexample per outcome', value: { preset: 'solaris10-crash', explore: { strategy: 'dfs', maxPreemptions: 2, schedules: 200 } } },
+  'native-glibc': { summary: 'Real processes on the worker host: a private glibc mutex shared by 2 processes', value: { engine: 'native', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', iterations: 20000 } },
+};
+
+export const CreateBodySchema = Type.Union([SpecRequestSchema, PresetRequestSchema, ReplayRequestSchema], {
+  description: 'an experiment spec (docs/contract.md), {"preset": NAME, ...overrides}, or {"replay": TOKEN}',
+  'x-examples': CREATE_EXAMPLES,
 });
+
+/** The 400 a spec with several bad fields gets, computed by validateSpec itself, so it cannot go stale. */
+function invalidSpecExample() {
+  const body = { mutexType: 'USYNC_THRAED', processCount: 2, key: '1234', cpus: -1, iterations: 1.5, platform: 'solaris11', mutexTyp: 'x' };
+  const v = validateSpec(body, () => 0);
+  const errors = v.ok ? [] : v.errors;
+  return {
+    'five-bad-fields': {
+      summary: `${JSON.stringify(body)}: every bad field named at once`,
+      value: {
+        type: 'https://mutexlab.dev/problems/invalid_spec', title: 'The experiment spec is invalid', status: 400,
+        detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), instance: '/experiments', code: 'invalid_spec', errors,
+      },
+    },
+  };
+}
+export const INVALID_SPEC_EXAMPLES = invalidSpecExample();
 
 export const CreateQuerySchema = Type.Object({
   wait: Type.Optional(Type.Integer({ minimum: 0, maximum: WAIT_MAX_SECONDS, description: `seconds to wait for the verdict (at most ${WAIT_MAX_SECONDS}); 200 with the result if it finishes in time, else the 202. A convenience: poll or use events for real work` })),
@@ -47,6 +83,7 @@ export const ExperimentSchema = Type.Object({
   id: Type.String(),
   status: StatusSchema,
   spec: NormalisedSpecSchema,
+  replay: Type.Optional({ ...TokenSchema, description: 'replays only: the token whose schedule this experiment replays; POST {...spec, replay} to replay it again' }),
   queuedAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

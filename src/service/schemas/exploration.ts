@@ -4,7 +4,8 @@ import { FAILURE_OUTCOMES, OUTCOMES } from '../../engine/outcome.js';
 import { STRATEGIES } from '../../engine/spec.js';
 
 const closed = { additionalProperties: false } as const;
-const literals = (values: readonly string[], description: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
+/** One string out of a list, as `enum` (Swagger UI offers the values; `const` branches would each be an enum of one). */
+const literals = (values: readonly string[], description: string) => Type.Enum([...values], { type: 'string', description });
 const outcome = () => literals(OUTCOMES, 'outcome');
 /** One optional member per outcome (a Record over an enum would become patternProperties). */
 const perOutcome = <T extends ReturnType<typeof Type.Object> | ReturnType<typeof Type.Integer>>(value: () => T, description: string) =>

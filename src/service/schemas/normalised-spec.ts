@@ -4,12 +4,11 @@
 import { Type } from 'typebox';
 import { SpecSchema } from '../../engine/spec.js';
 
-/** Members every normalised spec has (explore only when asked for; replay only on a replay). */
+/** Members every normalised spec has (explore only when asked for). */
 const ALWAYS = ['mutexType', 'sharing', 'processCount', 'key', 'engine', 'platform', 'threadsPerProcess', 'iterations', 'cpus', 'seed', 'processes', 'robust', 'faults', 'tools', 'limits'];
 
 export const NormalisedSpecSchema = Type.Object({
   ...SpecSchema.properties,
-  replay: Type.Optional(Type.String({ description: 'replays only: the token whose schedule this experiment replays' })),
 }, {
   additionalProperties: false,
   description: 'the normalised spec: every default filled in, the seed chosen, the sharing attribute in both vocabularies; POST it back for the same experiment',

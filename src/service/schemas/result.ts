@@ -9,7 +9,8 @@ import { ExplorationSchema } from './exploration.js';
 import { NormalisedSpecSchema } from './normalised-spec.js';
 
 const closed = { additionalProperties: false } as const;
-const literals = (values: readonly string[], description: string) => Type.Union(values.map((v) => Type.Literal(v)), { description });
+/** One string out of a list, as `enum` (Swagger UI offers the values; `const` branches would each be an enum of one). */
+const literals = (values: readonly string[], description: string) => Type.Enum([...values], { type: 'string', description });
 const Hex = (description: string) => Type.String({ pattern: '^0x[0-9a-f]+$', description: `${description} (lower-case hex with 0x)` });
 
 export const OutcomeSchema = literals(OUTCOMES, 'what happened: ok, crash (a process died of a signal), mutual_exclusion_violation (two holders at once or lost updates), hang (no progress, everyone waiting), owner_died (a holder died and a robust mutex reported it), limit_exceeded (the step or time budget ran out first)');

@@ -3,6 +3,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { documentResponses } from '../../schemas/responses.js';
 
 export const OPENAPI_INFO = {
   title: 'mutexlab',
@@ -12,6 +13,7 @@ export const OPENAPI_INFO = {
 };
 
 export default fp(async (app) => {
+  app.addHook('onRoute', documentResponses); // every status an operation can return, with its media type
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -7,7 +7,7 @@ import { WAIT_MAX_SECONDS } from '../../../jobs/config.js';
 import { links, representation } from '../../domain/experiments.js';
 import { CursorError } from '../../../jobs/store.js';
 import { Problem } from '../../errors.js';
-import { AcceptedSchema, CreateBodySchema, CreateQuerySchema, ExperimentSchema, ListQuerySchema, ListSchema } from '../../schemas/experiment.js';
+import { AcceptedSchema, CreateBodySchema, INVALID_SPEC_EXAMPLES, CreateQuerySchema, ExperimentSchema, ListQuerySchema, ListSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';
 import { passBodyThrough } from '../validation.js';
 
@@ -41,7 +41,7 @@ const experiments: FastifyPluginAsync = async (fastify) => {
       response: {
         200: { ...ExperimentSchema, description: 'finished within ?wait' },
         202: AcceptedSchema,
-        400: problem('invalid spec or JSON; `errors` names each field'),
+        400: problem('invalid spec or JSON; `errors` names each field', INVALID_SPEC_EXAMPLES),
         409: problem('the first request with this Idempotency-Key is still in flight'),
         415: problem('the body is not application/json'),
         422: problem('Idempotency-Key reused with another body'),

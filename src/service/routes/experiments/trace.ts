@@ -20,7 +20,10 @@ const trace: FastifyPluginAsync = async (fastify) => {
       params: IdParamsSchema,
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('ndjson'), Type.Literal('chrome')], { description: 'ndjson (default) or chrome (Chrome Trace Event JSON)' })) }),
       response: {
-        200: { ...Type.String({ description: 'NDJSON trace events (see the contract)' }), 'x-content-type': 'application/x-ndjson' },
+        200: {
+          description: 'the trace: NDJSON events (docs/contract.md), or with ?format=chrome one Chrome Trace Event JSON document',
+          content: { 'application/x-ndjson': { schema: Type.String({ description: 'one JSON trace event per line' }) }, 'application/json': { schema: Type.Object({}, { additionalProperties: true, description: 'Chrome Trace Event format (?format=chrome)' }) } },
+        },
         404: problem('unknown id, or it has no trace (failed or cancelled)'),
         409: problem('not finished yet'),
       },
