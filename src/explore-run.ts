@@ -41,7 +41,8 @@ export async function runExplorationChunk(spec: Spec, plan: ExplorePlan, from: n
   progress();
   while (!runner.runBatch(BATCH)) {
     const now = performance.now();
-    if (now >= deadline || options.signal?.aborted) { runner.stop('time'); break; }
+    if (options.signal?.aborted) { runner.stop('cancelled'); break; }
+    if (now >= deadline) { runner.stop('time'); break; }
     if (now - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = now;
       progress();

@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 // of typebox/value (clone, convert, create, ...) that validation never uses.
 import { Compile } from 'typebox/schema';
 import { LIMITS, type LimitName } from './limits.js';
+import { FAILURE_OUTCOMES, type FailureOutcome } from './outcome.js';
 import { findPlatform } from './platforms/index.js';
 import { describeSchemaErrors, type FieldError } from './spec-errors.js';
 
@@ -66,6 +67,7 @@ export const ExploreSchema = Type.Object({
   depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'pct: bug depth d (d-1 priority change points)' })),
   maxPreemptions: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'dfs: preemption bound' })),
   timeMs: Type.Optional(limit('exploreTimeMs', 'wall-clock budget of the exploration in milliseconds')),
+  target: Type.Optional(oneOf(FAILURE_OUTCOMES, 'the failure to explain: its shrunk counterexample becomes the result (default: the most severe found)')),
 }, { additionalProperties: false });
 
 export const LimitsSchema = Type.Object({
@@ -123,7 +125,7 @@ export interface Spec {
   robust: boolean;
   faults: { kill: number; whileHolding: boolean; afterAcquisitions: number }[];
   tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
-  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number };
+  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number; target?: FailureOutcome };
   limits: { maxSteps: number; timeoutMs: number };
 }
 
@@ -291,6 +293,8 @@ function normalise(s: SpecInput, seed: number): Spec {
       depth: s.explore.depth ?? 2,
       maxPreemptions: s.explore.maxPreemptions ?? 2,
       timeMs: s.explore.timeMs ?? LIMITS.exploreTimeMs.default,
+      // Only when asked for, so that the normalised spec of an untargeted exploration is unchanged.
+      ...(s.explore.target !== undefined ? { target: s.explore.target as FailureOutcome } : {}),
     };
   }
   return spec;
