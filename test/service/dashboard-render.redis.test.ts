@@ -41,8 +41,12 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
   const panels = await page.evaluate(async () => {
     const { explorationPanel, counterexamples } = await import(`${(globalThis as any).location.origin}/dashboard/exploration.js`);
     const replayed: string[] = [];
-    const perOutcome = { strategy: 'dfs', schedules: 10, planned: 10, exhausted: true, outcomes: { ok: 4, hang: 2, crash: 4 },
-      counterexamples: { hang: { token: 'mlx1.HANG', preemptions: 2, steps: 40 }, crash: { token: 'mlx1.CRASH', preemptions: 1, steps: 37 } } };
+    // the shape of src/engine/explore/exploration.ts (Counterexample)
+    const crash = { outcome: 'crash', token: 'mlx1.CRASH', preemptions: 1, preemptionsProven: true, steps: 37, failureAt: 36, runSteps: 900, decisions: 30, choices: 1, foundAt: 7, minimiseRuns: 9 };
+    const perOutcome = { strategy: 'dfs', schedules: 10, planned: 10, exhausted: true, stoppedBy: 'exhausted', outcomes: { ok: 4, hang: 2, crash: 4 },
+      failureRate: { method: 'count', sampling: 'enumerated', failures: 6, schedules: 10, fraction: 0.6, exhausted: true },
+      counterexamples: { hang: { ...crash, outcome: 'hang', token: 'mlx1.HANG', preemptions: 2, preemptionsProven: false, steps: 40, failureAt: 41, foundAt: 3 }, crash },
+      shrunk: { ...crash, trace: { events: 50, truncated: false } } };
     const legacy = { strategy: 'random', schedules: 10, outcomes: { ok: 7, crash: 2, hang: 1 }, firstFailure: { outcome: 'hang', token: 'mlx1.H', preemptions: 3, steps: 900, schedule: 1 },
       firstFailures: { hang: { schedule: 1, token: 'mlx1.H' }, crash: { schedule: 4, token: 'mlx1.C' } }, shrunk: { outcome: 'crash', token: 'mlx1.S', preemptions: 1, steps: 50 } };
     const panel = explorationPanel(perOutcome, { onReplay: (token: string) => replayed.push(token) });
@@ -51,10 +55,13 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
     const buttons = [...panel.querySelectorAll('#counterexamples button')];
     for (const b of buttons) (b as any).click();
     const histogram = [...panel.querySelectorAll('#outcome-histogram tbody tr')].map((tr: any) => tr.dataset.outcome);
-    return { rows, labels: buttons.map((b: any) => b.getAttribute('aria-label')), replayed, histogram, legacy: counterexamples(legacy) };
+    const facts = (panel.querySelector('table.kv') as any).innerText;
+    return { rows, facts, labels: buttons.map((b: any) => b.getAttribute('aria-label')), replayed, histogram, legacy: counterexamples(legacy) };
   });
-  assert.match(panels.rows[0]!, /^crash 1 37 shrunk .* mlx1\.CRASH Replay$/);
-  assert.match(panels.rows[1]!, /^hang 2 40 shrunk .* mlx1\.HANG Replay$/);
+  assert.match(panels.rows[0]!, /^crash 1 \(fewest\) 37 \(t=36\) shrunk from schedule 7; the verdict and picture above are this run mlx1\.CRASH Replay$/);
+  assert.match(panels.rows[1]!, /^hang 2 40 \(t=41\) shrunk from schedule 3 mlx1\.HANG Replay$/);
+  assert.match(panels.facts, /6 of 10 schedules failed \(60\.0%\): an exact count over the schedules of the whole bounded space/);
+  assert.doesNotMatch(panels.facts, /interval/, 'dfs: no interval');
   assert.deepEqual(panels.labels, ['Replay the crash counterexample', 'Replay the hang counterexample']);
   assert.deepEqual(panels.replayed, ['mlx1.CRASH', 'mlx1.HANG']);
   assert.deepEqual(panels.histogram, ['ok', 'crash', 'hang'], 'outcomes in their usual order');

@@ -64,7 +64,8 @@ export function progressView(idPrefix) {
       const x = record.result?.exploration;
       if (x && num(x.schedules) !== undefined) {
         const max = num(x.planned) ?? x.schedules;
-        const why = x.exhausted ? 'the bounded space was covered' : x.stoppedBy ? `stopped by ${x.stoppedBy}` : '';
+        // 'schedules' (the planned count was reached) needs no words: the bar is full
+        const why = x.exhausted ? 'the whole bounded space' : { time: 'stopped by the time budget', cancelled: 'cancelled' }[x.stoppedBy] ?? '';
         return show(x.schedules, max, `${record.status}: ${x.schedules} of ${max} schedules${why ? ` (${why})` : ''}`, 'done');
       }
       el.hidden = true;
