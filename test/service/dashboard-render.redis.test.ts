@@ -74,6 +74,7 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
       describeProgress({ kind: 'exploration', strategy: 'pct', done: 1280, planned: 5000, failures: 3, elapsedMs: 2500 }),
       describeProgress({ kind: 'run', steps: 300000, estimatedSteps: 1200000, elapsedMs: 800 }),
       describeProgress({ kind: 'run', cycles: 250, plannedCycles: 1000 }),
+      describeProgress({ kind: 'run', steps: 500000, planned: 2000000, elapsedMs: 600 }),
       describeProgress({ kind: 'something', phase: 'warming up' }),
       describeProgress(null),
     ];
@@ -81,8 +82,20 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
   assert.deepEqual(shapes[0], { value: 1280, max: 5000, label: '1280 of 5000 schedules, 25%, 3 failing, 2.5 s' });
   assert.equal(shapes[1].value, 300000); assert.equal(shapes[1].max, 1200000); assert.match(shapes[1].label, /of about 1,200,000 steps, 25%/);
   assert.equal(shapes[2].max, 1000); assert.match(shapes[2].label, /250 of 1,000 cycles/);
-  assert.equal(shapes[3].max, undefined, 'an unknown shape: an indeterminate bar'); assert.match(shapes[3].label, /phase warming up/);
-  assert.equal(shapes[4], null);
+  assert.deepEqual(shapes[3], { value: 500000, max: 2000000, label: '500,000 of 2,000,000 steps, 25%, 0.6 s' });
+  assert.equal(shapes[4].max, undefined, 'an unknown shape: an indeterminate bar'); assert.match(shapes[4].label, /phase warming up/);
+  assert.equal(shapes[5], null);
+
+  const fixes = await page.evaluate(async () => {
+    const { fixedSpecBody } = await import(`${(globalThis as any).location.origin}/dashboard/fix.js`);
+    const normalised = { mutexType: 'USYNC_THREAD', sharing: { solaris: 'USYNC_THREAD', posix: 'PTHREAD_PROCESS_PRIVATE', shared: false }, processCount: 2, key: '0x1234',
+      seed: 7, replay: 'mlx1.X', processes: [{ index: 0, program: 'app', threads: 2 }, { index: 1, program: 'other', threads: 1 }], explore: { strategy: 'dfs' } };
+    return [fixedSpecBody(normalised), fixedSpecBody({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1' }), fixedSpecBody({ mutexType: 'USYNC_PROCESS' }) ?? null];
+  });
+  assert.deepEqual(fixes[0], { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', seed: 7,
+    processes: [{ program: 'app', threads: 2 }, { program: 'other', threads: 1 }], explore: { strategy: 'dfs' } }, 'one attribute changes; derived members and the replay token go');
+  assert.equal(fixes[1].mutexType, 'PTHREAD_PROCESS_SHARED');
+  assert.equal(fixes[2], null, 'already process-shared: no fix to run');
   assert.deepEqual(pageErrors, []);
 });
 

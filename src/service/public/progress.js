@@ -8,7 +8,7 @@ const seconds = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` 
 const num = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 // pairs of (done, of) member names a single run's progress may use, most specific first
-const RUN_PAIRS = [['steps', 'estimatedSteps'], ['steps', 'stepsEstimate'], ['steps', 'estimate'], ['steps', 'plannedSteps'],
+const RUN_PAIRS = [['steps', 'estimatedSteps'], ['steps', 'stepsEstimate'], ['steps', 'estimate'], ['steps', 'plannedSteps'], ['steps', 'planned'],
   ['cycles', 'plannedCycles'], ['cycles', 'planned'], ['done', 'planned'], ['done', 'total']];
 
 /** progress -> { value, max (undefined: indeterminate), label } or null when there is none. */
