@@ -41,8 +41,12 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
   const panels = await page.evaluate(async () => {
     const { explorationPanel, counterexamples } = await import(`${(globalThis as any).location.origin}/dashboard/exploration.js`);
     const replayed: string[] = [];
-    const perOutcome = { strategy: 'dfs', schedules: 10, planned: 10, exhausted: true, outcomes: { ok: 4, hang: 2, crash: 4 },
-      counterexamples: { hang: { token: 'mlx1.HANG', preemptions: 2, steps: 40 }, crash: { token: 'mlx1.CRASH', preemptions: 1, steps: 37 } } };
+    // the shape of src/engine/explore/exploration.ts (Counterexample)
+    const crash = { outcome: 'crash', token: 'mlx1.CRASH', preemptions: 1, preemptionsProven: true, steps: 37, failureAt: 36, runSteps: 900, decisions: 30, choices: 1, foundAt: 7, minimiseRuns: 9 };
+    const perOutcome = { strategy: 'dfs', schedules: 10, planned: 10, exhausted: true, stoppedBy: 'exhausted', outcomes: { ok: 4, hang: 2, crash: 4 },
+      failureRate: { method: 'count', sampling: 'enumerated', failures: 6, schedules: 10, fraction: 0.6, exhausted: true },
+      counterexamples: { hang: { ...crash, outcome: 'hang', token: 'mlx1.HANG', preemptions: 2, preemptionsProven: false, steps: 40, failureAt: 41, foundAt: 3 }, crash },
+      shrunk: { ...crash, trace: { events: 50, truncated: false } } };
     const legacy = { strategy: 'random', schedules: 10, outcomes: { ok: 7, crash: 2, hang: 1 }, firstFailure: { outcome: 'hang', token: 'mlx1.H', preemptions: 3, steps: 900, schedule: 1 },
       firstFailures: { hang: { schedule: 1, token: 'mlx1.H' }, crash: { schedule: 4, token: 'mlx1.C' } }, shrunk: { outcome: 'crash', token: 'mlx1.S', preemptions: 1, steps: 50 } };
     const panel = explorationPanel(perOutcome, { onReplay: (token: string) => replayed.push(token) });
@@ -51,10 +55,13 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
     const buttons = [...panel.querySelectorAll('#counterexamples button')];
     for (const b of buttons) (b as any).click();
     const histogram = [...panel.querySelectorAll('#outcome-histogram tbody tr')].map((tr: any) => tr.dataset.outcome);
-    return { rows, labels: buttons.map((b: any) => b.getAttribute('aria-label')), replayed, histogram, legacy: counterexamples(legacy) };
+    const facts = (panel.querySelector('table.kv') as any).innerText;
+    return { rows, facts, labels: buttons.map((b: any) => b.getAttribute('aria-label')), replayed, histogram, legacy: counterexamples(legacy) };
   });
-  assert.match(panels.rows[0]!, /^crash 1 37 shrunk .* mlx1\.CRASH Replay$/);
-  assert.match(panels.rows[1]!, /^hang 2 40 shrunk .* mlx1\.HANG Replay$/);
+  assert.match(panels.rows[0]!, /^crash 1 \(fewest\) 37 \(t=36\) shrunk from schedule 7; the verdict and picture above are this run mlx1\.CRASH Replay$/);
+  assert.match(panels.rows[1]!, /^hang 2 40 \(t=41\) shrunk from schedule 3 mlx1\.HANG Replay$/);
+  assert.match(panels.facts, /6 of 10 schedules failed \(60\.0%\): an exact count over the schedules of the whole bounded space/);
+  assert.doesNotMatch(panels.facts, /interval/, 'dfs: no interval');
   assert.deepEqual(panels.labels, ['Replay the crash counterexample', 'Replay the hang counterexample']);
   assert.deepEqual(panels.replayed, ['mlx1.CRASH', 'mlx1.HANG']);
   assert.deepEqual(panels.histogram, ['ok', 'crash', 'hang'], 'outcomes in their usual order');
@@ -67,6 +74,7 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
       describeProgress({ kind: 'exploration', strategy: 'pct', done: 1280, planned: 5000, failures: 3, elapsedMs: 2500 }),
       describeProgress({ kind: 'run', steps: 300000, estimatedSteps: 1200000, elapsedMs: 800 }),
       describeProgress({ kind: 'run', cycles: 250, plannedCycles: 1000 }),
+      describeProgress({ kind: 'run', steps: 500000, planned: 2000000, elapsedMs: 600 }),
       describeProgress({ kind: 'something', phase: 'warming up' }),
       describeProgress(null),
     ];
@@ -74,8 +82,20 @@ test('dashboard pieces: terms become tooltips, counterexamples of either shape, 
   assert.deepEqual(shapes[0], { value: 1280, max: 5000, label: '1280 of 5000 schedules, 25%, 3 failing, 2.5 s' });
   assert.equal(shapes[1].value, 300000); assert.equal(shapes[1].max, 1200000); assert.match(shapes[1].label, /of about 1,200,000 steps, 25%/);
   assert.equal(shapes[2].max, 1000); assert.match(shapes[2].label, /250 of 1,000 cycles/);
-  assert.equal(shapes[3].max, undefined, 'an unknown shape: an indeterminate bar'); assert.match(shapes[3].label, /phase warming up/);
-  assert.equal(shapes[4], null);
+  assert.deepEqual(shapes[3], { value: 500000, max: 2000000, label: '500,000 of 2,000,000 steps, 25%, 0.6 s' });
+  assert.equal(shapes[4].max, undefined, 'an unknown shape: an indeterminate bar'); assert.match(shapes[4].label, /phase warming up/);
+  assert.equal(shapes[5], null);
+
+  const fixes = await page.evaluate(async () => {
+    const { fixedSpecBody } = await import(`${(globalThis as any).location.origin}/dashboard/fix.js`);
+    const normalised = { mutexType: 'USYNC_THREAD', sharing: { solaris: 'USYNC_THREAD', posix: 'PTHREAD_PROCESS_PRIVATE', shared: false }, processCount: 2, key: '0x1234',
+      seed: 7, replay: 'mlx1.X', processes: [{ index: 0, program: 'app', threads: 2 }, { index: 1, program: 'other', threads: 1 }], explore: { strategy: 'dfs' } };
+    return [fixedSpecBody(normalised), fixedSpecBody({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1' }), fixedSpecBody({ mutexType: 'USYNC_PROCESS' }) ?? null];
+  });
+  assert.deepEqual(fixes[0], { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', seed: 7,
+    processes: [{ program: 'app', threads: 2 }, { program: 'other', threads: 1 }], explore: { strategy: 'dfs' } }, 'one attribute changes; derived members and the replay token go');
+  assert.equal(fixes[1].mutexType, 'PTHREAD_PROCESS_SHARED');
+  assert.equal(fixes[2], null, 'already process-shared: no fix to run');
   assert.deepEqual(pageErrors, []);
 });
 

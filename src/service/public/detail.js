@@ -56,7 +56,8 @@ function meta(x) {
       .filter(Boolean).join(' · '),
     h('br'), 'queued ', when(x.queuedAt),
     x.finishedAt ? [' · finished ', when(x.finishedAt), ` (${duration(x.startedAt ?? x.queuedAt, x.finishedAt)})`] : null,
-    s.replay ? [h('br'), 'replay of ', code(`${s.replay.slice(0, 24)}…`)] : null);
+    // the token a replay ran: a member of the record (or, in records written before, of the spec)
+    (x.replay ?? s.replay) ? [h('br'), 'replay of ', code(`${(x.replay ?? s.replay).slice(0, 24)}…`)] : null);
 }
 
 function actions(x) {

@@ -41,7 +41,9 @@ function counter(r) {
 function mutex(ev) {
   const m = ev.mutex;
   if (!m) return null;
-  const { final, ...about } = m;
+  // the simulator calls the words at the end `final`; the native probe calls them `words`
+  const { final: simFinal, words: nativeWords, ...about } = m;
+  const final = simFinal ?? nativeWords;
   const coreWords = ev.core?.mutex;
   const fields = [...new Set([...Object.keys(final ?? {}), ...Object.keys(coreWords ?? {})])];
   const wordsTable = fields.length ? table(['field', 'at the end of the run', ...(coreWords ? [`in the core of pid ${ev.core.pid}`] : [])],
@@ -69,9 +71,14 @@ function watchpoints(ev) {
 function pmap(ev) {
   const p = ev.pmap ?? [];
   if (!p.length) return section('pmap', none('No pmap.'));
-  return section('pmap (address space of each process)', table(['pid', 'start', 'end', 'kind', 'name'],
-    p.flatMap((x) => x.mappings.map((m) => [x.pid, code(m.start), code(m.end), m.kind, m.name ?? (m.key ? `key ${m.key}, shmid ${m.shmid}` : '')])),
-    { caption: 'pmap', className: 'pmap' }));
+  // folded: a native process maps dozens of regions, and the segment is what matters at a glance
+  const shm = p.flatMap((x) => x.mappings.filter((m) => m.kind === 'shm').map((m) => `pid ${x.pid} at ${m.start}`));
+  const count = p.reduce((n, x) => n + x.mappings.length, 0);
+  return h('details', { class: 'evidence-part pmap' },
+    h('summary', {}, h('strong', {}, 'pmap'), ` (address space of each process): ${count} mappings${shm.length ? `; the shared segment: ${shm.join(', ')}` : ''}`),
+    table(['pid', 'start', 'end', 'kind', 'name'],
+      p.flatMap((x) => x.mappings.map((m) => [x.pid, code(m.start), code(m.end), m.kind, m.name ?? (m.key ? `key ${m.key}, shmid ${m.shmid}` : '')])),
+      { caption: 'pmap', className: 'pmap' }));
 }
 
 const KNOWN = new Set(['mutex', 'core', 'watchpoints', 'pmap']);

@@ -9,13 +9,15 @@ export const fixedType = (spec) => FIXED[spec?.mutexType];
 
 /**
  * The body to POST for the fixed twin of a normalised spec. GET returns members the spec schema
- * does not take back (`sharing`, derived from mutexType; `processes[].index`, the position):
- * they are dropped, and the rest is sent as it was, the seed included.
+ * need not be sent back (`sharing`, derived from mutexType, would now disagree with it;
+ * `processes[].index`, the position): they are dropped, and the rest is sent as it was, the
+ * seed included.
  */
 export function fixedSpecBody(spec) {
   const to = fixedType(spec);
   if (!to) return undefined;
-  const { sharing: _sharing, ...rest } = spec;
+  // `replay`: a replayed run's token; the fix is a new run of the spec, not a replay
+  const { sharing: _sharing, replay: _replay, ...rest } = spec;
   const body = structuredClone(rest);
   body.mutexType = to;
   if (Array.isArray(body.processes)) body.processes = body.processes.map(({ index: _index, ...p }) => p);

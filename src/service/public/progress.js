@@ -8,7 +8,7 @@ const seconds = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` 
 const num = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 // pairs of (done, of) member names a single run's progress may use, most specific first
-const RUN_PAIRS = [['steps', 'estimatedSteps'], ['steps', 'stepsEstimate'], ['steps', 'estimate'], ['steps', 'plannedSteps'],
+const RUN_PAIRS = [['steps', 'estimatedSteps'], ['steps', 'stepsEstimate'], ['steps', 'estimate'], ['steps', 'plannedSteps'], ['steps', 'planned'],
   ['cycles', 'plannedCycles'], ['cycles', 'planned'], ['done', 'planned'], ['done', 'total']];
 
 /** progress -> { value, max (undefined: indeterminate), label } or null when there is none. */
@@ -64,7 +64,8 @@ export function progressView(idPrefix) {
       const x = record.result?.exploration;
       if (x && num(x.schedules) !== undefined) {
         const max = num(x.planned) ?? x.schedules;
-        const why = x.exhausted ? 'the bounded space was covered' : x.stoppedBy ? `stopped by ${x.stoppedBy}` : '';
+        // 'schedules' (the planned count was reached) needs no words: the bar is full
+        const why = x.exhausted ? 'the whole bounded space' : { time: 'stopped by the time budget', cancelled: 'cancelled' }[x.stoppedBy] ?? '';
         return show(x.schedules, max, `${record.status}: ${x.schedules} of ${max} schedules${why ? ` (${why})` : ''}`, 'done');
       }
       el.hidden = true;
