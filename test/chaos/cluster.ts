@@ -14,10 +14,15 @@ import { freePort } from '../service/helpers.js';
 const BIN = fileURLToPath(new URL('../../../bin/mutexlab', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Whatever happens to a scenario, nothing it started outlives the test process.
+const started = new Set<ChildProcess>();
+process.on('exit', () => { for (const c of started) if (c.exitCode === null && c.signalCode === null) { try { process.kill(c.pid!, 'SIGKILL'); } catch { /* gone */ } } });
+
 /** A child process we started, signalled by its pid only. */
 export class Proc {
   readonly exited: Promise<void>;
   constructor(readonly name: string, readonly child: ChildProcess) {
+    started.add(child);
     this.exited = once(child, 'exit').then(() => undefined);
   }
   get pid(): number { return this.child.pid!; }

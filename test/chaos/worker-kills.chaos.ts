@@ -39,13 +39,16 @@ test(`worker SIGKILLs: ${EXPERIMENTS} mixed experiments, ${KILLS} kills`, { time
       i += batch.length;
       const answers = await Promise.all(batch.map((body) => fetch(`${api}/experiments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })));
       for (const res of answers) {
-        assert.equal(res.status, 202, await res.text());
-        accepted.push(((await res.json()) as { id: string }).id);
+        const text = await res.text();
+        assert.equal(res.status, 202, text);
+        accepted.push((JSON.parse(text) as { id: string }).id);
       }
       await sleep(250);
     }
   })();
-  for (let k = 0; k < KILLS; k++) {
+  let submitFailed = false;
+  submitting.catch(() => { submitFailed = true; });
+  for (let k = 0; k < KILLS && !submitFailed; k++) {
     await sleep(KILL_EVERY_MS);
     const alive = inst.workers.filter((w) => w.alive);
     const victim = alive[Math.floor(Math.random() * alive.length)]!;
