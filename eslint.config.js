@@ -34,4 +34,14 @@ export default tseslint.config(
     files: ['src/service/**/*.ts', 'src/worker/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  // The API (src/service) and the worker (src/worker) share only src/jobs: neither reaches into
+  // the other's house, so either can change, scale or be deployed alone.
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/service', '**/service/**'], message: 'src/worker imports src/jobs, never src/service.' }] }] },
+  },
+  {
+    files: ['src/service/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/worker', '**/worker/**'], message: 'src/service imports src/jobs, never src/worker.' }] }] },
+  },
 );

@@ -4,7 +4,7 @@
 //      process at the same number of requests in flight              target ratio >= 0.8
 //      Also measured, as the ceiling any HTTP front has on this machine: a fastify route that
 //      answers 202 and does nothing else, driven the same way. POSTs in flight together are
-//      admitted by group commit (src/service/domain/admission.ts): the line says how many
+//      admitted by group commit (src/jobs/admission.ts): the line says how many
 //      BullMQ jobs carried how many experiments.
 //   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the
 //      same worker concurrency                                         target ratio >= 0.5
@@ -35,8 +35,8 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { readConfig } from '../src/service/config.js';
-import { openQueue } from '../src/service/domain/queue.js';
+import { readConfig } from '../src/jobs/config.js';
+import { openQueue } from '../src/jobs/queue.js';
 import { createServer } from '../src/service/server.js';
 import { startWorker } from '../src/worker/worker.js';
 

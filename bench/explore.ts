@@ -13,7 +13,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { execute } from '../src/engine/sim.js';
 import { validateSpec, type Spec, type SpecInput } from '../src/engine/spec.js';
 import { ChunkRunner, mergeReports, planExploration, splitRange, type ChunkReport } from '../src/engine/explore/index.js';
-import { findPreset } from '../src/presets.js';
+import { findPreset } from '../src/runner/presets.js';
 
 function specOf(input: SpecInput): Spec {
   const v = validateSpec(input, () => 1);

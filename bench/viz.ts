@@ -2,8 +2,8 @@
 // (the Chrome trace must stay under 2 MB) and a synthetic 100 000-event trace (aggregation).
 import { performance } from 'node:perf_hooks';
 import { validateSpec } from '../src/engine/spec.js';
-import { applyPreset } from '../src/presets.js';
-import { runExperiment } from '../src/run.js';
+import { applyPreset } from '../src/runner/presets.js';
+import { runExperiment } from '../src/runner/run.js';
 import { chromeTraceJson } from '../src/viz/chrome.js';
 import { contextFromResult } from '../src/viz/context.js';
 import { timelineSvg } from '../src/viz/svg.js';

@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node_modules/.bin/esbuild dist/src/cli.js --bundle --platform=node --format=esm \
   --outfile=dist/src/cli.bundle.js --log-level=warning \
-  --external:./cli/api.js --external:./cli/worker.js --external:./cli/start.js --external:./native/engine.js
+  --external:./cli/api.js --external:./cli/worker.js --external:./cli/start.js --external:./native/engine.js --external:../native/engine.js

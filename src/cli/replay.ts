@@ -5,8 +5,8 @@
 // spec than --spec/--preset is refused with exit code 2 and the reason.
 import { readFileSync } from 'node:fs';
 import { validateSpec, type Spec } from '../engine/spec.js';
-import { applyPreset } from '../presets.js';
-import { replayToken } from '../explore-run.js';
+import { applyPreset } from '../runner/presets.js';
+import { replayToken } from '../runner/explore-run.js';
 import { writeTrace } from './trace-file.js';
 
 export const REPLAY_HELP = `usage: mutexlab replay TOKEN [--spec FILE | --preset NAME] [--trace FILE]

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { validateSpec, type SpecInput } from '../engine/spec.js';
 import { UnsupportedSpecError } from '../engine/sim.js';
-import { applyPreset, listPresets } from '../presets.js';
-import { runExperiment } from '../run.js';
-import { chooseSeed } from '../seed.js';
+import { applyPreset, listPresets } from '../runner/presets.js';
+import { runExperiment } from '../runner/run.js';
+import { chooseSeed } from '../runner/seed.js';
 import { FORMAT_HELP, formatNeedsTrace, isOutputFormat, OUTPUT_FORMATS, writeOutput, type OutputFormat } from './format.js';
 import { writeTrace } from './trace-file.js';
 

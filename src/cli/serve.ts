@@ -1,6 +1,6 @@
 // Shared by `mutexlab api`, `worker` and `start`: run the parts until a signal closes them.
 import type { Logger } from 'pino';
-import { readConfig, ConfigError, type Config } from '../service/config.js';
+import { readConfig, ConfigError, type Config } from '../jobs/config.js';
 import { createLogger } from '../service/logger.js';
 import { closeOnSignals } from '../service/shutdown.js';
 

@@ -30,12 +30,6 @@ struct worker {
   int cpu; /* where the thread last ran, refreshed once per cycle outside the critical section */
 };
 
-uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void record(struct worker *w, int tid, uint64_t t, int op, int64_t value) {
   if (!w->cfg->trace) return;
   struct thread_evidence *te = &w->ev->thread[w->process][w->thread];

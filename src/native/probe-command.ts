@@ -1,10 +1,9 @@
 // Spec -> probe arguments, and where the probe binary lives. The argument names are the ones
 // probe.c documents in its header comment.
-import { fileURLToPath } from 'node:url';
 import type { Spec } from '../engine/spec.js';
+import { paths } from '../runner/paths.js';
 
-/** dist/src/native/*.js and src/native/*.ts both sit two levels below the package root. */
-export const DEFAULT_PROBE_PATH = fileURLToPath(new URL('../../' + (import.meta.url.includes('/dist/') ? '../' : '') + 'src/native/build/probe', import.meta.url));
+export const DEFAULT_PROBE_PATH = paths.probe;
 
 export interface ProbeTuning {
   /** No completed cycle for this long = hang: wait channels are read and the group killed. */

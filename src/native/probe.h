@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define PROBE_FORMAT_VERSION 1
 #define MAX_PROCESSES 16
@@ -111,7 +112,12 @@ static inline struct ring_event *ring_of(struct ring_event *rings, int ring_size
   return rings + ((size_t)p * MAX_THREADS + (size_t)t) * (size_t)ring_size;
 }
 
-uint64_t now_ns(void);
+/* CLOCK_MONOTONIC in ns: the supervisor's clock and the children's, so it lives with both. */
+static inline uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* Die (SIGKILL) when the process that forked us dies; returns -1 if it already has (see probe.c). */
 int die_with_parent(pid_t parent);

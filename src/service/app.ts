@@ -3,7 +3,7 @@
 // before the routes they guard.
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from './config.js';
+import type { Config } from '../jobs/config.js';
 import { installErrorHandlers } from './errors.js';
 import experimentsService from './plugins/app/experiments.js';
 import auth from './plugins/app/auth.js';

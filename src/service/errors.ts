@@ -3,7 +3,7 @@
 // leaves as a stack trace; only a genuine bug becomes a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../engine/spec.js';
-import { isRedisUnavailable } from './domain/redis.js';
+import { isRedisUnavailable } from '../jobs/redis.js';
 
 export const PROBLEM_TYPE_BASE = 'https://mutexlab.dev/problems/';
 

@@ -3,10 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { readConfig } from './config.js';
+import { readConfig } from '../jobs/config.js';
+import { paths } from '../runner/paths.js';
 import { createServer } from './server.js';
 
-export const OPENAPI_FILE = fileURLToPath(new URL('../../../openapi/openapi.json', import.meta.url));
+export const OPENAPI_FILE = paths.openapi;
 
 export async function generateOpenApi(): Promise<unknown> {
   // the document does not depend on the environment: auth and rate limits are hooks, not routes

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import app from './app.js';
-import type { Config } from './config.js';
+import type { Config } from '../jobs/config.js';
 
 export function createServer(config: Config, logger: Logger): FastifyInstance {
   const server = Fastify({

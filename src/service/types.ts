@@ -1,6 +1,6 @@
 // What the plugins decorate the fastify instance with.
 import type { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import type { Config } from '../jobs/config.js';
 import type { ExperimentService } from './domain/experiments.js';
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@
 // path (processor.ts) and the group path (group.ts) so that both store, count and log them alike.
 import type { Logger } from 'pino';
 import type { Spec } from '../engine/spec.js';
-import type { ProcessorContext } from './processor.js';
+import type { ProcessorContext } from './context.js';
 import { EMPTY_TRACE, timeoutResult } from './timeout-result.js';
 
 /** limits.timeoutMs ran out: the contract's ending, completed as limit_exceeded (timeout-result.ts). True if stored. */

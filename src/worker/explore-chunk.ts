@@ -1,14 +1,15 @@
-// The worker's side of a chunked exploration (src/service/domain/explore-flow.ts). A child job
+// The worker's side of a chunked exploration (src/jobs/explore-flow.ts). A child job
 // runs its range of schedules in the engine sandbox and returns the ChunkReport as the job's
 // value; the parent job's spec gets its children's reports, so the sandbox merges and
-// finishes instead of exploring again. The engine thread sees these as extra spec members
-// (`exploreChunk`, `exploreReports`) that src/explore-run.ts strips before anything else.
+// finishes instead of exploring again: the requests 'explore-chunk' and 'explore-finish'
+// (src/runner/request.ts).
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ChunkReport } from '../engine/explore/chunk.js';
+import type { ChunkReport } from '../engine/explore/index.js';
 import type { Spec } from '../engine/spec.js';
-import type { ChunkJob } from '../service/domain/explore-flow.js';
-import type { QueuedJob } from '../service/domain/queue.js';
-import type { ProcessorContext } from './processor.js';
+import type { EngineRequest } from '../runner/request.js';
+import type { ChunkJob } from '../jobs/explore-flow.js';
+import type { QueuedJob } from '../jobs/queue.js';
+import type { ProcessorContext } from './context.js';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -23,19 +24,18 @@ export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, sp
   const report = (done: number, failures: number) => ctx.store.chunkProgress(id, { index: chunk.index, done, failures }, whole)
     .catch((err) => log.warn({ err }, 'progress not stored'));
   let last = 0;
-  const outcome = await ctx.sandbox.run({ ...spec, exploreChunk: chunk } as Spec, {
+  const outcome = await ctx.sandbox.run({ kind: 'explore-chunk', spec, from: chunk.from, to: chunk.to }, {
     signal,
     onProgress: (progress) => {
       const now = performance.now();
-      if (now - last < PROGRESS_EVERY_MS) return;
+      if (progress.kind !== 'exploration' || now - last < PROGRESS_EVERY_MS) return;
       last = now;
-      const p = progress as { done?: number; failures?: number };
-      void report(p.done ?? 0, p.failures ?? 0);
+      void report(progress.done, progress.failures);
     },
   });
-  if (outcome.kind === 'result') {
-    const chunkReport = (outcome.result as { chunkReport?: ChunkReport }).chunkReport;
-    if (!chunkReport) throw new UnrecoverableError('the engine returned no chunk report');
+  if (outcome.kind === 'result') throw new UnrecoverableError('the engine answered a chunk with a result');
+  if (outcome.kind === 'chunk') {
+    const chunkReport = outcome.report;
     await report(chunkReport.ran, chunkReport.failures); // the final figures, never throttled away
     log.info({ ran: chunkReport.ran, failures: chunkReport.failures }, 'exploration chunk done');
     return chunkReport;
@@ -44,10 +44,10 @@ export async function processChunk(ctx: ProcessorContext, job: Job<ChunkJob>, sp
   throw new UnrecoverableError(outcome.kind === 'timeout' ? `chunk ran past ${outcome.timeoutMs} ms` : outcome.message);
 }
 
-/** The parent of a flow: its spec with the chunk reports of its children (unchanged for any other job). */
-export async function withChunkReports(job: Job<QueuedJob>, spec: Spec): Promise<Spec> {
-  if (!spec.explore || isChunkJob(job)) return spec;
+/** The parent of a flow finishes its children's reports; any other job keeps its request. */
+export async function withChunkReports(job: Job<QueuedJob>, request: EngineRequest): Promise<EngineRequest> {
+  if (request.kind !== 'explore' || isChunkJob(job)) return request;
   const values = await job.getChildrenValues<ChunkReport>();
   const reports = Object.values(values).filter((r) => r && typeof r === 'object' && typeof r.from === 'number');
-  return reports.length > 0 ? ({ ...spec, exploreReports: reports } as Spec) : spec;
+  return reports.length > 0 ? { kind: 'explore-finish', spec: request.spec, reports } : request;
 }

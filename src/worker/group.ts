@@ -12,9 +12,10 @@
 // ordinary path, which handles every such case.
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Spec } from '../engine/spec.js';
-import type { GroupJob } from '../service/domain/queue.js';
-import type { Begun, Completed } from '../service/domain/store.js';
-import { processExperiment, type ProcessorContext } from './processor.js';
+import type { GroupJob } from '../jobs/queue.js';
+import type { Begun, Completed } from '../jobs/store.js';
+import type { ProcessorContext } from './context.js';
+import { processExperiment } from './experiment.js';
 import { endFailed, endTimedOut } from './endings.js';
 import type { BatchItem } from './sandbox.js';
 

@@ -3,23 +3,28 @@
 // shutdown), and survives an engine that throws, loops forever, exits or runs out of memory:
 // the thread is terminated or dies and a fresh one takes its place. limits.maxSteps is enforced
 // by the engine itself (the simulator stops with limit_exceeded).
-import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Spec } from '../engine/spec.js';
-import type { FromEngine, ToEngine } from './messages.js';
+import { distModule } from '../runner/paths.js';
+import type { RunProgress } from '../engine/engine.js';
+import type { ChunkReport } from '../engine/explore/index.js';
+import type { Result } from '../engine/result.js';
+import type { EngineRequest } from '../runner/request.js';
+import type { FromEngine, ToEngine, TraceMeta } from './messages.js';
 
 export type SandboxOutcome =
-  | { kind: 'result'; result: Extract<FromEngine, { type: 'result' }>['result']; traceGzip: Buffer; trace: { events: number; stored: number; truncated: boolean } }
+  | { kind: 'result'; result: Result; traceGzip: Buffer; trace: TraceMeta }
+  | { kind: 'chunk'; report: ChunkReport }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'aborted'; reason: string }
   | { kind: 'engine_error'; message: string }
   | { kind: 'crashed'; message: string };
 
 /** How one experiment of a run ended inside the engine. */
-export type ItemOutcome = Extract<SandboxOutcome, { kind: 'result' | 'engine_error' }>;
+export type ItemOutcome = Extract<SandboxOutcome, { kind: 'result' | 'chunk' | 'engine_error' }>;
 /** How one experiment of a runMany ended: its result as JSON text (what the store keeps). */
 export type BatchItem =
-  | { kind: 'result'; verdict: { outcome: string; summary: string }; resultJson: string; traceGzip: Buffer; trace: { events: number; stored: number; truncated: boolean } }
+  | { kind: 'result'; verdict: { outcome: string; summary: string }; resultJson: string; traceGzip: Buffer; trace: TraceMeta }
   | { kind: 'engine_error'; message: string };
 /** How a run was stopped from outside the engine. */
 export type StopOutcome = Extract<SandboxOutcome, { kind: 'timeout' | 'aborted' | 'crashed' }>;
@@ -29,14 +34,16 @@ export interface BatchRun { finished: number; stopped?: StopOutcome }
 /** A view of bytes that came from the thread (transferred or cloned: ours either way), not a copy. */
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-function itemOutcome(m: Extract<FromEngine, { type: 'result' | 'error' }>): ItemOutcome {
-  return m.type === 'result'
-    ? { kind: 'result', result: m.result, traceGzip: toBuffer(m.traceGzip), trace: m.trace }
-    : { kind: 'engine_error', message: `${m.name}: ${m.message}` };
+function itemOutcome(m: Extract<FromEngine, { kind: 'result' | 'chunk' | 'error' }>): ItemOutcome {
+  switch (m.kind) {
+    case 'result': return { kind: 'result', result: m.result, traceGzip: toBuffer(m.traceGzip), trace: m.trace };
+    case 'chunk': return { kind: 'chunk', report: m.report };
+    case 'error': return { kind: 'engine_error', message: `${m.name}: ${m.message}` };
+  }
 }
 
 export interface SandboxOptions {
-  /** Module exporting runExperiment (an absolute path or file URL); default dist/src/run.js. */
+  /** Module exporting runRequest (an absolute path or file URL); default dist/src/runner/run.js. */
   runner?: string | null;
   memoryMb: number;
   traceMaxEvents: number;
@@ -44,8 +51,8 @@ export interface SandboxOptions {
 
 /** After a polite abort, how long an engine gets to stop before its thread is terminated. */
 const ABORT_GRACE_MS = 250;
-const DEFAULT_RUNNER = new URL('../run.js', import.meta.url).href;
-const THREAD_FILE = fileURLToPath(new URL('./engine-thread.js', import.meta.url));
+const DEFAULT_RUNNER = distModule('runner/run.js');
+const THREAD_FILE = new URL(distModule('worker/engine-thread.js'));
 
 function runnerUrl(runner: string | null | undefined): string {
   if (!runner) return DEFAULT_RUNNER;
@@ -78,7 +85,7 @@ export class EngineSandbox {
     thread.on('error', () => {});
     thread.once('exit', () => { this.all.delete(thread); const i = this.idle.indexOf(thread); if (i >= 0) this.idle.splice(i, 1); });
     return new Promise((resolve, reject) => {
-      const onMessage = (m: FromEngine) => { if (m.type === 'ready') { cleanup(); resolve(thread); } };
+      const onMessage = (m: FromEngine) => { if (m.kind === 'ready') { cleanup(); resolve(thread); } };
       const onError = (err: Error) => { cleanup(); reject(err); };
       const onExit = (code: number) => { cleanup(); reject(new Error(`engine thread exited with ${code} before it was ready`)); };
       const cleanup = () => { thread.off('message', onMessage); thread.off('error', onError); thread.off('exit', onExit); };
@@ -86,12 +93,13 @@ export class EngineSandbox {
     });
   }
 
-  async run(spec: Spec, opts: { signal?: AbortSignal; onProgress?: (progress: unknown) => void } = {}): Promise<SandboxOutcome> {
+  async run(request: EngineRequest, opts: { signal?: AbortSignal; onProgress?: (progress: RunProgress) => void } = {}): Promise<SandboxOutcome> {
+    const { spec } = request;
     // An exploration stops itself at explore.timeMs; leave it room to shrink and finish.
     const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000) : spec.limits.timeoutMs;
-    return this.drive<SandboxOutcome>({ type: 'run', spec, traceMaxEvents: this.options.traceMaxEvents }, timeoutMs, opts.signal, (m, settle) => {
-      if (m.type === 'progress') opts.onProgress?.(m.progress);
-      else if (m.type === 'result' || m.type === 'error') settle(itemOutcome(m));
+    return this.drive<SandboxOutcome>({ kind: 'request', request, traceMaxEvents: this.options.traceMaxEvents }, timeoutMs, opts.signal, (m, settle) => {
+      if (m.kind === 'progress') opts.onProgress?.(m.progress);
+      else if (m.kind === 'result' || m.kind === 'chunk' || m.kind === 'error') settle(itemOutcome(m));
     }, (stopped) => stopped);
   }
 
@@ -103,12 +111,12 @@ export class EngineSandbox {
    */
   async runMany(specs: readonly { spec: Spec; json: string }[], opts: { signal?: AbortSignal; onItem: (index: number, outcome: BatchItem) => void }): Promise<BatchRun> {
     let finished = 0;
-    const message: ToEngine = { type: 'runMany', specs: specs.map((s) => s.json), traceMaxEvents: this.options.traceMaxEvents };
+    const message: ToEngine = { kind: 'run-many', specs: specs.map((s) => s.json), traceMaxEvents: this.options.traceMaxEvents };
     return this.drive<BatchRun>(message, specs[0]!.spec.limits.timeoutMs, opts.signal, (m, settle, restartTimer) => {
-      if (m.type === 'batchDone') { settle({ finished }); return; }
-      if (m.type === 'item') {
+      if (m.kind === 'batch-done') { settle({ finished }); return; }
+      if (m.kind === 'item') {
         opts.onItem(finished, { kind: 'result', verdict: m.verdict, resultJson: m.resultJson, traceGzip: toBuffer(m.traceGzip), trace: m.trace });
-      } else if (m.type === 'error') {
+      } else if (m.kind === 'error') {
         opts.onItem(finished, { kind: 'engine_error', message: `${m.name}: ${m.message}` });
       } else {
         return;
@@ -150,7 +158,7 @@ export class EngineSandbox {
         // simulator loop never reads the message, terminate() stops it regardless
         if (stopping) return;
         stopping = outcome;
-        thread.postMessage({ type: 'abort', reason: outcome.kind });
+        thread.postMessage({ kind: 'abort', reason: outcome.kind } satisfies ToEngine);
         setTimeout(() => finish(whenStopped(outcome), false), ABORT_GRACE_MS).unref();
         thread.off('message', onMessage);
       };

@@ -5,7 +5,7 @@
 // that processes, evidence and trace are empty, rather than inventing pids or addresses.
 import type { Spec } from '../engine/spec.js';
 import { gzipSync } from 'node:zlib';
-import type { StoredTrace } from '../service/domain/store.js';
+import type { StoredTrace } from '../jobs/store.js';
 
 export function timeoutResult(spec: Spec, timeoutMs: number, engineMs: number) {
   const what = spec.explore ? 'the exploration' : 'the run';

@@ -4,12 +4,13 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Config } from '../service/config.js';
-import { isGroupJob, QUEUE_NAME, type QueuedJob } from '../service/domain/queue.js';
-import { connectRedis, whenReady } from '../service/domain/redis.js';
-import { MetricsRecorder } from '../service/domain/metrics.js';
-import { ExperimentStore } from '../service/domain/store.js';
-import { ABORT_CANCELLED, ABORT_SHUTDOWN, processJob, type ProcessorContext } from './processor.js';
+import type { Config } from '../jobs/config.js';
+import { isGroupJob, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
+import { connectRedis, whenReady } from '../jobs/redis.js';
+import { MetricsRecorder } from '../jobs/metrics.js';
+import { ExperimentStore } from '../jobs/store.js';
+import { ABORT_CANCELLED, ABORT_SHUTDOWN, type ProcessorContext } from './context.js';
+import { processJob } from './processor.js';
 import { EngineSandbox } from './sandbox.js';
 
 /**

@@ -1,7 +1,7 @@
 // Shared helpers for engine tests: specs from presets, and a hand-driven machine whose
 // threads are stepped one by one (no scheduler) to test a platform's lock and unlock paths.
 import { validateSpec, type Spec, type SpecInput } from '../../src/engine/spec.js';
-import { applyPreset } from '../../src/presets.js';
+import { applyPreset } from '../../src/runner/presets.js';
 import { Machine } from '../../src/engine/machine/machine.js';
 import { RoundRobinScheduler } from '../../src/engine/schedulers/round-robin.js';
 import { buildWorld, type World } from '../../src/engine/world.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { keys } from '../../src/service/domain/keys.js';
+import { keys } from '../../src/jobs/keys.js';
 import { SLOW_ASYNC } from '../worker/fixtures/misbehaving-runner.js';
 import { build, poll, post, REDIS_URL, testConfig, worker, finished } from './helpers.js';
 import { SseConnection } from './sse-client.js';

@@ -9,13 +9,13 @@ import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { readConfig, type Config } from '../../src/service/config.js';
+import { readConfig, type Config } from '../../src/jobs/config.js';
 import { createServer } from '../../src/service/server.js';
 import { startWorker, type WorkerHandle } from '../../src/worker/worker.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const FIXTURE_RUNNER = fileURLToPath(new URL('../worker/fixtures/misbehaving-runner.js', import.meta.url));
-export const REAL_RUNNER = fileURLToPath(new URL('../../src/run.js', import.meta.url));
+export const REAL_RUNNER = fileURLToPath(new URL('../../src/runner/run.js', import.meta.url));
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -83,7 +83,7 @@ export async function freePort(): Promise<number> {
 
 /** A BullMQ queue handle of the test's prefix, closed after the test. */
 export async function queueOf(t: TestContext, config: Config) {
-  const { openQueue } = await import('../../src/service/domain/queue.js');
+  const { openQueue } = await import('../../src/jobs/queue.js');
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const queue = openQueue(connection, config.prefix);
   // BullMQ writes the queue's meta key on its own schedule: clean the prefix again once it is closed

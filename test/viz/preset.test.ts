@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { validateSpec } from '../../src/engine/spec.js';
-import { applyPreset } from '../../src/presets.js';
-import { runExperiment } from '../../src/run.js';
+import { applyPreset } from '../../src/runner/presets.js';
+import { runExperiment } from '../../src/runner/run.js';
 import { chromeTraceJson } from '../../src/viz/chrome.js';
 import { contextFromResult } from '../../src/viz/context.js';
 import { timelineSvg } from '../../src/viz/svg.js';

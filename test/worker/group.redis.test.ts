@@ -1,4 +1,4 @@
-// Group commit (src/service/domain/admission.ts) and group jobs (src/worker/group.ts), against
+// Group commit (src/jobs/admission.ts) and group jobs (src/worker/group.ts), against
 // the real Redis: experiments submitted together share one BullMQ job, and each still ends
 // exactly as it would alone: its own result, engine errors, timeouts and crashes contained to
 // the member that had them, cancels honoured, MAX_QUEUED applied per experiment, and a group

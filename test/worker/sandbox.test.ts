@@ -20,7 +20,7 @@ test('a misbehaving engine never takes the sandbox down', async (t) => {
   t.after(() => sandbox.close());
   await sandbox.warm(1);
 
-  const ok = await sandbox.run(spec({}));
+  const ok = await sandbox.run({ kind: 'run', spec: spec({}) });
   assert.equal(ok.kind, 'result');
   if (ok.kind === 'result') {
     assert.equal(ok.result.verdict.outcome, 'ok');
@@ -29,27 +29,27 @@ test('a misbehaving engine never takes the sandbox down', async (t) => {
   }
 
   const started = Date.now();
-  const runaway = await sandbox.run(spec({ seed: RUNAWAY, limits: { timeoutMs: 300 } }));
+  const runaway = await sandbox.run({ kind: 'run', spec: spec({ seed: RUNAWAY, limits: { timeoutMs: 300 } }) });
   assert.deepEqual(runaway, { kind: 'timeout', timeoutMs: 300 });
   assert.ok(Date.now() - started < 1500, 'limits.timeoutMs is enforced on a loop that never yields');
 
-  const thrown = await sandbox.run(spec({ seed: THROWS }));
+  const thrown = await sandbox.run({ kind: 'run', spec: spec({ seed: THROWS }) });
   assert.equal(thrown.kind, 'engine_error');
   assert.match((thrown as { message: string }).message, /RangeError: fixture engine: deliberate bug/);
 
-  const exited = await sandbox.run(spec({ seed: EXITS }));
+  const exited = await sandbox.run({ kind: 'run', spec: spec({ seed: EXITS }) });
   assert.equal(exited.kind, 'crashed');
 
-  const oom = await sandbox.run(spec({ seed: OOM }));
+  const oom = await sandbox.run({ kind: 'run', spec: spec({ seed: OOM }) });
   assert.equal(oom.kind, 'crashed');
   assert.match((oom as { message: string }).message, /memory/i);
 
   const controller = new AbortController();
-  const pending = sandbox.run(spec({ seed: SLOW_ASYNC, iterations: 30_000 }), { signal: controller.signal });
+  const pending = sandbox.run({ kind: 'run', spec: spec({ seed: SLOW_ASYNC, iterations: 30_000 }) }, { signal: controller.signal });
   setTimeout(() => controller.abort(new Error('cancelled')), 50);
   assert.deepEqual(await pending, { kind: 'aborted', reason: 'cancelled' });
 
-  const after = await sandbox.run(spec({ iterations: 2 }));
+  const after = await sandbox.run({ kind: 'run', spec: spec({ iterations: 2 }) });
   assert.equal(after.kind, 'result', 'still works after all that');
   assert.ok(sandbox.size <= 2);
 });

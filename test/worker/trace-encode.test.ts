@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { simulate } from '../../src/engine/sim.js';
 import { validateSpec, type Spec } from '../../src/engine/spec.js';
-import { applyPreset } from '../../src/presets.js';
+import { applyPreset } from '../../src/runner/presets.js';
 import { encodeTrace } from '../../src/worker/trace-encode.js';
 
 function spec(body: Record<string, unknown>): Spec {

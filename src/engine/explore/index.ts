@@ -1,5 +1,5 @@
 // Exploration, the pure part: plan, run chunks, merge, finish. The loop that owns a clock
-// (progress, time budget) and the replay command live outside src/engine (src/explore-run.ts).
+// (progress, time budget) and the replay command live outside src/engine (src/runner/explore-run.ts).
 export { planExploration, scheduleOf, scheduleSeed, type ExplorePlan } from './plan.js';
 export { ChunkRunner, mergeReports, splitRange, type ChunkReport, type FailureRecord } from './chunk.js';
 export { finishExploration, DEFAULT_MINIMISE, type MinimiseBudget } from './finish.js';

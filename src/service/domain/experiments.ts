@@ -4,15 +4,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { platformFor, UnsupportedSpecError } from '../../engine/sim.js';
 import { validateSpec, type Spec } from '../../engine/spec.js';
-import { applyPreset, listPresets } from '../../presets.js';
-import { chooseSeed } from '../../seed.js';
+import { applyPreset, listPresets } from '../../runner/presets.js';
+import { chooseSeed } from '../../runner/seed.js';
 import { Problem } from '../errors.js';
-import type { EventHub } from './events.js';
-import { Admission } from './admission.js';
-import type { QueuedJob } from './queue.js';
+import type { EventHub } from '../../jobs/events.js';
+import { Admission } from '../../jobs/admission.js';
+import type { QueuedJob } from '../../jobs/queue.js';
 import { specFromReplay } from './replay.js';
-import { chunksOf, enqueueExperiment } from './explore-flow.js';
-import { TERMINAL, type ExperimentRecord, type ExperimentStore } from './store.js';
+import { chunksOf, enqueueExperiment } from '../../jobs/explore-flow.js';
+import { TERMINAL, type ExperimentRecord, type ExperimentStore } from '../../jobs/store.js';
 
 export interface SubmitOptions { idempotencyKey?: string }
 export interface Submitted { id: string; created: boolean }
@@ -26,8 +26,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What a body asks for: a spec, and the replay token when it is {"replay": TOKEN}. */
+export interface Submission { spec: Spec; replay?: string }
+
 /** A request body -> a normalised spec, or a Problem naming every bad field at once. */
-export function specFromBody(body: unknown): Spec {
+export function specFromBody(body: unknown): Submission {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new Problem('invalid_spec', 'the body must be a JSON object: a spec or {"preset": NAME}', { errors: [{ field: '(body)', message: 'must be a JSON object' }] });
   }
@@ -57,7 +60,7 @@ export function specFromBody(body: unknown): Spec {
       throw new Problem('invalid_spec', `${err.field} ${err.message}`, { errors: [{ field: err.field, message: err.message }] });
     }
   }
-  return checked.spec;
+  return { spec: checked.spec };
 }
 
 export class ExperimentService {
@@ -74,16 +77,16 @@ export class ExperimentService {
   }
 
   async submit(body: unknown, opts: SubmitOptions = {}): Promise<Submitted> {
-    const spec = specFromBody(body);
+    const { spec, replay } = specFromBody(body);
     const id = randomUUID();
     const idempotencyKey = opts.idempotencyKey;
-    if (!idempotencyKey && !chunksOf(spec)) {
+    if (!idempotencyKey && !replay && !chunksOf(spec)) {
       // the common case, batched with whatever else is being submitted right now
       if (await this.admission.admit(id, spec) === 'full') throw this.queueFull();
       return { id, created: true };
     }
     const bodyHash = idempotencyKey ? createHash('sha256').update(canonical(body)).digest('hex') : undefined;
-    const created = await this.store.create(id, spec, { maxQueued: this.maxQueued, idempotencyKey, bodyHash });
+    const created = await this.store.create(id, spec, { maxQueued: this.maxQueued, idempotencyKey, bodyHash, ...(replay ? { replay } : {}) });
     switch (created.kind) {
       case 'full':
         throw this.queueFull();
@@ -146,6 +149,7 @@ export function representation(record: ExperimentRecord) {
     id: record.id,
     status: record.status,
     spec: record.spec,
+    ...(record.replay ? { replay: record.replay } : {}),
     queuedAt: iso(record.queuedAt),
     startedAt: iso(record.startedAt),
     finishedAt: iso(record.finishedAt),

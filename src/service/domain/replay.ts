@@ -1,16 +1,16 @@
 // POST /experiments {"replay": TOKEN}: the experiment a replay token recorded. The token holds
-// the spec; the stored spec carries the token too (member `replay`), so the worker replays its
-// schedule instead of drawing a new one (runExperiment looks for it). A refused token (damaged,
+// the spec; the record keeps the token beside it (its own field `replay`), so the worker asks its
+// engine thread for a replay of that schedule instead of a new run. A refused token (damaged,
 // another engine version, or another spec than the one sent beside it) is a 400 naming `replay`.
 import { decodeToken, checkTokenSpec } from '../../engine/explore/index.js';
 import { validateSpec, type Spec } from '../../engine/spec.js';
 import { Problem } from '../errors.js';
 
-export type ReplaySpec = Spec & { replay: string };
+export interface ReplaySubmission { spec: Spec; replay: string }
 
 const refuse = (field: string, message: string) => new Problem('invalid_spec', `${field} ${message}`, { errors: [{ field, message }] });
 
-export function specFromReplay(body: Record<string, unknown>): ReplaySpec {
+export function specFromReplay(body: Record<string, unknown>): ReplaySubmission {
   const { replay, spec, ...rest } = body;
   const extra = Object.keys(rest);
   if (extra.length > 0) throw refuse(extra[0]!, 'is not allowed beside "replay" (the token holds the spec; send {"replay": TOKEN} or {"replay": TOKEN, "spec": SPEC})');
@@ -23,5 +23,5 @@ export function specFromReplay(body: Record<string, unknown>): ReplaySpec {
     const wrong = checkTokenSpec(d.token, v.spec);
     if (wrong) throw refuse('replay', wrong);
   }
-  return { ...d.token.spec, replay };
+  return { spec: d.token.spec, replay };
 }

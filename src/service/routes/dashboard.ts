@@ -2,12 +2,11 @@
 // src/service/public, served by the API itself; no build step and no separate server. They are
 // public (no API key needed to load the page; the page asks for one when the API wants it).
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
+import { join } from 'node:path';
+import { paths } from '../../runner/paths.js';
 import { Problem } from '../errors.js';
 
-// dist/src/service/routes -> src/service/public (tsc does not copy non-TS files; we read the source)
-const PUBLIC_DIR = fileURLToPath(new URL('../../../../src/service/public/', import.meta.url));
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
@@ -19,7 +18,7 @@ const dashboard: FastifyPluginAsync = async (app) => {
   const serve = async (name: string) => {
     let body = cache.get(name);
     if (!body) {
-      body = await readFile(PUBLIC_DIR + name);
+      body = await readFile(join(paths.dashboard, name));
       // development: edits show on reload; production: read once
       if (process.env.NODE_ENV === 'production') cache.set(name, body);
     }

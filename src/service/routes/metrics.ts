@@ -3,7 +3,7 @@
 // scrape time from the record indexes and the BullMQ queue, so any API instance answers alike.
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { readStoredMetrics } from '../domain/metrics.js';
+import { readStoredMetrics } from '../../jobs/metrics.js';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const labels = (l: Record<string, string>) => {

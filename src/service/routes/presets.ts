@@ -1,6 +1,6 @@
 // /presets: the specs runnable by name.
 import type { FastifyPluginAsync } from 'fastify';
-import { listPresets } from '../../presets.js';
+import { listPresets } from '../../runner/presets.js';
 import { PresetListSchema } from '../schemas/meta.js';
 
 const presets: FastifyPluginAsync = async (app) => {

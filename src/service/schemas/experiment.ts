@@ -2,7 +2,7 @@
 // source of truth); these wrap it for HTTP and give Swagger UI worked examples.
 import { Type } from 'typebox';
 import { ENGINES, MUTEX_TYPES, OUTCOMES_LIST, PLATFORMS_LIST, SpecSchema } from './spec-ref.js';
-import { WAIT_MAX_SECONDS } from '../config.js';
+import { WAIT_MAX_SECONDS } from '../../jobs/config.js';
 
 const literals = (values: readonly string[], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), { description });

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Result } from '../../engine/result.js';
 import { contextFromResult, type VizContext } from '../../viz/context.js';
-import type { ExperimentRecord } from '../domain/store.js';
+import type { ExperimentRecord } from '../../jobs/store.js';
 import { Problem } from '../errors.js';
 
 export interface FinishedTrace { record: ExperimentRecord; gzip: Readable; ctx: VizContext }

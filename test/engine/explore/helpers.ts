@@ -1,5 +1,5 @@
 // Specs for the exploration tests, from the presets users run.
-import { findPreset } from '../../../src/presets.js';
+import { findPreset } from '../../../src/runner/presets.js';
 import { validateSpec, type Spec, type SpecInput } from '../../../src/engine/spec.js';
 
 export function presetSpec(name: string, overrides: Partial<SpecInput> = {}): Spec {

@@ -1,9 +1,9 @@
 // The experiment service of the API: record store, queue and event hub over the app's Redis.
 import fp from 'fastify-plugin';
-import { EventHub } from '../../domain/events.js';
+import { EventHub } from '../../../jobs/events.js';
 import { ExperimentService } from '../../domain/experiments.js';
-import { openQueue } from '../../domain/queue.js';
-import { ExperimentStore } from '../../domain/store.js';
+import { openQueue } from '../../../jobs/queue.js';
+import { ExperimentStore } from '../../../jobs/store.js';
 
 export default fp(async (app) => {
   const { prefix, resultTtlSeconds, maxQueued } = app.config;

@@ -1,7 +1,7 @@
 // Redis connections of the API: one for commands (no offline queue: fail fast, answer 503) and
 // one subscriber for status events. Closed with the app.
 import fp from 'fastify-plugin';
-import { connectRedis, whenReady } from '../../domain/redis.js';
+import { connectRedis, whenReady } from '../../../jobs/redis.js';
 
 const STARTUP_WAIT_MS = 3000;
 

@@ -7,8 +7,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { ExperimentEvent } from '../../domain/events.js';
-import { TERMINAL } from '../../domain/store.js';
+import type { ExperimentEvent } from '../../../jobs/events.js';
+import { TERMINAL } from '../../../jobs/store.js';
 import { Problem } from '../../errors.js';
 import { IdParamsSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';

@@ -3,9 +3,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { WAIT_MAX_SECONDS } from '../../config.js';
+import { WAIT_MAX_SECONDS } from '../../../jobs/config.js';
 import { links, representation } from '../../domain/experiments.js';
-import { CursorError } from '../../domain/store.js';
+import { CursorError } from '../../../jobs/store.js';
 import { Problem } from '../../errors.js';
 import { AcceptedSchema, CreateBodySchema, CreateQuerySchema, ExperimentSchema, ListQuerySchema, ListSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';

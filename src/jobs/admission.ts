@@ -19,7 +19,7 @@
 // a job each, queued in the same flush.
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Spec } from '../../engine/spec.js';
+import type { Spec } from '../engine/spec.js';
 import type { QueuedJob } from './queue.js';
 import type { ExperimentStore } from './store.js';
 

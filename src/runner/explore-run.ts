@@ -1,20 +1,21 @@
 // Explorations with a clock: the pure engine (src/engine/explore) runs schedules in batches;
 // this loop times them, reports progress, stops at the time budget and finishes the result.
-// Also the replay of a token. Used by runExperiment (CLI and worker) and by the chunked flow.
+// Also the replay of a token. Used by runRequest (run.ts: CLI and worker) and by the chunked flow.
 //
 //   runExploration(spec, { onProgress?, timeBudgetMs? }) -> { result, trace }
 //   runExplorationChunk(spec, from, to, { onProgress?, deadline? }) -> ChunkReport
 //   finishChunks(spec, reports) -> { result, trace }
 //   replayToken(text, { spec? }) -> { ok: true, result, trace } | { ok: false, reason }
 import { performance } from 'node:perf_hooks';
-import { ChunkRunner, finishExploration, planExploration, runSchedule, decodeToken, checkTokenSpec, type ChunkReport, type ExplorePlan } from './engine/explore/index.js';
-import { LIMITS } from './engine/limits.js';
-import type { Trace } from './engine/machine/trace-buffer.js';
-import type { Result } from './engine/result.js';
-import type { Spec } from './engine/spec.js';
-import type { TraceEvent } from './engine/trace.js';
+import { ChunkRunner, finishExploration, planExploration, runSchedule, decodeToken, checkTokenSpec, type ChunkReport, type ExplorePlan } from '../engine/explore/index.js';
+import { LIMITS } from '../engine/limits.js';
+import type { Trace } from '../engine/machine/trace-buffer.js';
+import type { Result } from '../engine/result.js';
+import type { Spec } from '../engine/spec.js';
 
-export interface ExploreProgress { kind: 'exploration'; strategy: string; done: number; planned: number; failures: number; elapsedMs: number }
+import type { RunProgress } from '../engine/engine.js';
+
+export type ExploreProgress = Extract<RunProgress, { kind: 'exploration' }>;
 
 export interface ExploreOptions {
   onProgress?: (p: ExploreProgress) => void;
@@ -59,23 +60,6 @@ export async function runExploration(spec: Spec, options: ExploreOptions = {}): 
   const out = finishExploration(spec, plan, [report]);
   out.result.stats.engineMs = round(performance.now() - started);
   return out;
-}
-
-/**
- * What runExperiment calls for a spec with `explore`. A worker of a chunked flow adds one of two
- * members (src/worker/explore-chunk.ts): `exploreChunk` (run that range; the result carries the
- * ChunkReport and no trace) or `exploreReports` (merge those reports and finish). Both are
- * stripped here, so results, hashes and tokens never see them.
- */
-export async function runExplorationSpec(spec: Spec, options: ExploreOptions = {}): Promise<{ result: Result; trace: Iterable<TraceEvent> & { readonly length: number } }> {
-  const { exploreChunk, exploreReports, ...clean } = spec as Spec & { exploreChunk?: { from: number; to: number }; exploreReports?: ChunkReport[] };
-  if (exploreReports) return finishChunks(clean, exploreReports);
-  if (exploreChunk) {
-    const report = await runExplorationChunk(clean, planExploration(clean), exploreChunk.from, exploreChunk.to, options);
-    const result = { verdict: { outcome: 'ok', summary: `exploration chunk [${exploreChunk.from}, ${exploreChunk.to}): ${report.ran} schedules, ${report.failures} failing`, cause: '', fix: '' }, chunkReport: report } as unknown as Result;
-    return { result, trace: [] };
-  }
-  return runExploration(clean, options);
 }
 
 /** The result of chunks run elsewhere (a BullMQ flow's children): merged, then finished here. */

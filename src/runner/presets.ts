@@ -1,9 +1,9 @@
 // Presets: spec files in presets/ that users run by name (CLI --preset, POST {"preset": ...}).
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { SpecInput } from './engine/spec.js';
+import { join } from 'node:path';
+import type { SpecInput } from '../engine/spec.js';
+import { paths } from './paths.js';
 
-const PRESET_DIR = fileURLToPath(new URL('../../presets/', import.meta.url)); // dist/src -> repo root
 
 export interface Preset { name: string; description: string; spec: SpecInput }
 
@@ -12,9 +12,9 @@ let cache: Map<string, Preset> | undefined;
 function load(): Map<string, Preset> {
   if (cache) return cache;
   cache = new Map();
-  for (const file of readdirSync(PRESET_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(paths.presets).filter((f) => f.endsWith('.json')).sort()) {
     const name = file.slice(0, -'.json'.length);
-    const raw = JSON.parse(readFileSync(PRESET_DIR + file, 'utf8')) as { description: string; spec: SpecInput };
+    const raw = JSON.parse(readFileSync(join(paths.presets, file), 'utf8')) as { description: string; spec: SpecInput };
     cache.set(name, { name, description: raw.description, spec: raw.spec });
   }
   return cache;

@@ -71,7 +71,7 @@ local function flush_adds(adds, ms)
 end
 `;
 
-/** ARGV: p id ttl spec platform mutexType engine maxQueued idemKey bodyHash -> {kind, id} */
+/** ARGV: p id ttl spec platform mutexType engine maxQueued idemKey bodyHash replay -> {kind, id} */
 export const CREATE = COMMON + NEW_RECORD + `
 local spec, platform, mutexType, engine = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local maxQueued, idemKey, bodyHash = tonumber(ARGV[8]), ARGV[9], ARGV[10]
@@ -89,6 +89,8 @@ if maxQueued > 0 and redis.call('ZCARD', p .. ':idx:status:queued') >= maxQueued
 local ms = now_ms()
 local adds = {}
 new_record(spec, platform, mutexType, engine, ms, redis.call('INCR', p .. ':seq'), adds)
+-- a replay's token, kept beside the spec it recorded (the worker replays its schedule)
+if ARGV[11] and ARGV[11] ~= '' then redis.call('HSET', rec, 'replay', ARGV[11]) end
 flush_adds(adds, ms)
 if idemKey ~= '' then redis.call('SET', ik, 'pending|' .. bodyHash .. '|' .. id, 'EX', ttl) end
 return {'created', id}
@@ -128,10 +130,10 @@ if ARGV[4] ~= '' then redis.call('SET', p .. ':idem:' .. ARGV[4], 'done|' .. ARG
 return 1
 `;
 
-// Marks the record `rec` running for a worker: {'run', spec} | {'skip', status} | {'gone'}.
+// Marks the record `rec` running for a worker: {'run', spec, replay or ''} | {'skip', status} | {'gone'}.
 const BEGIN_ONE = `
 local function begin_one(worker, batch)
-  local f = redis.call('HMGET', rec, 'status', 'score', 'spec', 'version', 'attempts')
+  local f = redis.call('HMGET', rec, 'status', 'score', 'spec', 'version', 'attempts', 'replay')
   local status, score, spec = f[1], f[2], f[3]
   if not status then return {'gone'} end
   if status ~= 'queued' and status ~= 'running' then return {'skip', status} end
@@ -139,16 +141,16 @@ local function begin_one(worker, batch)
   local attempts = tonumber(f[5] or '0') + 1
   bump({status = 'running', startedAt = now_ms(), worker = worker, attempts = attempts}, f[4] or '1')
   emit('running', {status = 'running', attempt = attempts, worker = worker}, batch)
-  return {'run', spec}
+  return {'run', spec, f[6] or ''}
 end
 `;
 
-/** ARGV: p id ttl worker -> {'run', spec} | {'skip', status} | {'gone'} */
+/** ARGV: p id ttl worker -> {'run', spec, replay} | {'skip', status} | {'gone'} */
 export const BEGIN = COMMON + BEGIN_ONE + `
 return begin_one(ARGV[4])
 `;
 
-/** ARGV: p '' ttl worker n id... -> kind1, value1, kind2, value2, ... (value '' for gone) */
+/** ARGV: p '' ttl worker n id... -> kind1, value1, kind2, value2, ... (value '' for gone; groups hold no replays) */
 export const BEGIN_MANY = COMMON + BEGIN_ONE + `
 local out, batch = {}, {}
 for i = 1, tonumber(ARGV[5]) do

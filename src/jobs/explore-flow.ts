@@ -5,8 +5,8 @@
 // chunks of [0, N) merge to the report of [0, N) (src/engine/explore/chunk.ts).
 // dfs explorations are one search and are never split.
 import { FlowProducer, type Queue } from 'bullmq';
-import { splitRange } from '../../engine/explore/chunk.js';
-import type { Spec } from '../../engine/spec.js';
+import { splitRange } from '../engine/explore/chunk.js';
+import type { Spec } from '../engine/spec.js';
 import { JOB_OPTIONS, QUEUE_NAME, type ExperimentJob, type QueuedJob } from './queue.js';
 
 /** Schedules per chunk; an exploration with more than this runs as a flow (MUTEXLAB_EXPLORE_CHUNK overrides). */
@@ -16,7 +16,7 @@ export interface ChunkJob extends ExperimentJob { chunk: { from: number; to: num
 
 export function chunksOf(spec: Spec): ChunkJob['chunk'][] | null {
   const e = spec.explore;
-  if (!e || e.strategy === 'dfs' || e.schedules <= EXPLORE_CHUNK_SCHEDULES || 'replay' in spec) return null;
+  if (!e || e.strategy === 'dfs' || e.schedules <= EXPLORE_CHUNK_SCHEDULES) return null;
   const ranges = splitRange(e.schedules, Math.ceil(e.schedules / EXPLORE_CHUNK_SCHEDULES));
   return ranges.map((r, index) => ({ ...r, index, of: ranges.length }));
 }

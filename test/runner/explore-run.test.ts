@@ -1,12 +1,12 @@
-// Acceptance 1-4 of the exploration issue, on the simulated machine (no Redis).
+// Explorations with a clock (src/runner/explore-run.ts): acceptance 1-4 of the exploration issue, on the simulated machine (no Redis).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runExploration, replayToken } from '../../../src/explore-run.js';
-import { simulate } from '../../../src/engine/sim.js';
-import { DfsScheduler } from '../../../src/engine/schedulers/dfs.js';
-import { execute } from '../../../src/engine/sim.js';
-import { scheduleSeed } from '../../../src/engine/explore/index.js';
-import { ndjson, presetSpec } from './helpers.js';
+import { runExploration, replayToken } from '../../src/runner/explore-run.js';
+import { simulate } from '../../src/engine/sim.js';
+import { DfsScheduler } from '../../src/engine/schedulers/dfs.js';
+import { execute } from '../../src/engine/sim.js';
+import { scheduleSeed } from '../../src/engine/explore/index.js';
+import { ndjson, presetSpec } from '../engine/explore/helpers.js';
 
 test('1. solaris10-crash, dfs with maxPreemptions 2: finds the crash, the minimal preemption count, and the shrunk token replays the same crash with identical trace bytes', async () => {
   const spec = presetSpec('solaris10-crash', { explore: { strategy: 'dfs', maxPreemptions: 2, schedules: 200 } });

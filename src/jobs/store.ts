@@ -4,7 +4,7 @@
 // O(log n + page) per page, whatever the total.
 import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import type { Spec } from '../../engine/spec.js';
+import type { Spec } from '../engine/spec.js';
 import { FILTERS, keys, type FilterName } from './keys.js';
 import * as scripts from './scripts.js';
 
@@ -18,6 +18,8 @@ export interface ExperimentRecord {
   id: string;
   status: Status;
   spec: Spec;
+  /** The replay token a POST {"replay": TOKEN} gave (the spec is the token's); null otherwise. */
+  replay: string | null;
   queuedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -42,10 +44,10 @@ export type CreateOutcome =
 export interface StoredTrace { gzip: Buffer; events: number; stored: number; truncated: boolean }
 
 /** What BEGIN answered; `specJson` is the spec as stored (the engine thread takes it as text). */
-export type Begun = { kind: 'run'; spec: Spec; specJson: string } | { kind: 'skip'; status: string } | { kind: 'gone' };
+export type Begun = { kind: 'run'; spec: Spec; specJson: string; replay: string | null } | { kind: 'skip'; status: string } | { kind: 'gone' };
 
-function begun(kind: string, value: string | undefined): Begun {
-  if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec, specJson: value! };
+function begun(kind: string, value: string | undefined, replay?: string): Begun {
+  if (kind === 'run') return { kind, spec: JSON.parse(value!) as Spec, specJson: value!, replay: replay || null };
   if (kind === 'skip') return { kind, status: value! };
   return { kind: 'gone' };
 }
@@ -102,9 +104,9 @@ export class ExperimentStore {
     return this.redis[`mutexlab${name}`]!(this.prefix, id, this.ttlSeconds, ...args);
   }
 
-  async create(id: string, spec: Spec, opts: { maxQueued: number; idempotencyKey?: string; bodyHash?: string }): Promise<CreateOutcome> {
+  async create(id: string, spec: Spec, opts: { maxQueued: number; idempotencyKey?: string; bodyHash?: string; replay?: string }): Promise<CreateOutcome> {
     const [kind, existing] = (await this.run('CREATE', id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine,
-      opts.maxQueued, opts.idempotencyKey ?? '', opts.bodyHash ?? '')) as [string, string];
+      opts.maxQueued, opts.idempotencyKey ?? '', opts.bodyHash ?? '', opts.replay ?? '')) as [string, string];
     return kind === 'full' ? { kind: 'full' } : { kind: kind as 'created', id: existing };
   }
 
@@ -130,8 +132,8 @@ export class ExperimentStore {
   }
 
   async begin(id: string, worker: string): Promise<Begun> {
-    const [kind, value] = (await this.run('BEGIN', id, worker)) as [string, string?];
-    return begun(kind, value);
+    const [kind, value, replay] = (await this.run('BEGIN', id, worker)) as [string, string?, string?];
+    return begun(kind, value, replay);
   }
 
   /** BEGIN for several experiments at once (a window of a group job), in order. */
@@ -193,6 +195,7 @@ export class ExperimentStore {
       id,
       status: h.status as Status,
       spec: JSON.parse(h.spec!) as Spec,
+      replay: h.replay || null,
       queuedAt: Number(h.queuedAt),
       startedAt: num(h.startedAt),
       finishedAt: num(h.finishedAt),

@@ -3,10 +3,10 @@
 // computes for the same seed: same exploration figures, same verdict, same trace bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build, finished, poll, post, queueOf, REAL_RUNNER, testConfig, worker } from './helpers.js';
-import { runExploration } from '../../src/explore-run.js';
+import { build, finished, poll, post, queueOf, REAL_RUNNER, testConfig, worker } from '../service/helpers.js';
+import { runExploration } from '../../src/runner/explore-run.js';
 import { validateSpec } from '../../src/engine/spec.js';
-import { findPreset } from '../../src/presets.js';
+import { findPreset } from '../../src/runner/presets.js';
 
 test('two workers run the chunks of a 20000-schedule exploration; the merged result equals one process\'s', async (t) => {
   const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER });
