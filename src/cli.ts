@@ -1,5 +1,10 @@
 // bin/mutexlab: one command table; each command lives in src/cli/<name>.ts and is loaded only
 // when used (so `run` never loads the service packages). Add a command with one line here.
+// Every command answers --help (and -h) before it starts anything, and refuses an unknown
+// option with exit 2 naming it (src/cli/args.ts).
+import { readFileSync } from 'node:fs';
+import { ENGINE_VERSION } from './engine/explore/engine-version.js';
+
 type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
@@ -12,20 +17,28 @@ const COMMANDS: Record<string, Command> = {
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
-  return ['usage: mutexlab <command> [options]', '', 'commands:',
+  return ['usage: mutexlab <command> [options]', '       mutexlab --help | --version', '', 'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '', 'mutexlab <command> --help shows the options of a command.', ''].join('\n');
+}
+
+/** "mutexlab 0.1.0 (engine sim-1)": the package's version (dist/src/ -> package.json) and the simulator's. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `mutexlab ${pkg.version} (engine ${ENGINE_VERSION})\n`;
 }
 
 /** Runs the CLI; returns the exit code (0 ran, 2 usage or invalid spec, 1 internal error). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
-    return name === undefined ? 2 : 0;
+  if (name === '--help' || name === '-h' || name === 'help') { process.stdout.write(usage()); return 0; }
+  if (name === '--version' || name === '-V') { process.stdout.write(version()); return 0; }
+  if (name === undefined) { process.stderr.write(`mutexlab: no command\n\n${usage()}`); return 2; }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(name.startsWith('-') ? `mutexlab: unknown option ${name}\n\n${usage()}` : `mutexlab: unknown command "${name}"\n\n${usage()}`);
+    return 2;
   }
-  const command = COMMANDS[name];
-  if (!command) { process.stderr.write(`mutexlab: unknown command "${name}"\n\n${usage()}`); return 2; }
   try {
     return await command.run(rest);
   } catch (err) {

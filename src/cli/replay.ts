@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { validateSpec, type Spec } from '../engine/spec.js';
 import { applyPreset } from '../runner/presets.js';
 import { replayToken } from '../runner/explore-run.js';
+import { commandArgs } from './args.js';
 import { writeTrace } from './trace-file.js';
 
 export const REPLAY_HELP = `usage: mutexlab replay TOKEN [--spec FILE | --preset NAME] [--trace FILE]
@@ -37,19 +38,11 @@ function loadSpec(file: string | undefined, preset: string | undefined): Spec | 
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
-  let token: string | undefined, specFile: string | undefined, preset: string | undefined, traceFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = (): string | undefined => argv[++i];
-    if (a === '--help' || a === '-h') { process.stdout.write(REPLAY_HELP); return 0; }
-    if (a === '--spec') specFile = value();
-    else if (a === '--preset') preset = value();
-    else if (a === '--trace') traceFile = value();
-    else if (a.startsWith('--')) return fail(`unknown option ${a}\n\n${REPLAY_HELP}`);
-    else if (token !== undefined) return fail(`one token only\n\n${REPLAY_HELP}`);
-    else token = a;
-    if ((a === '--spec' && !specFile) || (a === '--preset' && !preset) || (a === '--trace' && !traceFile)) return fail(`${a} needs a value`);
-  }
+  const parsed = commandArgs('replay', argv, REPLAY_HELP, { spec: { type: 'string' }, preset: { type: 'string' }, trace: { type: 'string' } }, 1);
+  if (typeof parsed === 'number') return parsed;
+  const { spec: specFile, preset, trace: traceFile } = parsed.values;
+  const token = parsed.positionals[0];
+  for (const [flag, v] of [['--spec', specFile], ['--preset', preset], ['--trace', traceFile]] as const) if (v === '') return fail(`${flag} needs a value`);
   if (token === undefined) return fail(`no token\n\n${REPLAY_HELP}`);
   if (specFile !== undefined && preset !== undefined) return fail('give --spec or --preset, not both');
   let spec: Spec | undefined;

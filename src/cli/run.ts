@@ -10,6 +10,7 @@ import { runExperiment } from '../runner/run.js';
 import { chooseSeed } from '../runner/seed.js';
 import { FORMAT_HELP, formatNeedsTrace, isOutputFormat, OUTPUT_FORMATS, writeOutput, type OutputFormat } from './format.js';
 import { writeTrace } from './trace-file.js';
+import { asksForHelp, parseCommand, UsageError } from './args.js';
 
 export const RUN_HELP = `usage: mutexlab run [SPEC.json | - | --preset NAME] [--seed N] [--trace FILE] [--format F]
 
@@ -25,34 +26,21 @@ Exit codes: 0 the experiment ran (whatever its verdict), 2 invalid spec or usage
 
 interface RunArgs { source?: string; preset?: string; seed?: number; trace?: string; format?: OutputFormat }
 
-class UsageError extends Error {}
+const RUN_OPTIONS = { preset: { type: 'string' }, seed: { type: 'string' }, trace: { type: 'string' }, format: { type: 'string' } } as const;
 
-function parseArgs(args: string[]): RunArgs | 'help' {
-  const out: RunArgs = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (flag: string): string => {
-      const v = args[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (a === '--help' || a === '-h') return 'help';
-    else if (a === '--preset') out.preset = value('--preset');
-    else if (a === '--trace') out.trace = value('--trace');
-    else if (a === '--format') {
-      const f = value('--format');
-      if (!isOutputFormat(f)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${f}")`);
-      out.format = f;
-    }
-    else if (a === '--seed') {
-      const v = value('--seed');
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295 (got "${v}")`);
-      out.seed = n;
-    } else if (a.startsWith('--') && a.length > 2) throw new UsageError(`unknown option ${a}`);
-    else if (out.source !== undefined) throw new UsageError(`one spec only (got "${out.source}" and "${a}")`);
-    else out.source = a;
+function runArgs(argv: string[]): RunArgs {
+  const { values, positionals } = parseCommand(argv, RUN_OPTIONS, 1);
+  const out: RunArgs = { source: positionals[0], preset: values.preset, trace: values.trace };
+  if (values.format !== undefined) {
+    if (!isOutputFormat(values.format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${values.format}")`);
+    out.format = values.format;
   }
+  if (values.seed !== undefined) {
+    const n = Number(values.seed);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(n) || n > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295 (got "${values.seed}")`);
+    out.seed = n;
+  }
+  for (const flag of ['preset', 'trace'] as const) if (out[flag] === '') throw new UsageError(`--${flag} needs a value`);
   if (out.source !== undefined && out.preset !== undefined) throw new UsageError('give a spec file or --preset, not both');
   if (out.source === undefined && out.preset === undefined) throw new UsageError('no spec: give SPEC.json, - (stdin) or --preset NAME');
   return out;
@@ -80,11 +68,11 @@ function fail(message: string): number {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  let args: RunArgs | 'help';
+  let args: RunArgs;
   let input: unknown;
+  if (asksForHelp(argv)) { process.stdout.write(RUN_HELP); return 0; }
   try {
-    args = parseArgs(argv);
-    if (args === 'help') { process.stdout.write(RUN_HELP); return 0; }
+    args = runArgs(argv);
     input = readInput(args);
   } catch (err) {
     if (err instanceof UsageError) return fail(`${err.message}\n\n${RUN_HELP}`);

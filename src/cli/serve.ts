@@ -6,6 +6,31 @@ import { closeOnSignals } from '../service/shutdown.js';
 
 export interface Parts { api: boolean; worker: boolean }
 
+/** The configuration a service command reads, for its --help (README "Configuration" has all). */
+const ENV_HELP: Record<string, string> = {
+  REDIS_URL: 'the Redis of API and workers (redis://127.0.0.1:6379)',
+  QUEUE_PREFIX: 'prefix of every Redis key (mutexlab)',
+  PORT: 'API port (3000)',
+  HOST: 'API address (127.0.0.1)',
+  API_KEYS: 'comma-separated keys the API asks for (none)',
+  RATE_LIMIT: 'N per minute, or N/second|minute|hour, per key or IP (off)',
+  CORS_ORIGINS: 'origins whose pages may call the API (none: same-origin only)',
+  MAX_QUEUED: 'queued experiments beyond which POST answers 503 (10000)',
+  WORKER_CONCURRENCY: 'experiments one worker runs at once (2)',
+  SHUTDOWN_GRACE_MS: 'how long running experiments may finish on shutdown (10000)',
+  LOG_LEVEL: 'pino level (info)',
+};
+
+/** --help of api, worker and start: what it runs, the variables it reads, the exit codes. */
+export function serviceHelp(command: string, what: string, vars: string[]): string {
+  const width = Math.max(...vars.map((v) => v.length));
+  return [`usage: mutexlab ${command} [--help]`, '', what, '',
+    'Configuration comes from the environment only (README, "Configuration", lists every variable):',
+    ...vars.map((v) => `  ${v.padEnd(width)}  ${ENV_HELP[v]}`), '',
+    'It runs until SIGTERM or SIGINT (closing gracefully; a second signal exits at once).',
+    'Exit codes: 0 closed by a signal, 2 bad usage or configuration, 1 could not start.', ''].join('\n');
+}
+
 export function configOrExit(): Config | number {
   try { return readConfig(); } catch (err) {
     if (err instanceof ConfigError) { process.stderr.write(`mutexlab: ${err.message}\n`); return 2; }

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '../service/logger.js';
-import { configOrExit, serve } from './serve.js';
+import { commandArgs } from './args.js';
+import { configOrExit, serve, serviceHelp } from './serve.js';
+
+export const START_HELP = serviceHelp('start', 'Runs the API and one worker in one process (npm start). When nothing answers at REDIS_URL\n'
+  + 'and it points at this machine, a private redis-server runs for the session (its data goes when it stops).',
+  ['REDIS_URL', 'QUEUE_PREFIX', 'PORT', 'HOST', 'API_KEYS', 'RATE_LIMIT', 'CORS_ORIGINS', 'WORKER_CONCURRENCY', 'LOG_LEVEL']);
 
 async function answers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
@@ -19,7 +24,9 @@ function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-export async function startCommand(_args: string[]): Promise<number> {
+export async function startCommand(args: string[]): Promise<number> {
+  const parsed = commandArgs('start', args, START_HELP, {});
+  if (typeof parsed === 'number') return parsed;
   const config = configOrExit();
   if (typeof config === 'number') return config;
   const logger = createLogger(config, 'start');

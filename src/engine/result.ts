@@ -1,10 +1,11 @@
 // The result of one experiment, as ../shared/CONTRACT.md fixes it (fields may be added,
 // never renamed). Both engines produce it; the verdict is written from the evidence.
 import type { Spec } from './spec.js';
+import type { Outcome } from './outcome.js';
+// Types point one way only: result.ts -> explore/exploration.ts -> outcome.ts, spec.ts.
 import type { Exploration } from './explore/exploration.js';
 
-export const OUTCOMES = ['ok', 'crash', 'mutual_exclusion_violation', 'hang', 'owner_died', 'limit_exceeded'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome } from './outcome.js';
 
 /** Lower-case hex with 0x, as every address in a result is written. */
 export type Hex = string;

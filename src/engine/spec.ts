@@ -3,10 +3,13 @@
 // user input into a normalised Spec or a list of errors that each name a field; it is
 // pure (the caller passes in how to choose a seed when the user gave none).
 import { Type, type Static } from 'typebox';
-// Errors from typebox/schema is what Value.Errors calls; importing it directly spares the CLI
-// the ~300 modules of typebox/value (clone, convert, create, ...) that validation never uses.
-import { Compile, Errors as schemaErrors } from 'typebox/schema';
+// Compile from typebox/schema (and Errors, in spec-errors.ts) spares the CLI the ~300 modules
+// of typebox/value (clone, convert, create, ...) that validation never uses.
+import { Compile } from 'typebox/schema';
 import { LIMITS, type LimitName } from './limits.js';
+import { FAILURE_OUTCOMES, type FailureOutcome } from './outcome.js';
+import { findPlatform } from './platforms/index.js';
+import { describeSchemaErrors, type FieldError } from './spec-errors.js';
 
 export const MUTEX_TYPES = ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'] as const;
 export const ENGINES = ['sim', 'native'] as const;
@@ -25,17 +28,19 @@ const oneOf = <T extends readonly string[]>(values: T, description: string) =>
 
 /** A System V key as users write it: "0x1234", a number, or "IPC_PRIVATE". */
 export const KeySchema = Type.Union([
-  Type.String({ pattern: '^(0[xX][0-9a-fA-F]{1,8}|IPC_PRIVATE)$', description: 'hex key such as "0x1234", or "IPC_PRIVATE"' }),
-  Type.Integer({ minimum: 0, maximum: 0xffffffff, description: 'key as a number' }),
-], { description: 'System V key every process passes to shmget', examples: ['0x1234'] });
+  Type.String({ pattern: '^0[xX][0-9a-fA-F]{1,8}$', description: 'a hex string like "0x1234"' }),
+  Type.Integer({ minimum: 0, maximum: 0xffffffff, description: 'a number from 0 to 4294967295' }),
+  Type.Literal('IPC_PRIVATE', { description: '"IPC_PRIVATE" (a new segment per process)' }),
+], { description: 'System V key every process passes to shmget: a hex string like "0x1234", a number, or "IPC_PRIVATE"', examples: ['0x1234'] });
 
 const limit = (name: LimitName, description: string) =>
   Type.Integer({ minimum: LIMITS[name].minimum, maximum: LIMITS[name].maximum, description: `${description} (default ${LIMITS[name].default}, maximum ${LIMITS[name].maximum})` });
 
 export const ProcessOverrideSchema = Type.Object({
+  index: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'the entry\'s position, as the normalised spec shows it; when sent it must equal the position' })),
   key: Type.Optional(KeySchema),
   threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in this process' })),
-  program: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'executable name: processes of the same program share an address-space layout' })),
+  program: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'a program name of 1 to 64 letters, digits, "_", "." or "-"; processes of the same program share an address-space layout' })),
 }, { additionalProperties: false });
 
 export const FaultSchema = Type.Object({
@@ -62,6 +67,7 @@ export const ExploreSchema = Type.Object({
   depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'pct: bug depth d (d-1 priority change points)' })),
   maxPreemptions: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'dfs: preemption bound' })),
   timeMs: Type.Optional(limit('exploreTimeMs', 'wall-clock budget of the exploration in milliseconds')),
+  target: Type.Optional(oneOf(FAILURE_OUTCOMES, 'the failure to explain: its shrunk counterexample becomes the result (default: the most severe found)')),
 }, { additionalProperties: false });
 
 export const LimitsSchema = Type.Object({
@@ -69,12 +75,20 @@ export const LimitsSchema = Type.Object({
   timeoutMs: Type.Optional(limit('timeoutMs', 'wall-clock budget of the run in milliseconds')),
 }, { additionalProperties: false });
 
+/** The sharing attribute in both vocabularies, as the normalised spec shows it. */
+export const SharingSchema = Type.Object({
+  solaris: oneOf(['USYNC_THREAD', 'USYNC_PROCESS'], 'Solaris spelling'),
+  posix: oneOf(['PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'], 'POSIX spelling'),
+  shared: Type.Boolean({ description: 'true when process-shared' }),
+}, { additionalProperties: false, description: 'the sharing attribute of mutexType in both vocabularies (the normalised spec shows it; when sent it must agree with mutexType)' });
+
 export const SpecSchema = Type.Object({
   mutexType: oneOf(MUTEX_TYPES, 'how the mutex is initialised; USYNC_THREAD = PTHREAD_PROCESS_PRIVATE, USYNC_PROCESS = PTHREAD_PROCESS_SHARED'),
+  sharing: Type.Optional(SharingSchema),
   processCount: Type.Integer({ minimum: 1, maximum: 64, description: 'number of processes' }),
   key: KeySchema,
   engine: Type.Optional(oneOf(ENGINES, 'sim (simulated machine, default) or native (real processes on the worker host)')),
-  platform: Type.Optional(oneOf(PLATFORMS, 'sim only: whose mutex implementation is modelled (default solaris10)')),
+  platform: Type.Optional(oneOf([...PLATFORMS, 'host'], 'whose mutex implementation is modelled (engine sim; default solaris10); "host" is the native engine\'s, as its normalised spec shows it')),
   threadsPerProcess: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in every process (default 1)' })),
   iterations: Type.Optional(limit('iterations', 'lock / critical section / unlock cycles per thread')),
   cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'simulated CPUs (default 1); native: host CPUs the processes are pinned to (default 2: the glibc failures need processes running truly in parallel)' })),
@@ -111,58 +125,17 @@ export interface Spec {
   robust: boolean;
   faults: { kill: number; whileHolding: boolean; afterAcquisitions: number }[];
   tools: { watchpoint: { process: number | 'all'; field: WatchField } | false; core: boolean; pmap: boolean };
-  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number };
+  explore?: { strategy: Strategy; schedules: number; depth: number; maxPreemptions: number; timeMs: number; target?: FailureOutcome };
   limits: { maxSteps: number; timeoutMs: number };
 }
 
-export interface FieldError { field: string; message: string }
+export type { FieldError };
 export type Validation = { ok: true; spec: Spec } | { ok: false; errors: FieldError[] };
 
 export function normaliseKey(key: string | number): SysvKey {
   if (key === 'IPC_PRIVATE' || key === 0) return 'IPC_PRIVATE';
   const n = typeof key === 'number' ? key : parseInt(key.slice(2), 16);
   return n === 0 ? 'IPC_PRIVATE' : '0x' + n.toString(16);
-}
-
-/** "/processes/1/key" -> "processes[1].key": the way people write a field. */
-function fieldName(instancePath: string): string {
-  if (instancePath === '') return '(body)';
-  return instancePath.slice(1).split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-}
-
-function describeSchemaErrors(input: unknown): FieldError[] {
-  const byField = new Map<string, FieldError>();
-  const anyOf = new Map<string, string[]>();
-  for (const e of schemaErrors({}, SpecSchema, input)[1]) {
-    if (e.keyword === 'boolean') continue; // reported again as additionalProperties
-    if (e.keyword === 'additionalProperties') {
-      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      for (const name of extra) {
-        const field = fieldName(`${e.instancePath}/${name}`);
-        byField.set(field, { field, message: 'is not a known field' });
-      }
-      continue;
-    }
-    if (e.keyword === 'required') { // one error per missing field, named, rather than "(body)"
-      for (const name of (e.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
-        const field = fieldName(`${e.instancePath}/${name}`);
-        byField.set(field, { field, message: 'is required' });
-      }
-      continue;
-    }
-    const field = fieldName(e.instancePath);
-    if (e.keyword === 'const') {
-      const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
-      anyOf.set(field, [...(anyOf.get(field) ?? []), JSON.stringify(allowed)]);
-      continue;
-    }
-    if (e.keyword === 'anyOf' && anyOf.has(field)) {
-      if (!byField.has(field)) byField.set(field, { field, message: `must be one of ${anyOf.get(field)!.join(', ')}` });
-      continue;
-    }
-    if (!byField.has(field)) byField.set(field, { field, message: e.message });
-  }
-  return [...byField.values()];
 }
 
 let compiled: ReturnType<typeof Compile<typeof SpecSchema>> | undefined;
@@ -179,25 +152,71 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
   }
   // The compiled check is ~50x cheaper than the error walker; the walker (whose messages users
   // see) runs only for input the check refuses.
-  if (!specCheck().Check(input)) {
-    const schemaErrors = describeSchemaErrors(input);
-    if (schemaErrors.length > 0) return { ok: false, errors: schemaErrors };
-  }
-  const s = input as SpecInput;
+  const schemaErrors = specCheck().Check(input) ? [] : describeSchemaErrors(SpecSchema, input);
+  // The checks a schema cannot express run on the members the schema passed, and the platform's
+  // refusals on the spec those members make, so one answer names every bad field at once.
+  const s = withoutMembers(input as Record<string, unknown>, schemaErrors) as SpecInput;
+  const errors = [...schemaErrors, ...crossFieldErrors(s, input as Record<string, unknown>)];
+  const complete = s.mutexType !== undefined && s.processCount !== undefined && s.key !== undefined;
+  const spec = complete ? normalise(s, s.seed ?? 0) : undefined;
+  if (spec) for (const refusal of platformRefusals(spec)) if (!errors.some((e) => e.field === refusal.field)) errors.push(refusal);
+  if (errors.length > 0 || !spec) return { ok: false, errors };
+  if (s.seed === undefined) spec.seed = chooseSeed() >>> 0;
+  return { ok: true, spec };
+}
+
+/** The input without the top-level members an error names ("processes[1].key" -> processes). */
+function withoutMembers(input: Record<string, unknown>, errors: FieldError[]): Record<string, unknown> {
+  if (errors.length === 0) return input;
+  const bad = new Set(errors.map((e) => e.field.split(/[.[]/)[0]!));
+  return Object.fromEntries(Object.entries(input).filter(([name]) => !bad.has(name)));
+}
+
+/** What a platform refuses although the schema allows it (e.g. a robust USYNC_THREAD mutex on Solaris 10). */
+function platformRefusals(spec: Spec): FieldError[] {
+  if (spec.engine !== 'sim') return [];
+  const platform = findPlatform(spec.platform);
+  if (!platform) return [{ field: 'platform', message: `"${spec.platform}" is not modelled by the simulator` }];
+  const refused = platform.robust?.unsupported(spec);
+  return refused ? [refused] : [];
+}
+
+/**
+ * Checks between fields. `s` holds only members that passed the schema, so each check first
+ * looks that what it reads is there.
+ */
+function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   const engine = (s.engine ?? 'sim') as EngineKind;
-  if (engine === 'native' && s.platform !== undefined) {
-    errors.push({ field: 'platform', message: 'applies to engine "sim" only; native runs on the host' });
+  const count = s.processCount;
+  if (engine === 'native' && s.platform !== undefined && s.platform !== 'host') {
+    errors.push({ field: 'platform', message: 'applies to engine "sim" only; native runs on the host (omit platform, or "host")' });
   }
-  if (s.processes !== undefined && s.processes.length !== s.processCount) {
-    errors.push({ field: 'processes', message: `has ${s.processes.length} entries but processCount is ${s.processCount}` });
+  if (engine === 'sim' && s.platform === 'host') {
+    errors.push({ field: 'platform', message: 'is "host" only for engine "native"; the simulator models one of ' + PLATFORMS.map((p) => `"${p}"`).join(', ') });
   }
-  for (const [i, f] of (s.faults ?? []).entries()) {
-    if (f.kill >= s.processCount) errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${s.processCount})` });
+  if (s.sharing !== undefined && s.mutexType !== undefined) {
+    const shared = s.mutexType === 'USYNC_PROCESS' || s.mutexType === 'PTHREAD_PROCESS_SHARED';
+    const agrees = s.sharing.shared === shared && s.sharing.solaris === (shared ? 'USYNC_PROCESS' : 'USYNC_THREAD')
+      && s.sharing.posix === (shared ? 'PTHREAD_PROCESS_SHARED' : 'PTHREAD_PROCESS_PRIVATE');
+    if (!agrees) errors.push({ field: 'sharing', message: `must agree with mutexType ${s.mutexType} (it is derived from it; omit it)` });
   }
-  const wp = s.tools?.watchpoint;
-  if (wp && typeof wp.process === 'number' && wp.process >= s.processCount) {
-    errors.push({ field: 'tools.watchpoint.process', message: `must be a process index below processCount (${s.processCount})` });
+  for (const [i, o] of (s.processes ?? []).entries()) {
+    if (o.index !== undefined && o.index !== i) errors.push({ field: `processes[${i}].index`, message: `must be ${i}, the entry's position (or be left out)` });
+  }
+  if (count !== undefined) {
+    // the length counts even when an entry is bad (and `s` lost the member for it)
+    const entries = Array.isArray(raw.processes) ? raw.processes.length : undefined;
+    if (entries !== undefined && entries !== count) {
+      errors.push({ field: 'processes', message: `has ${entries} entries but processCount is ${count}` });
+    }
+    for (const [i, f] of (s.faults ?? []).entries()) {
+      if (f.kill >= count) errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${count})` });
+    }
+    const wp = s.tools?.watchpoint;
+    if (wp && typeof wp.process === 'number' && wp.process >= count) {
+      errors.push({ field: 'tools.watchpoint.process', message: `must be a process index below processCount (${count})` });
+    }
   }
   if (engine === 'native') {
     for (const name of ['nativeIterations', 'nativeThreads', 'nativeProcesses'] as const) {
@@ -209,12 +228,16 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
     // The probe runs one segment and one thread count for every process; per-process variants are sim-only.
     for (const [i, o] of (s.processes ?? []).entries()) {
-      if (o.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
+      if (o.key !== undefined && s.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
       if (o.threads !== undefined && o.threads !== (s.threadsPerProcess ?? 1)) errors.push({ field: `processes[${i}].threads`, message: 'must equal threadsPerProcess for engine "native"' });
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  return errors;
+}
 
+/** The spec with every default filled in, from input whose members passed the schema. */
+function normalise(s: SpecInput, seed: number): Spec {
+  const engine = (s.engine ?? 'sim') as EngineKind;
   const shared = s.mutexType === 'USYNC_PROCESS' || s.mutexType === 'PTHREAD_PROCESS_SHARED';
   const threadsPerProcess = s.threadsPerProcess ?? 1;
   const key = normaliseKey(s.key);
@@ -243,7 +266,7 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
     // Native runs default to 2 CPUs: on one CPU the processes of a native run take turns and the
     // glibc 2.34+ assertion the user came to see (issue 4) almost never shows.
     cpus: s.cpus ?? (engine === 'native' ? 2 : 1),
-    seed: s.seed ?? chooseSeed() >>> 0,
+    seed,
     processes,
     robust: s.robust ?? false,
     faults: (s.faults ?? []).map((f) => ({ kill: f.kill, whileHolding: f.whileHolding ?? false, afterAcquisitions: f.afterAcquisitions ?? 0 })),
@@ -270,7 +293,9 @@ export function validateSpec(input: unknown, chooseSeed: () => number): Validati
       depth: s.explore.depth ?? 2,
       maxPreemptions: s.explore.maxPreemptions ?? 2,
       timeMs: s.explore.timeMs ?? LIMITS.exploreTimeMs.default,
+      // Only when asked for, so that the normalised spec of an untargeted exploration is unchanged.
+      ...(s.explore.target !== undefined ? { target: s.explore.target as FailureOutcome } : {}),
     };
   }
-  return { ok: true, spec };
+  return spec;
 }

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string;
   apiKeys: string[];
   rateLimit: RateLimit | null;
+  /** Origins (scheme://host[:port]) whose pages may call the API; empty: same-origin only. */
+  corsOrigins: string[];
   traceMaxEvents: number;
   shutdownGraceMs: number;
   engineMemoryMb: number;
@@ -47,6 +49,18 @@ export function parseRateLimit(raw: string | undefined): RateLimit | null {
   return { max: Number(m[1]), windowMs: WINDOWS[m[2] ?? 'minute']! };
 }
 
+/** "https://a.example, http://localhost:5173" -> the origins, each checked to be an origin and nothing more. */
+export function parseCorsOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    let url: URL | undefined;
+    try { url = new URL(o); } catch { /* reported below */ }
+    // a browser sends the origin exactly as scheme://host[:port]; anything else would never match
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== o) throw new ConfigError(`CORS_ORIGINS: "${o}" is not an origin such as https://example.org or http://localhost:5173`);
+  }
+  return origins;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const prefix = env.QUEUE_PREFIX || 'mutexlab';
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . -`);
@@ -61,6 +75,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     apiKeys: (env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     rateLimit: parseRateLimit(env.RATE_LIMIT),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     traceMaxEvents: int(env, 'TRACE_MAX_EVENTS', 200_000, 2),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),

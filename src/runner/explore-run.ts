@@ -11,9 +11,8 @@ import { ChunkRunner, finishExploration, planExploration, runSchedule, decodeTok
 import { LIMITS } from '../engine/limits.js';
 import type { Trace } from '../engine/machine/trace-buffer.js';
 import type { Result } from '../engine/result.js';
-import type { Spec } from '../engine/spec.js';
-
 import type { RunProgress } from '../engine/engine.js';
+import type { Spec } from '../engine/spec.js';
 
 export type ExploreProgress = Extract<RunProgress, { kind: 'exploration' }>;
 
@@ -42,7 +41,8 @@ export async function runExplorationChunk(spec: Spec, plan: ExplorePlan, from: n
   progress();
   while (!runner.runBatch(BATCH)) {
     const now = performance.now();
-    if (now >= deadline || options.signal?.aborted) { runner.stop('time'); break; }
+    if (options.signal?.aborted) { runner.stop('cancelled'); break; }
+    if (now >= deadline) { runner.stop('time'); break; }
     if (now - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = now;
       progress();

@@ -1,12 +1,15 @@
 // The HTTP application as a fastify plugin: it never listens (server.ts does), so tests drive it
-// with inject. Order matters: swagger before the routes it documents; auth and rate limits
-// before the routes they guard.
+// with inject. Order matters: allowed-methods, compress and swagger before the routes they
+// follow (each watches routes being added); rate limits before auth, so that wrong keys are
+// counted too (the limiter is a route-level onRequest hook, auth a preParsing one).
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../jobs/config.js';
 import { installErrorHandlers } from './errors.js';
 import experimentsService from './plugins/app/experiments.js';
+import allowedMethods from './plugins/app/allowed-methods.js';
 import auth from './plugins/app/auth.js';
+import compress from './plugins/external/compress.js';
 import cors from './plugins/external/cors.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import redis from './plugins/external/redis.js';
@@ -49,12 +52,16 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
   // responses are serialised as they are: the result may carry fields the schemas only summarise
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   fastify.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // JSON bodies only (see errors.ts, unsupported_media_type): fastify also parses text/plain
+  fastify.removeContentTypeParser('text/plain');
   installErrorHandlers(fastify);
   await fastify.register(redis);
+  await fastify.register(allowedMethods);
+  await fastify.register(compress);
   await fastify.register(cors);
   await fastify.register(swagger);
-  await fastify.register(auth);
   await fastify.register(rateLimit);
+  await fastify.register(auth);
   await fastify.register(experimentsService);
   for (const { plugin, prefix } of ROUTES) await fastify.register(plugin, { prefix });
 };

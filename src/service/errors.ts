@@ -13,10 +13,11 @@ export const PROBLEMS = {
   invalid_spec: { status: 400, title: 'The experiment spec is invalid' },
   invalid_request: { status: 400, title: 'The request is invalid' },
   invalid_json: { status: 400, title: 'The body is not valid JSON' },
-  unsupported_media_type: { status: 400, title: 'The body must be JSON' },
+  unsupported_media_type: { status: 415, title: 'The body must be JSON (Content-Type: application/json)' },
   unknown_preset: { status: 400, title: 'No preset has that name' },
   unauthorized: { status: 401, title: 'A valid API key is required' },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'This method is not allowed here' },
   not_finished: { status: 409, title: 'The experiment has not finished' },
   idempotency_in_flight: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   body_too_large: { status: 413, title: 'The body is too large' },
@@ -76,8 +77,11 @@ export function toProblem(err: FastifyError & { validation?: any[]; validationCo
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new Problem('invalid_json', err.message, { errors: [{ field: '(body)', message: err.message }] });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      // text/plain and form bodies included: they are what a page on another site can send
+      // without a preflight, so taking them as JSON would let any site submit experiments
+      return new Problem('unsupported_media_type', 'send the body as JSON (Content-Type: application/json)', { errors: [{ field: 'Content-Type', message: 'must be application/json' }] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new Problem('unsupported_media_type', 'send the spec as JSON (Content-Type: application/json)', { errors: [{ field: 'Content-Type', message: 'must be application/json' }] });
+      return new Problem('invalid_request', err.message, { errors: [{ field: 'Content-Length', message: 'does not match the body' }] });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Problem('body_too_large', err.message);
   }
@@ -95,5 +99,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(reply, request, problem);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new Problem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allow = app.hasDecorator('allowedMethods') ? app.allowedMethods(request) : [];
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      reply.header('allow', allow.join(', '));
+      return sendProblem(reply, request, new Problem('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`, { allow }));
+    }
+    return sendProblem(reply, request, new Problem('not_found', `no route ${request.method} ${path}`));
+  });
 }

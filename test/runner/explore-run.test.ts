@@ -26,7 +26,7 @@ test('1. solaris10-crash, dfs with maxPreemptions 2: finds the crash, the minima
   assert.equal(replay.result.verdict.outcome, 'crash');
   assert.equal(replay.result.verdict.cause, result.verdict.cause);
   assert.deepEqual(replay.result.processes, result.processes);
-  assert.equal(replay.result.stats.steps, x.shrunk!.steps);
+  assert.equal(replay.result.stats.steps, x.shrunk!.runSteps);
   const a = ndjson(trace), b = ndjson(replay.trace);
   assert.ok(a.length > 1000);
   assert.equal(b, a);
@@ -49,7 +49,8 @@ test('2. solaris10-fixed, dfs with maxPreemptions 2, 2 processes x 1 thread x 2 
   let leaves = 0;
   do { execute(spec, { scheduler: dfs }); leaves++; } while (dfs.advance());
   assert.equal(x.schedules, leaves);
-  assert.match(result.verdict.summary, new RegExp(`no failure in ${leaves} schedules with at most 2 preemptions \\(the whole bounded space\\)`));
+  assert.match(result.verdict.summary, new RegExp(`proven within the bound: none of the ${leaves} schedules with at most 2 preemptions fails`));
+  assert.equal(x.provenWithinBound, true);
 });
 
 test('3. pct with depth 2 finds the crash of solaris10-crash within 100 schedules', async () => {
@@ -88,6 +89,7 @@ test('4. the failure rate and its 95% Wilson interval match a brute-force count 
   assert.ok(failures > 0 && failures < n, `need a mix of outcomes, got ${JSON.stringify(counts)}`);
   assert.deepEqual(x.outcomes, Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1))));
   assert.equal(x.failures, failures);
+  assert.ok(x.failureRate.method === 'wilson', 'random reports a Wilson interval');
   assert.equal(x.failureRate.estimate, failures / n);
   const [low, high] = wilsonByHand(failures, n);
   assert.ok(Math.abs(x.failureRate.low - low) < 1e-4, `${x.failureRate.low} vs ${low}`);

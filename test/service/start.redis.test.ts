@@ -21,11 +21,11 @@ async function startAndUse(t: import('node:test').TestContext, redisUrl: string)
   child.stderr!.on('data', (d) => { logs += d; });
   t.after(async () => { if (child.exitCode === null) child.kill('SIGKILL'); await deleteKeys(redisUrl, prefix); });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) { // up to ~40 s: start-up takes 10+ s on a loaded 2-core machine
     if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', body: JSON.stringify({ preset: 'solaris10-crash', seed: 1 }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const res = await fetch(`${url}/experiments?wait=10`, { method: 'POST', body: JSON.stringify({ preset: 'solaris10-crash', seed: 1 }), headers: { 'content-type': 'application/json' } });
   assert.equal(res.status, 200, logs);
   const body = await res.json() as { status: string; result: { verdict: { outcome: string } } };
   assert.equal(body.status, 'completed');

@@ -3,7 +3,7 @@
 // the failure (the read of the owner, the dereference, the signal; or the second holder; or
 // who sleeps where), not the thousands of steps around them.
 import type { Execution } from '../sim.js';
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Trace } from '../machine/trace-buffer.js';
 import type { TraceEvent } from '../trace.js';
 

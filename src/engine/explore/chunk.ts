@@ -7,7 +7,7 @@ import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
 import type { Schedule } from '../schedulers/replay.js';
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Spec, Strategy } from '../spec.js';
 import { RecordingScheduler } from './recorder.js';
 import { scheduleSeed, schedulerFor, type ExplorePlan } from './plan.js';
@@ -34,6 +34,7 @@ export interface ChunkReport {
   failures: number;
   /** Simulated steps over all runs. */
   steps: number;
+  /** The failing schedule of lowest index (its `steps` are the whole run's; finish.ts measures the steps to the failure). */
   firstFailure: FailureRecord | null;
   /** The first failure of each failing outcome (the lowest index per outcome). */
   firstByOutcome: Partial<Record<Outcome, FailureRecord>>;
@@ -41,8 +42,11 @@ export interface ChunkReport {
   exhausted: boolean;
   /** dfs only: runs that repeated a schedule of a lower preemption bound (run to find the way, not counted). */
   repeatRuns: number;
-  stoppedBy: 'time' | null;
+  /** Stopped before the end of its range by the caller: the time budget or a cancel (null: it ran its range, or the dfs space ran out). */
+  stoppedBy: ChunkStop | null;
 }
+
+export type ChunkStop = 'time' | 'cancelled';
 
 export class ChunkRunner {
   private next: number;
@@ -79,8 +83,8 @@ export class ChunkRunner {
     return this.done;
   }
 
-  /** Stop early (the caller's time budget ran out); the report says what was covered. */
-  stop(reason: 'time'): void { if (!this.done) this.report.stoppedBy = reason; }
+  /** Stop early (the caller's time budget ran out, or the run was cancelled); the report says what was covered. */
+  stop(reason: ChunkStop): void { if (!this.done) this.report.stoppedBy = reason; }
 
   result(): ChunkReport { return { ...this.report, outcomes: { ...this.report.outcomes }, firstByOutcome: { ...this.report.firstByOutcome } }; }
 
@@ -151,7 +155,8 @@ export function mergeReports(reports: readonly ChunkReport[]): ChunkReport {
       if (!have || f.index < have.index) out.firstByOutcome[f.outcome] = f;
     }
     out.repeatRuns += r.repeatRuns;
-    if (r.stoppedBy) out.stoppedBy = r.stoppedBy;
+    // A cancel says more than a time budget: it is what the user did.
+    if (r.stoppedBy && out.stoppedBy !== 'cancelled') out.stoppedBy = r.stoppedBy;
     out.exhausted ||= r.exhausted;
   }
   // Canonical key order, so that merged reports compare equal as JSON whatever the split.

@@ -7,5 +7,5 @@ export { runSchedule, type ScheduledRun } from './run-schedule.js';
 export { decodeToken, encodeToken, checkTokenSpec, TOKEN_PREFIX, type ReplayToken, type TokenDecode } from './token.js';
 export { specHash } from './spec-codec.js';
 export { ENGINE_VERSION } from './engine-version.js';
-export type { Exploration } from './exploration.js';
-export { wilson, zeroFailureBound, pctMissBound } from './stats.js';
+export type { Exploration, Counterexample, FailureRate, StopReason } from './exploration.js';
+export { wilson, zeroFailureBound, pctMissBound, failureRateOf } from './stats.js';

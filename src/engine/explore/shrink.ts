@@ -1,29 +1,47 @@
-// Shrinking a failing schedule: fewest preemptions first, then fewest steps (then fewest
-// recorded choices, for a shorter token). Candidates are edits of the deviation list: drop a
-// choice, or take it earlier. Each candidate is replayed leniently (a choice that no longer
-// applies is skipped) and recorded, so what is kept is always a schedule the machine really
-// ran. Greedy and budgeted in runs, hence deterministic: the same failure shrinks the same way.
+// Shrinking a failing schedule: fewest preemptions first, then the earliest failure (not the
+// shortest run: what happens after a crash is not part of the counterexample), then fewest
+// recorded choices (a shorter token).
+// Candidates are edits of the deviation list: drop a choice, give it to another thread, or take
+// it earlier. Each candidate is replayed leniently (a choice that no longer applies is skipped)
+// and recorded, so what is kept is always a schedule the machine really ran. Greedy and budgeted
+// in runs (every run counts, the short ones that locate a failure too), hence deterministic:
+// the same failure shrinks the same way.
 import { execute } from '../sim.js';
 import { SimRig } from '../rig.js';
 import { outcomeOf } from '../verdict.js';
 import { ReplayScheduler, type Schedule } from '../schedulers/replay.js';
 import { DfsScheduler } from '../schedulers/dfs.js';
-import type { Outcome } from '../result.js';
+import type { Outcome } from '../outcome.js';
 import type { Spec } from '../spec.js';
 import { RecordingScheduler } from './recorder.js';
+import { failsWithin, failureMark, stepsToFailure } from './failure-point.js';
 
-export interface Candidate { outcome: Outcome; schedule: Schedule; preemptions: number; steps: number }
+/**
+ * A failing schedule. `mark` says how far into the run the failure lies: its virtual time when
+ * the run's own state tells it (the fault, the recovery, the end of a hang), else (a violation,
+ * whose moment only a trace shows) the steps up to it, once located. Marks are compared only
+ * between candidates of one outcome, so the unit is the same on both sides.
+ */
+export interface Candidate { outcome: Outcome; schedule: Schedule; preemptions: number; mark: number | null; runSteps: number }
 
 /** Replay `schedule` leniently and record what actually ran (on `rig`, a machine kept for `spec`, when given). */
 export function evaluate(spec: Spec, schedule: Schedule, rig?: SimRig): Candidate {
   const rec = new RecordingScheduler(new ReplayScheduler(schedule, true));
   const exec = rig ? rig.execute(spec.seed, rec) : execute(spec, { scheduler: rec });
-  return { outcome: outcomeOf(exec), schedule: rec.schedule(), preemptions: rec.preemptions, steps: exec.machine.steps };
+  const outcome = outcomeOf(exec);
+  return { outcome, schedule: rec.schedule(), preemptions: rec.preemptions, mark: failureMark(exec, outcome), runSteps: exec.machine.steps };
+}
+
+/** A candidate with its mark set (a binary search of cut runs when the run did not tell it), and the runs that took. */
+export function located(spec: Spec, c: Candidate, below = c.runSteps): { c: Candidate; runs: number } {
+  if (c.mark !== null) return { c, runs: 0 };
+  const at = stepsToFailure(spec, c.schedule, c.outcome, c.runSteps, below);
+  return { c: { ...c, mark: at.steps }, runs: at.runs };
 }
 
 function better(a: Candidate, b: Candidate): boolean {
   if (a.preemptions !== b.preemptions) return a.preemptions < b.preemptions;
-  if (a.steps !== b.steps) return a.steps < b.steps;
+  if (a.mark !== b.mark) return (a.mark ?? Infinity) < (b.mark ?? Infinity);
   return a.schedule.deviations.length < b.schedule.deviations.length;
 }
 
@@ -52,9 +70,27 @@ function* edits(s: Schedule, k: number, threads: number): Generator<Schedule> {
 
 export interface ShrinkResult { best: Candidate; runs: number }
 
+/** Shrink `failing` (whose mark must be set: see located). */
 export function shrink(spec: Spec, failing: Candidate, budget: number, rig: SimRig = new SimRig(spec)): ShrinkResult {
   let best = failing;
   let runs = 0;
+  // Is c, which fails the same way, better than best? Fewer preemptions decide at once. With as
+  // many, compare marks; a violation's mark needs locating, and one run cut just before best's
+  // violation says first whether that is worth it.
+  const improves = (c: Candidate): Candidate | null => {
+    if (c.preemptions > best.preemptions) return null;
+    if (c.preemptions === best.preemptions && c.mark === null) {
+      const bestMark = best.mark!;
+      runs++;
+      if (bestMark <= 1 || !failsWithin(spec, c.schedule, c.outcome, bestMark - 1, c.runSteps)) return null;
+      const l = located(spec, c, bestMark - 1);
+      runs += l.runs;
+      return l.c;
+    }
+    const l = located(spec, c);
+    runs += l.runs;
+    return better(l.c, best) ? l.c : null;
+  };
   const threads = spec.processes.reduce((n, p) => n + p.threads, 0);
   for (let improved = true; improved && runs < budget;) {
     improved = false;
@@ -64,7 +100,8 @@ export function shrink(spec: Spec, failing: Candidate, budget: number, rig: SimR
         if (runs >= budget) break outer;
         runs++;
         const c = evaluate(spec, cand, rig);
-        if (c.outcome === failing.outcome && better(c, best)) { best = c; improved = true; break outer; }
+        const kept = c.outcome === failing.outcome ? improves(c) : null;
+        if (kept) { best = kept; improved = true; break outer; }
       }
     }
   }
@@ -79,7 +116,7 @@ export function searchBounded(spec: Spec, bound: number, target: Outcome, cap: n
   const rec = new RecordingScheduler(dfs);
   for (let runs = 1; runs <= cap; runs++) {
     const exec = rig.execute(spec.seed, rec);
-    if (outcomeOf(exec) === target) return { found: { outcome: target, schedule: rec.schedule(), preemptions: rec.preemptions, steps: exec.machine.steps }, exhausted: false, runs };
+    if (outcomeOf(exec) === target) return { found: { outcome: target, schedule: rec.schedule(), preemptions: rec.preemptions, mark: failureMark(exec, target), runSteps: exec.machine.steps }, exhausted: false, runs };
     if (!dfs.advance()) return { found: null, exhausted: true, runs };
   }
   return { found: null, exhausted: false, runs: cap };
@@ -94,15 +131,20 @@ export interface Minimised { best: Candidate; minimalPreemptions: number; proven
  * searched to exhaustion, so no schedule with fewer preemptions fails this way.
  */
 export function minimise(spec: Spec, failing: Candidate, budget: { shrinkRuns: number; boundRuns: number }): Minimised {
-  const rig = new SimRig(spec); // every run below is of this spec: one machine, reset between runs
-  let { best, runs } = shrink(spec, failing, budget.shrinkRuns, rig);
+  const rig = new SimRig(spec); // every full-length run below is of this spec: one machine, reset between runs
+  // Run the failure once more on the rig: its mark then comes in the unit the candidates' do.
+  const start = located(spec, evaluate(spec, failing.schedule, rig));
+  start.runs++;
+  let { best, runs } = shrink(spec, start.c, budget.shrinkRuns, rig);
+  runs += start.runs;
   let proven = true;
   for (let bound = 0; bound < best.preemptions; bound++) {
     const s = searchBounded(spec, bound, failing.outcome, budget.boundRuns, rig);
     runs += s.runs;
     if (s.found) {
-      const again = shrink(spec, s.found, budget.shrinkRuns, rig);
-      runs += again.runs;
+      const found = located(spec, s.found);
+      const again = shrink(spec, found.c, budget.shrinkRuns, rig);
+      runs += found.runs + again.runs;
       if (better(again.best, best)) best = again.best;
       break;
     }

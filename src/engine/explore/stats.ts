@@ -1,4 +1,6 @@
 // The odds: how often the spec fails, with a 95% interval, and what zero failures still allow.
+import type { Strategy } from '../spec.js';
+import type { FailureRate, SampledRate } from './exploration.js';
 
 /** Two-sided 95% normal quantile. */
 const Z95 = 1.959963984540054;
@@ -37,4 +39,19 @@ export function zeroFailureBound(n: number): { upper: number; ruleOfThree: numbe
 export function pctMissBound(threads: number, steps: number, depth: number, runs: number): { perRun: number; missBound: number } {
   const perRun = 1 / (Math.max(1, threads) * Math.pow(Math.max(1, steps), Math.max(0, depth - 1)));
   return { perRun, missBound: Math.pow(1 - perRun, runs) };
+}
+
+/**
+ * The failure rate as the strategy can honestly state it: random and pct sample independent
+ * schedules, so theirs is an estimate with a Wilson interval (and, with zero failures, the
+ * exact and rule-of-three upper bounds). dfs enumerates: its figure is an exact count over the
+ * schedules it ran, with no interval (a prefix of an enumeration is not a random sample, and
+ * the whole bounded space is not a sample at all).
+ */
+export function failureRateOf(strategy: Strategy, failures: number, n: number, exhausted: boolean): FailureRate {
+  if (strategy === 'dfs') return { method: 'count', sampling: 'enumerated', failures, schedules: n, fraction: n === 0 ? 0 : failures / n, exhausted };
+  const w = wilson(failures, n);
+  const rate: SampledRate = { method: 'wilson', sampling: 'random', estimate: w.estimate, low: w.low, high: w.high, confidence: w.confidence };
+  if (failures === 0) { const z = zeroFailureBound(n); rate.upperBound = z.upper; rate.ruleOfThree = z.ruleOfThree; }
+  return rate;
 }

@@ -3,6 +3,9 @@
 import { Type } from 'typebox';
 import { ENGINES, MUTEX_TYPES, OUTCOMES_LIST, PLATFORMS_LIST, SpecSchema } from './spec-ref.js';
 import { WAIT_MAX_SECONDS } from '../../jobs/config.js';
+import { NormalisedSpecSchema } from './normalised-spec.js';
+import { ProgressSchema } from './progress.js';
+import { ResultSchema } from './result.js';
 
 const literals = (values: readonly string[], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), { description });
@@ -43,13 +46,13 @@ export const AcceptedSchema = Type.Object({
 export const ExperimentSchema = Type.Object({
   id: Type.String(),
   status: StatusSchema,
-  spec: Type.Unknown({ description: 'the normalised spec (defaults filled in, seed chosen)' }),
+  spec: NormalisedSpecSchema,
   queuedAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  progress: Type.Unknown({ description: 'progress of a running exploration, else null' }),
+  progress: Type.Union([ProgressSchema, Type.Null()], { description: 'how far a running experiment is, else null' }),
   attempts: Type.Integer({ description: 'times a worker started it (more than 1 after a retry or a recovered worker)' }),
-  result: Type.Unknown({ description: 'the result of the contract, when completed' }),
+  result: Type.Union([ResultSchema, Type.Null()], { description: 'the result (docs/contract.md), when completed; else null' }),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], { description: 'why it failed (e.g. timeout, engine_error), when failed' }),
   trace: Type.Union([Type.Object({ events: Type.Integer(), stored: Type.Integer(), truncated: Type.Boolean(), bytes: Type.Integer() }), Type.Null()]),
   links: LinksSchema,

@@ -24,8 +24,9 @@ function parseJson(_request: unknown, body: string, done: (err: Error | null, va
 
 const experiments: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  // `curl -d '{...}'` sends form-urlencoded: accept JSON under that and text/plain too
-  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string' }, parseJson);
+  // JSON only: text/plain and form bodies are what another site's page can POST without a
+  // preflight, so they answer 415 (the catalog's unsupported_media_type) and queue nothing
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
 
   app.post('', {
     validatorCompiler: passBodyThrough,
@@ -40,8 +41,9 @@ const experiments: FastifyPluginAsync = async (fastify) => {
       response: {
         200: { ...ExperimentSchema, description: 'finished within ?wait' },
         202: AcceptedSchema,
-        400: problem('invalid spec, JSON or content type; `errors` names each field'),
+        400: problem('invalid spec or JSON; `errors` names each field'),
         409: problem('the first request with this Idempotency-Key is still in flight'),
+        415: problem('the body is not application/json'),
         422: problem('Idempotency-Key reused with another body'),
         503: problem('queue over MAX_QUEUED, or Redis unavailable (Retry-After)'),
       },

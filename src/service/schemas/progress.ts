@@ -1,0 +1,12 @@
+// The progress of a running experiment, as GET /experiments/{id} and the SSE progress event show it.
+import { Type } from 'typebox';
+
+export const ProgressSchema = Type.Object({
+  kind: Type.String({ description: 'what is counted: "exploration" (schedules)' }),
+  strategy: Type.Optional(Type.String({ description: 'exploration: random, pct or dfs' })),
+  done: Type.Integer({ description: 'units done (schedules)' }),
+  planned: Type.Integer({ description: 'units planned' }),
+  failures: Type.Optional(Type.Integer({ description: 'exploration: failing schedules so far' })),
+  chunks: Type.Optional(Type.Integer({ description: 'chunked exploration: chunks that reported' })),
+  elapsedMs: Type.Optional(Type.Number({ description: 'since the run started' })),
+}, { additionalProperties: true, description: 'how far a running experiment is; engines may add figures' });

@@ -1,0 +1,125 @@
+// validateSpec names every bad field at once, across the schema, the checks between fields and
+// the platforms' refusals, in words (allowed values, plain descriptions, "did you mean"), and
+// accepts back every normalised spec it produces (the round trip of GET -> POST).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ENGINES, MUTEX_TYPES, PLATFORMS, STRATEGIES, WATCH_FIELDS, validateSpec, type FieldError } from '../../src/engine/spec.js';
+import { specHash } from '../../src/engine/explore/spec-codec.js';
+import { didYouMean } from '../../src/engine/spec-errors.js';
+import { listPresets } from '../../src/runner/presets.js';
+
+const errorsOf = (input: unknown): FieldError[] => {
+  const v = validateSpec(input, () => 7);
+  assert.equal(v.ok, false, `expected ${JSON.stringify(input)} to be refused`);
+  return v.ok ? [] : v.errors;
+};
+const messageOf = (errors: FieldError[], field: string): string => {
+  const e = errors.find((x) => x.field === field);
+  assert.ok(e, `expected an error naming ${field}, got ${JSON.stringify(errors)}`);
+  return e!.message;
+};
+
+// The body of issue 13 item 6. It has four bad members (mutexType, cpus, iterations, platform);
+// processCount 2 and key "0x1234" are valid.
+const ISSUE_BODY = { mutexType: 'USYNC_THRAED', processCount: 2, key: '0x1234', cpus: -1, iterations: 1.5, platform: 'solaris11' };
+
+test('the issue body: every bad field named at once, enums with their allowed values and a suggestion', () => {
+  const errors = errorsOf(ISSUE_BODY);
+  assert.deepEqual(errors.map((e) => e.field).sort(), ['cpus', 'iterations', 'mutexType', 'platform']);
+  const mutexType = messageOf(errors, 'mutexType');
+  for (const t of MUTEX_TYPES) assert.ok(mutexType.includes(`"${t}"`), mutexType);
+  assert.match(mutexType, /did you mean "USYNC_THREAD"\?/);
+  const platform = messageOf(errors, 'platform');
+  for (const p of PLATFORMS) assert.ok(platform.includes(`"${p}"`), platform);
+  assert.match(messageOf(errors, 'cpus'), /whole number from 1 to 64 \(got -1\)/);
+  assert.match(messageOf(errors, 'iterations'), /whole number from 1 to 10000000 \(got 1\.5\)/);
+  for (const e of errors) assert.doesNotMatch(e.message, /equal to constant|anyOf|\^|\$/, `${e.field}: ${e.message}`);
+});
+
+test('five bad fields (the issue body with a bad key) are five errors; the key is described in words', () => {
+  const errors = errorsOf({ ...ISSUE_BODY, key: '1234' });
+  assert.deepEqual(errors.map((e) => e.field).sort(), ['cpus', 'iterations', 'key', 'mutexType', 'platform']);
+  const key = messageOf(errors, 'key');
+  assert.match(key, /a hex string like "0x1234", .*number.*, or "IPC_PRIVATE" \(got "1234"\)/);
+  assert.doesNotMatch(key, /[[\]^$\\]/, 'no regular expression in the message');
+});
+
+test('near-miss field names get "did you mean", also nested', () => {
+  const errors = errorsOf({ mutexTyp: 'USYNC_THREAD', processCount: 2, key: '0x1234', tools: { watchpoints: false }, explore: { strategy: 'dfs', maxPremptions: 2 } });
+  assert.match(messageOf(errors, 'mutexTyp'), /is not a known field; did you mean "mutexType"\?/);
+  assert.equal(messageOf(errors, 'mutexType'), 'is required');
+  assert.match(messageOf(errors, 'tools.watchpoints'), /did you mean "watchpoint"\?/);
+  assert.match(messageOf(errors, 'explore.maxPremptions'), /did you mean "maxPreemptions"\?/);
+  assert.equal(messageOf(errorsOf({ mutexType: 'USYNC_THREAD', processCount: 2, key: 1, colour: 'blue' }), 'colour'), 'is not a known field');
+});
+
+test('schema errors, checks between fields and platform refusals come back together', () => {
+  const errors = errorsOf({
+    mutexType: 'USYNC_THREAD', processCount: 2, key: '0x1234', platform: 'solaris10', robust: true, cpus: 0,
+    faults: [{ kill: 2 }], processes: [{ program: 'a b' }, {}, {}], tools: { watchpoint: { field: 'pc' } },
+  });
+  assert.deepEqual(errors.map((e) => e.field).sort(), ['cpus', 'faults[0].kill', 'processes', 'processes[0].program', 'robust', 'tools.watchpoint.field']);
+  assert.match(messageOf(errors, 'robust'), /mutex_init/);
+  assert.match(messageOf(errors, 'processes[0].program'), /letters, digits/);
+  assert.match(messageOf(errors, 'tools.watchpoint.field'), /one of "owner", "lockword", "ownerpid"/);
+});
+
+test('didYouMean: transpositions count once, far words get no suggestion', () => {
+  assert.equal(didYouMean('USYNC_THRAED', MUTEX_TYPES), 'USYNC_THREAD');
+  assert.equal(didYouMean('procesCount', ['processCount', 'processes']), 'processCount');
+  assert.equal(didYouMean('colour', ['mutexType', 'key', 'cpus']), undefined);
+});
+
+test('the normalised spec of every preset validates back to itself (same spec hash)', () => {
+  const presets = listPresets();
+  assert.ok(presets.length >= 3);
+  for (const p of presets) {
+    for (const variant of [p.spec, { ...p.spec, explore: { strategy: 'dfs' as const } }, { ...p.spec, engine: 'native' as const, platform: undefined, processes: undefined, threadsPerProcess: 2 }]) {
+      const first = validateSpec(variant, () => 11);
+      assert.ok(first.ok, `${p.name}: ${JSON.stringify(!first.ok && first.errors)}`);
+      const again = validateSpec(JSON.parse(JSON.stringify(first.spec)), () => 99);
+      assert.ok(again.ok, `${p.name}: the normalised spec is refused: ${JSON.stringify(!again.ok && again.errors)}`);
+      assert.deepEqual(again.spec, first.spec, p.name);
+      if (first.spec.engine === 'sim') assert.equal(specHash(again.spec), specHash(first.spec));
+    }
+  }
+});
+
+// Valid inputs over the whole schema: every field optional where it is, every enum value.
+const inputArb = fc.integer({ min: 1, max: 4 }).chain((processCount) => fc.record({
+  mutexType: fc.constantFrom(...MUTEX_TYPES),
+  processCount: fc.constant(processCount),
+  key: fc.oneof(fc.constant('IPC_PRIVATE'), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 0xffff }).map((n) => '0x' + n.toString(16).toUpperCase())),
+  engine: fc.constantFrom(...ENGINES),
+  platform: fc.constantFrom(...PLATFORMS),
+  threadsPerProcess: fc.integer({ min: 1, max: 8 }),
+  iterations: fc.integer({ min: 1, max: 5_000_000 }),
+  cpus: fc.integer({ min: 1, max: 64 }),
+  seed: fc.integer({ min: 0, max: 0xffffffff }),
+  processes: fc.array(fc.record({
+    threads: fc.integer({ min: 1, max: 16 }),
+    program: fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/),
+  }, { requiredKeys: [] }), { minLength: processCount, maxLength: processCount }),
+  robust: fc.boolean(),
+  faults: fc.array(fc.record({ kill: fc.integer({ min: 0, max: processCount - 1 }), whileHolding: fc.boolean(), afterAcquisitions: fc.integer({ min: 0, max: 1000 }) }, { requiredKeys: ['kill'] }), { maxLength: 2 }),
+  tools: fc.record({
+    watchpoint: fc.oneof(fc.constant(false as const), fc.record({ process: fc.oneof(fc.constant('all' as const), fc.integer({ min: 0, max: processCount - 1 })), field: fc.constantFrom(...WATCH_FIELDS) }, { requiredKeys: [] })),
+    core: fc.boolean(), pmap: fc.boolean(),
+  }, { requiredKeys: [] }),
+  explore: fc.record({ strategy: fc.constantFrom(...STRATEGIES), schedules: fc.integer({ min: 1, max: 5000 }), depth: fc.integer({ min: 1, max: 10 }), maxPreemptions: fc.integer({ min: 0, max: 10 }) }, { requiredKeys: ['strategy'] }),
+  limits: fc.record({ maxSteps: fc.integer({ min: 1, max: 200_000_000 }), timeoutMs: fc.integer({ min: 1, max: 120_000 }) }, { requiredKeys: [] }),
+}, { requiredKeys: ['mutexType', 'processCount', 'key'] }));
+
+test('property: whatever validateSpec accepts, its normalised spec is accepted again and unchanged', () => {
+  let accepted = 0;
+  fc.assert(fc.property(inputArb, (input) => {
+    const first = validateSpec(input, () => 5);
+    if (!first.ok) return; // e.g. native with a platform: refused, and said so
+    accepted++;
+    const again = validateSpec(JSON.parse(JSON.stringify(first.spec)), () => 6);
+    assert.ok(again.ok, JSON.stringify(!again.ok && again.errors));
+    assert.deepEqual(again.spec, first.spec);
+  }), { numRuns: 400 });
+  assert.ok(accepted > 100, `only ${accepted} of 400 generated specs were valid: the generator is too narrow`);
+});
