@@ -19,7 +19,7 @@ export interface Config {
   traceMaxEvents: number;
   shutdownGraceMs: number;
   engineMemoryMb: number;
-  /** BullMQ lock settings; the defaults are BullMQ's production ones, tests shorten them. */
+  /** BullMQ lock settings (see the defaults below for why they are short). */
   lockDurationMs: number;
   stalledIntervalMs: number;
   /** Module exporting runExperiment; tests point it at a runaway or crashing engine. */
@@ -83,8 +83,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     traceMaxEvents: int(env, 'TRACE_MAX_EVENTS', 200_000, 2),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),
-    lockDurationMs: int(env, 'WORKER_LOCK_MS', 30_000, 100),
-    stalledIntervalMs: int(env, 'WORKER_STALLED_MS', 30_000, 100),
+    // Short, because runs are short and CPU-bound work is in engine threads, so the worker's own
+    // event loop renews locks (every lock/2) even while the engine is busy. A dead worker's job
+    // is free again 2.5-5 s after its last renewal and the next stalled check (every 2.5 s,
+    // one per installation) hands it on: recovery in ~3-8 s instead of 30-60 s. A worker
+    // whose loop stalls for more than 2.5 s loses its job to another worker; the result is
+    // still stored once (COMPLETE refuses a second one).
+    lockDurationMs: int(env, 'WORKER_LOCK_MS', 5_000, 100),
+    stalledIntervalMs: int(env, 'WORKER_STALLED_MS', 2_500, 100),
     runner: env.MUTEXLAB_RUNNER || null,
   };
 }

@@ -3,6 +3,16 @@
 // worker connection must retry forever (maxRetriesPerRequest: null), as its guide requires.
 import { Redis } from 'ioredis';
 
+/**
+ * Longest wait for one command of the API's connection. A Redis that is stopped (SIGSTOP, a
+ * hung host, a full network buffer) keeps its socket open, so nothing fails by itself and a
+ * request would wait as long as Redis does; past this the command fails and the request gets
+ * 503 + Retry-After. A request makes at most two Redis round trips in a row (record, then job),
+ * so none waits longer than about 2 x this (README "Failure and recovery"). Workers do not set
+ * it: BullMQ's blocking commands wait on purpose.
+ */
+export const COMMAND_TIMEOUT_MS = 2_000;
+
 export type ConnectionRole = 'commands' | 'subscriber' | 'worker';
 
 export function connectRedis(url: string, role: ConnectionRole, name: string): Redis {
@@ -17,6 +27,7 @@ export function connectRedis(url: string, role: ConnectionRole, name: string): R
     // were a third of the API's CPU. Order on the connection is kept, so a record written
     // before its job still reaches Redis first.
     enableAutoPipelining: role === 'commands',
+    commandTimeout: role === 'commands' ? COMMAND_TIMEOUT_MS : undefined,
   });
   // Errors are reported by the commands that fail and by /readyz; an unhandled 'error' event
   // would otherwise crash the process on every reconnect attempt.
@@ -39,5 +50,5 @@ export function whenReady(redis: Redis, ms: number): Promise<void> {
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return err.name === 'MaxRetriesPerRequestError'
-    || /enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Redis did not answer/.test(err.message);
+    || /enableOfflineQueue|Command timed out|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Redis did not answer/.test(err.message);
 }

@@ -129,8 +129,9 @@ static int init_mutex(const struct probe_config *cfg, struct experiment_segment 
   return rc;
 }
 
-void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid) {
+void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid) {
   struct process_evidence *pe = &ev->proc[index];
+  if (die_with_parent(supervisor_pid) != 0) _exit(74); /* probe.c: die_with_parent */
   dup2(stderr_fd, STDERR_FILENO);
   if (stderr_fd != STDERR_FILENO) close(stderr_fd);
   atomic_store(&pe->pid, getpid());

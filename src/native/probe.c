@@ -59,6 +59,7 @@
 
 #include <errno.h>
 #include <gnu/libc-version.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,6 +129,23 @@ static void parse(int argc, char **argv, struct probe_config *cfg) {
   cfg->requested_key = cfg->key;
 }
 
+/*
+ * Every process of a run dies with the one that started it. The worker that spawns the probe can
+ * be SIGKILLed (OOM, an operator, a crash); its job then runs again on another worker, and a probe
+ * left behind would keep running real processes at SCHED_RR until its own timeout. So each level
+ * asks the kernel for SIGKILL when its parent dies: the launcher (parent: the worker's thread that
+ * spawned it), the supervisor (parent: the launcher) and every experiment process (parent: the
+ * supervisor). In a PID namespace the supervisor is its init, and the kernel kills the whole
+ * namespace with it. The signal comes when the parent THREAD exits; the worker spawns from an
+ * engine thread that lives as long as the run. A parent that died before prctl is caught by
+ * comparing getppid() afterwards (the orphan is then reparented), or for the supervisor in its
+ * own PID namespace, by a pipe (enter_sandbox).
+ */
+int die_with_parent(pid_t parent) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
+  return getppid() == parent ? 0 : -1;
+}
+
 struct sandbox { int ipc_ns, pid_ns, mount_ns, ns_errno; char cpus[256]; struct rlimit as, cpu, nproc; };
 
 /* Pin to the first N CPUs we are allowed on; children inherit the mask. */
@@ -175,15 +194,23 @@ static int enter_sandbox(struct probe_config *cfg, struct sandbox *sb) {
   if (!sb->ipc_ns && !cfg->ipc_private) cfg->key = (key_t)(0x4d000000u | ((unsigned)getpid() & 0xffffffu)); /* 'M' + launcher pid */
   if (!sb->pid_ns) return 1;
   fflush(stdout);
+  /* The supervisor's parent lives outside its PID namespace, where getppid() reads 0: it learns
+   * that the launcher died before prctl from a pipe whose only write end the launcher holds. */
+  int alive[2];
+  if (pipe(alive) != 0) { printf("error text=pipe:%s\n", strerror(errno)); exit(1); }
   pid_t supervisor = fork();
   if (supervisor < 0) { printf("error text=fork:%s\n", strerror(errno)); exit(1); }
   if (supervisor == 0) {
+    close(alive[1]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&(struct pollfd){ .fd = alive[0], .events = POLLIN }, 1, 0) != 0) _exit(1);
+    close(alive[0]);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
       sb->mount_ns = 0; /* the host /proc shows other pids: wait channels would be read wrongly */
       sb->ns_errno = errno;
     }
     return 1;
   }
+  close(alive[0]); /* alive[1] stays open until the launcher exits */
   int status;
   while (waitpid(supervisor, &status, 0) < 0 && errno == EINTR) {}
   if (WIFSIGNALED(status)) {
@@ -195,6 +222,8 @@ static int enter_sandbox(struct probe_config *cfg, struct sandbox *sb) {
 
 int main(int argc, char **argv) {
   struct probe_config cfg;
+  /* the launcher's parent is whoever exec'd us: nothing to compare with but the value at entry */
+  if (die_with_parent(getppid()) != 0) return 1;
   parse(argc, argv, &cfg);
   struct sandbox sb = {0};
   pin(&cfg, &sb);

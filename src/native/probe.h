@@ -106,7 +106,7 @@ struct probe_config {
 };
 
 /* child.c */
-void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid);
+void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid);
 
 static inline struct ring_event *ring_of(struct ring_event *rings, int ring_size, int p, int t) {
   return rings + ((size_t)p * MAX_THREADS + (size_t)t) * (size_t)ring_size;
@@ -118,6 +118,9 @@ static inline uint64_t now_ns(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+/* Die (SIGKILL) when the process that forked us dies; returns -1 if it already has (see probe.c). */
+int die_with_parent(pid_t parent);
 
 /* A cheap timestamp for the critical section: the TSC on x86 (a few ns, no syscall, no vDSO
  * call), converted to CLOCK_MONOTONIC ns by the supervisor from two reference pairs. */

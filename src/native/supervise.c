@@ -194,6 +194,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
   int calibration_err = 0, fires = cfg->watch != -2 && watchpoints_fire(&calibration_err);
   fflush(stdout);
   fflush(stderr);
+  pid_t supervisor_pid = getpid();
   for (int i = 0; i < cfg->processes; i++) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
@@ -202,7 +203,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     if (pid == 0) {
       close(fds[0]);
       for (int j = 0; j < i; j++) close(rr->child[j].stderr_fd);
-      child_main(cfg, ev, rings, i, fds[1], preset_shmid);
+      child_main(cfg, ev, rings, i, fds[1], preset_shmid, supervisor_pid);
     }
     close(fds[1]);
     fcntl(fds[0], F_SETFL, O_NONBLOCK);

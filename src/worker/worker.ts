@@ -14,6 +14,15 @@ import { processJob } from './processor.js';
 import { errorReporter } from '../jobs/error-log.js';
 import { EngineSandbox } from './sandbox.js';
 
+/**
+ * A job whose worker died (lock lost) goes back to the queue this many times; one more stall
+ * fails it, and the failed handler ends its experiments as `worker_lost`. Three runs in all:
+ * an experiment that kills every worker it lands on (memory, a native run) stops doing so.
+ */
+export const MAX_STALLS = 2;
+/** BullMQ's own failedReason for that case (moveStalledJobsToWait.lua); no error class marks it. */
+const STALL_LIMIT = /stalled more than allowable limit/;
+
 export interface WorkerHandle {
   name: string;
   worker: Worker<QueuedJob>;
@@ -48,19 +57,27 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
     concurrency: config.workerConcurrency,
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
-    maxStalledCount: 1,
+    maxStalledCount: MAX_STALLS,
   });
   worker.on('error', errorReporter(log, 'worker'));
   worker.on('failed', (job, err) => {
-    if (!job || err.name === 'UnrecoverableError' || err.name === 'WaitingError') return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+    if (!job || err.name === 'WaitingError') return;
     const ids = isGroupJob(job.data) ? job.data.ids : [job.data.id];
     const jlog = log.child(ids.length === 1 ? { experimentId: ids[0] } : { experimentIds: ids });
+    // BullMQ fails a job that stalled more than MAX_STALLS times as an UnrecoverableError on the
+    // worker that picks it up next, before our processor sees it. Its experiments were never
+    // ended by anyone: end them here, or they would stay `running` until RESULT_TTL.
+    const lost = STALL_LIMIT.test(err.message);
+    if (!lost && err.name === 'UnrecoverableError') return; // an engine failure: the processor ended it
+    const final = lost || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) { jlog.warn({ err, attemptsMade: job.attemptsMade }, 'attempt failed; BullMQ retries it'); return; }
-    jlog.error({ err }, 'job failed after its retries');
+    const error = lost
+      ? { code: 'worker_lost', message: `the worker running this experiment died or stopped answering ${MAX_STALLS + 1} times; it was not retried again` }
+      : { code: 'infrastructure', message: err.message };
+    jlog.error({ err, reason: error.code }, 'job failed for good');
     // FAIL changes only experiments still queued or running: those of a group already finished keep their results
     for (const id of ids) {
-      store.fail(id, { code: 'infrastructure', message: err.message }).catch((e) => jlog.error({ err: e, experimentId: id }, 'could not record the failure'));
+      store.fail(id, error).catch((e) => jlog.error({ err: e, experimentId: id }, 'could not record the failure'));
     }
   });
   await worker.waitUntilReady();

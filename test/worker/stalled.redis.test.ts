@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { build, finished, poll, post, testConfig } from '../service/helpers.js';
 import { SLOW_ASYNC } from './fixtures/misbehaving-runner.js';
+import { MAX_STALLS } from '../../src/worker/worker.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/worker-process.js', import.meta.url));
 
@@ -51,4 +52,40 @@ test('a SIGKILLed worker: another worker finishes the experiment, once', async (
   second.kill('SIGTERM');
   await once(second, 'exit'); lap('closed');
   assert.equal(second.exitCode, 0, 'a SIGTERM closes the worker gracefully');
+});
+
+// Issue 12 item 1: a job that stalls more often than MAX_STALLS is failed by BullMQ as an
+// UnrecoverableError on the next worker, before any processor runs. Its record must end as
+// failed/worker_lost with a finishing event, not stay `running` until RESULT_TTL.
+test('an experiment whose workers keep dying ends as failed with worker_lost, once', async (t) => {
+  const env = { WORKER_LOCK_MS: '1000', WORKER_STALLED_MS: '500', WORKER_CONCURRENCY: '1' };
+  const config = testConfig(env);
+  const app = await build(t, config);
+  const children: ChildProcess[] = [];
+  t.after(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+  const startWorker = () => {
+    const child = spawn(process.execPath, [WORKER], {
+      env: { ...process.env, ...env, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.prefix, MUTEXLAB_RUNNER: config.runner!, LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    return child;
+  };
+  // long enough that every worker dies mid-run
+  const { id } = (await post(app, { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', seed: SLOW_ASYNC, iterations: 60_000, limits: { timeoutMs: 120_000 } })).json();
+  for (let run = 1; run <= MAX_STALLS + 1; run++) {
+    const w = startWorker();
+    await poll(app, id, (r) => r.status === 'running' && r.attempts === run, 30_000);
+    w.kill('SIGKILL');
+    await once(w, 'exit');
+  }
+  startWorker(); // the healthy worker that meets the job after its last stall
+  const { record } = await poll(app, id, finished, 30_000);
+  assert.equal(record.status, 'failed');
+  assert.equal(record.error.code, 'worker_lost');
+  assert.equal(record.attempts, MAX_STALLS + 1, 'never run a fourth time');
+  const redis = new Redis(config.redisUrl);
+  t.after(() => redis.disconnect());
+  const events = await redis.xrange(`${config.prefix}:x:${id}:events`, '-', '+');
+  assert.equal(events.filter(([, f]) => f[1] === 'failed').length, 1, 'one finishing event');
 });
