@@ -240,12 +240,13 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
-    if (s.work) errors.push({ field: 'work', message: 'applies to engine "sim" only (the native probe runs its own loop)' });
+    // `work` is not refused here: the presets carry the story's timing, and a preset run natively (or
+    // a normalised spec POSTed back) must be accepted. The native probe runs its own tight loop and
+    // ignores it; docs/contract.md says so.
     // The probe runs one segment and one thread count for every process; per-process variants are sim-only.
     for (const [i, o] of (s.processes ?? []).entries()) {
       if (o.key !== undefined && s.key !== undefined && normaliseKey(o.key) !== normaliseKey(s.key)) errors.push({ field: `processes[${i}].key`, message: 'must equal key for engine "native" (one segment per native run)' });
       if (o.threads !== undefined && o.threads !== (s.threadsPerProcess ?? 1)) errors.push({ field: `processes[${i}].threads`, message: 'must equal threadsPerProcess for engine "native"' });
-      if (o.work !== undefined) errors.push({ field: `processes[${i}].work`, message: 'applies to engine "sim" only (the native probe runs its own loop)' });
     }
   }
   return errors;

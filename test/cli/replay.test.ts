@@ -36,7 +36,7 @@ test('replay refuses a damaged token and a token for another spec with exit 2 an
   assert.equal(damaged.code, 2);
   assert.match(damaged.stderr, /mutexlab replay: the replay token is damaged/);
   const spec = join(dir, 'explore2.json');
-  writeFileSync(spec, JSON.stringify({ preset: 'solaris10-crash', iterations: 3, explore: { strategy: 'random', schedules: 300 } }));
+  writeFileSync(spec, JSON.stringify({ preset: 'solaris10-crash', iterations: 3, work: {}, processes: [{ program: 'app', threads: 2 }, { program: 'other', threads: 1 }], explore: { strategy: 'random', schedules: 300 } }));
   const explored = JSON.parse(run(['run', spec]).stdout);
   const token = explored.exploration.firstFailure?.token ?? explored.exploration.shrunk?.token;
   assert.ok(token, 'the exploration found no failure to take a token from');
