@@ -17,10 +17,11 @@ export function errorReporter(log: { warn: LogFn; error: LogFn }, source: string
   let lastWarned = 0;
   let since = 0;
   return (err) => {
-    // BullMQ could not extend a running job's lock (Redis was away, or came back without the job's
-    // keys): the job may be taken up again as stalled, which is how we recover. An expected event
-    // of an outage, so a warning that names the job, not an error with BullMQ's stack.
-    if (/^could not renew lock for job /.test(err.message)) { log.warn({ source, error: err.message }, `${source}: lost a job's lock; it is recovered as stalled`); return; }
+    // BullMQ could not extend a running job's lock, or found it expired when finishing (Redis was
+    // away longer than WORKER_LOCK_MS): the job is taken up again as stalled, which is how we
+    // recover, and a second result is refused by COMPLETE. An expected event of an outage, so a
+    // warning that names the job, not an error with BullMQ's stack.
+    if (/^(could not renew lock for job |Missing lock for job )/.test(err.message)) { log.warn({ source, error: err.message }, `${source}: lost a job's lock; it is recovered as stalled`); return; }
     if (!isRedisUnavailable(err)) { log.error({ err, source }, `${source}: error`); return; }
     since++;
     const now = Date.now();

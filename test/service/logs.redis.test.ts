@@ -15,10 +15,12 @@ import { freePort } from './helpers.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const OUTAGE_MS = 6000;
 
-async function privateRedis(t: TestContext, port: number): Promise<ChildProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'mutexlab-logs-'));
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+// AOF with fsync on every write, as docker-compose.yml runs Redis: the Redis that comes back (same
+// dir) holds what the killed one had, so the log shows the outage, not a Redis that lost its data.
+async function privateRedis(t: TestContext, port: number, dir = mkdtempSync(join(tmpdir(), 'mutexlab-logs-'))): Promise<ChildProcess> {
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
   t.after(() => { if (redis.exitCode === null) redis.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+  Object.assign(redis, { dataDir: dir });
   for (let i = 0; i < 100; i++) {
     if (String(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout).trim() === 'PONG') return redis;
     await new Promise((r) => setTimeout(r, 100));
@@ -66,7 +68,7 @@ test('a Redis outage leaves a structured log: 503s are warnings without a stack,
     assert.ok(Number(res.headers.get('retry-after')) > 0);
   }
 
-  await privateRedis(t, redisPort); // the same port: the connections find it again
+  await privateRedis(t, redisPort, (redis as ChildProcess & { dataDir: string }).dataDir); // the same port and data: the connections find it again
   await until('the API recovers', 30_000, async () => (await fetch(`${url}/readyz`)).ok);
   await until('a POST is accepted again', 30_000, async () => (await submit(url)).status === 202);
   child.kill('SIGTERM');
