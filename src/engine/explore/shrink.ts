@@ -145,10 +145,16 @@ export function minimise(spec: Spec, failing: Candidate, budget: { shrinkRuns: n
   start.runs++;
   let { best, runs } = shrink(spec, start.c, budget.shrinkRuns, rig);
   runs += start.runs;
+  // One budget for all the bounds together: a schedule from pct or random can carry thousands
+  // of preemptions, and a budget per bound would then mean thousands of searches. A bound whose
+  // space the budget cannot exhaust ends the search: every larger bound's space contains it.
   let proven = true;
+  let boundLeft = budget.boundRuns;
   for (let bound = 0; bound < best.preemptions; bound++) {
-    const s = searchBounded(spec, bound, failing.outcome, budget.boundRuns, rig);
+    if (boundLeft <= 0) { proven = false; break; }
+    const s = searchBounded(spec, bound, failing.outcome, boundLeft, rig);
     runs += s.runs;
+    boundLeft -= s.runs;
     if (s.found) {
       const found = located(spec, evaluate(spec, s.found.schedule, rig));
       runs++;
@@ -157,7 +163,7 @@ export function minimise(spec: Spec, failing: Candidate, budget: { shrinkRuns: n
       if (better(again.best, best)) best = again.best;
       break;
     }
-    if (!s.exhausted) proven = false;
+    if (!s.exhausted) { proven = false; break; }
   }
   return { best, minimalPreemptions: best.preemptions, proven, runs };
 }
