@@ -8,6 +8,7 @@ import { parseProbeOutput, ProbeOutputError } from './probe-output.js';
 import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
 import { nativeVerdict } from './verdict.js';
+import { runNativeRepetitions, type RepeatOptions } from './repeat.js';
 
 export interface NativeEngineOptions extends Partial<ProbeTuning> {
   probePath?: string;
@@ -44,3 +45,8 @@ export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
 }
 
 export const nativeEngine: Engine = createNativeEngine();
+
+/** N runs of a spec in one probe invocation (repeat.ts), with the engine's default tuning. */
+export function nativeRepeat(spec: Spec, n: number, options: Omit<RepeatOptions, 'tuning'> & { tuning?: Partial<ProbeTuning> }) {
+  return runNativeRepetitions(spec, n, { ...options, tuning: { ...NATIVE_DEFAULTS, ...options.tuning } });
+}
