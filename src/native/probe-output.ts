@@ -21,6 +21,8 @@ export interface ProbeProcess {
   acquisitions: number; recoveries: ProbeRecovery[];
   setup: ProbeSetup[]; threads: ProbeThread[]; maps: ProbeMapping[];
   watch?: ProbeWatch; exit?: ProbeExit; stderr: string[];
+  /** A fault named this process: whether it was taken, and how many others still had work then. */
+  fault?: { taken: boolean; survivors: number };
 }
 
 export interface ProbeBlocked { index: number; pid: number; tid: number; state: string; wchan: string }
@@ -124,6 +126,7 @@ export function parseProbeOutput(text: string): ProbeReport {
       }
       case 'recovery': proc().recoveries.push({ pid: num('pid'), tid: num('tid'), t: num('t'), lockWord: f.lock_word, consistentRc: num('consistent_rc') }); break;
       case 'stderr': proc().stderr.push(f.text ?? ''); break;
+      case 'fault': proc().fault = { taken: f.taken === '1', survivors: num('survivors') }; break;
       case 'blocked': report.blocked.push({ index: num('index'), pid: num('pid'), tid: num('tid'), state: f.state, wchan: f.wchan }); break;
       case 'segment': report.segment = { shmid: num('shmid'), size: num('size'), offset: num('offset'), initializedBy: num('initialized_by'), state: num('state') }; break;
       case 'mutex':
