@@ -11,6 +11,8 @@ import type { Spec } from '../engine/spec.js';
 import { modelFor } from './libc-models.js';
 import { libcOf, runRepeat, type RepeatOutput, type RepeatRunOptions } from './repeat-run.js';
 
+const STEPS_PER_CYCLE = 50;
+
 /** The model's version of a native spec: the same experiment on the simulated platform. */
 export function modelSpec(spec: Spec, platform: Spec['platform']): Spec {
   const { libc: _libc, compare: _compare, ...rest } = spec as Spec & { libc?: string };
@@ -18,7 +20,13 @@ export function modelSpec(spec: Spec, platform: Spec['platform']): Spec {
     ...rest, engine: 'sim', platform,
     // what the simulator would have filled in for a sim spec; the watchpoints cost it nothing
     tools: { ...spec.tools, watchpoint: { process: 'all', field: 'owner' } },
-    limits: { ...spec.limits, timeoutMs: LIMITS.timeoutMs.default },
+    // Enough simulated steps for every planned cycle (a lock cycle costs about 17 steps on the
+    // glibc models, 50 leaves room for contention): the model must not stop as limit_exceeded
+    // where the native runs finish (seen with 2 x 2 x 100000 under the 2 000 000 default).
+    limits: {
+      maxSteps: Math.min(LIMITS.maxSteps.maximum, Math.max(spec.limits.maxSteps, STEPS_PER_CYCLE * spec.processCount * spec.threadsPerProcess * spec.iterations)),
+      timeoutMs: LIMITS.timeoutMs.default,
+    },
   };
 }
 
