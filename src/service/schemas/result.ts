@@ -114,8 +114,15 @@ const runResultFields = {
   exploration: Type.Optional(ExplorationSchema),
 };
 
-/** One run's result: what a repeat's examples hold. */
-export const RunResultSchema = Type.Object(runResultFields, { ...closed, description: 'the result of one run' });
+/**
+ * One run's result, as a repeat's examples hold it: the same members as the result itself (minus
+ * distribution and comparison), left open here rather than spelt out again for every example of
+ * every outcome (which made the OpenAPI document 20 times larger); the serializer writes it whole.
+ */
+export const RunResultSchema = Type.Object({
+  spec: Type.Object({}, { additionalProperties: true, description: 'the run\'s normalised spec: the repeat\'s spec with this run\'s seed and without repeat' }),
+  engine: runResultFields.engine, platform: runResultFields.platform, seed: runResultFields.seed, verdict: VerdictSchema,
+}, { additionalProperties: true, description: 'the result of one run: every member of the result (see the result schema), without distribution and comparison' });
 export const DistributionSchema = distributionSchema(RunResultSchema);
 
 export const ResultSchema = Type.Object({
