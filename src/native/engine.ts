@@ -16,7 +16,7 @@ export interface NativeEngineOptions extends Partial<ProbeTuning> {
   onProbeGroup?: (pgid: number) => void;
 }
 
-export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, settleMs: 20, ringSize: 256, isolate: true, trace: true, realtime: true };
+export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, settleMs: 10, ringSize: 256, isolate: true, trace: true, realtime: true };
 
 export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
   const tuning: ProbeTuning = { ...NATIVE_DEFAULTS, ...options };

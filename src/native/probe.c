@@ -38,10 +38,10 @@
  *                              sandbox is set up once, the processes are forked again and the
  *                              segment and mutex made fresh for every repetition [1]
  *   settle_ms=N                early hang: no progress for N ms and every remaining thread asleep
- *                              (no thread runnable), seen twice in a row, N ms apart. Nothing left
+ *                              (no thread runnable), seen twice in a row (the second look 2 ms on). Nothing left
  *                              could wake such a group (a mutex waiter is woken only by another
  *                              experiment thread or by a dying owner's robust list, and both are
- *                              runnable while they do it), so it need not wait for hang_ms [20]
+ *                              runnable while they do it), so it need not wait for hang_ms [10]
  *
  * OUTPUT (stdout): one record per line, `record name=value ...`; values never contain spaces
  * except `text=`, which is always last and runs to the end of the line. Records, in order:
@@ -109,7 +109,7 @@ static long number(const char *arg, const char *value, long min, long max) {
 static void parse(int argc, char **argv, struct probe_config *cfg) {
   *cfg = (struct probe_config){ .key = 0x1234, .processes = 2, .threads = 1, .iterations = 1000, .cpus = 0,
                                 .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1, .realtime = 1,
-                                .repeat = 1, .settle_ms = 20, .yield_every = -1 };
+                                .repeat = 1, .settle_ms = 10, .yield_every = -1 };
   for (int i = 1; i < argc; i++) {
     char *arg = argv[i], *eq = strchr(arg, '=');
     if (!eq) usage_error("expected name=value", arg);

@@ -15,7 +15,8 @@ import { nativeVerdict } from './verdict.js';
 /** The probe's own bound on repeat= (probe.c). */
 export const PROBE_MAX_REPEAT = 1000;
 
-export interface Repetition { index: number; result: Result; trace: TraceEvent[] }
+/** trace(): built on demand, since only the first run of each outcome keeps one. */
+export interface Repetition { index: number; result: Result; trace: () => TraceEvent[] }
 
 export interface RepeatOptions {
   signal?: AbortSignal;
@@ -48,11 +49,12 @@ export async function runNativeRepetitions(spec: Spec, n: number, options: Repea
     if (failure) return;
     try {
       const report = parseProbeOutput(text);
-      const trace = traceEvents(report);
-      const partial = toResult(spec, report, trace.length, 0);
+      // traceEvents' count without building it: setups, exits and ring events (to-result.ts)
+      const count = report.events.length + report.processes.reduce((n, p) => n + p.setup.length + (p.exit && p.exit.kind !== 'unknown' ? 1 : 0), 0);
+      const partial = toResult(spec, report, count, 0);
       partial.stats.engineMs = report.end.elapsedNs / 1e6;
       runs++;
-      options.onRepetition({ index, result: { ...partial, verdict: nativeVerdict(partial) }, trace });
+      options.onRepetition({ index, result: { ...partial, verdict: nativeVerdict(partial) }, trace: () => traceEvents(report) });
     } catch (e) {
       failure = e as Error;
       stop.abort();

@@ -230,6 +230,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     pfd[cfg->processes] = (struct pollfd){ .fd = rr->started ? -1 : ready_fd, .events = POLLIN };
     int wait_ms = POLL_MS;
     if (rr->started && cfg->settle_ms < wait_ms) wait_ms = (int)cfg->settle_ms;
+    if (settling) wait_ms = 2; /* everyone was asleep: the second look need not wait long */
     poll(pfd, (nfds_t)cfg->processes + 1, wait_ms);
     uint64_t drained;
     if (ready_fd >= 0 && read(ready_fd, &drained, sizeof drained) < 0) { /* nothing to drain */ }

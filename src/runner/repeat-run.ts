@@ -58,7 +58,7 @@ export async function runRepeat(spec: Spec, options: RepeatRunOptions = {}): Pro
       deadline,
       onRepetition: ({ index, result, trace }) => {
         libc ??= libcOf(result);
-        builder.add(index, result, builder.wantsExample(result.verdict.outcome) ? trace : undefined);
+        builder.add(index, result, builder.wantsExample(result.verdict.outcome) ? trace() : undefined);
         progress();
       },
     });
