@@ -3,6 +3,9 @@
 //    sandbox (namespaces) over running the probe binary directly with the same arguments.
 // 2. PTHREAD_PROCESS_SHARED lock/unlock throughput: the probe (1 process, 1 thread, no rings)
 //    beside a plain C loop (build/lockloop) in one process.
+// 3. Repetitions per second of `repeat` for 4 processes x 1000 iterations on 2 CPUs (private and
+//    shared): one probe invocation with repeat=N, directly and through the runner (parse, results,
+//    distribution), beside the bare probe started once per run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -10,6 +13,7 @@ import { validateSpec } from '../src/engine/spec.js';
 import { createNativeEngine, NATIVE_DEFAULTS } from '../src/native/engine.js';
 import { DEFAULT_PROBE_PATH, probeArguments } from '../src/native/probe-command.js';
 import { parseProbeOutput } from '../src/native/probe-output.js';
+import { runRepeat } from '../src/runner/repeat-run.js';
 
 const LOCKLOOP = fileURLToPath(new URL('../../src/native/build/lockloop', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 60);
@@ -73,6 +77,33 @@ function throughput(): void {
   console.log(`  probe, rings (as the engine)    ${perCycle(traced).toFixed(1)} ns/cycle   ${(1e3 / perCycle(traced)).toFixed(1)} M cycles/s`);
 }
 
+const REPS = Number(process.env.REPS ?? 100);
+
+async function repetitions(): Promise<void> {
+  for (const mutexType of ['PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED']) {
+    const v = validateSpec({ engine: 'native', mutexType, processCount: 4, key: '0x1234', iterations: 1000, cpus: 2, repeat: REPS }, () => 1);
+    if (!v.ok) throw new Error('bad bench spec');
+    const args = probeArguments(v.spec, NATIVE_DEFAULTS);
+    let t = performance.now();
+    for (let i = 0; i < REPS; i++) spawnSync(DEFAULT_PROBE_PATH, args, { encoding: 'utf8' });
+    const bare = REPS / ((performance.now() - t) / 1000);
+    t = performance.now();
+    const r = spawnSync(DEFAULT_PROBE_PATH, [...args, `repeat=${REPS}`], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const direct = REPS / ((performance.now() - t) / 1000);
+    if (r.status !== 0) throw new Error(r.stdout.slice(-500) + r.stderr);
+    const out = await runRepeat(v.spec);
+    const d = out.distribution;
+    const counts = Object.entries(d.outcomes).filter(([, n]) => n > 0).map(([o, n]) => `${o} ${n}`).join(', ');
+    console.log(`repeat: ${mutexType}, 4 processes x 1 thread x 1000 iterations, cpus 2, ${REPS} runs`);
+    console.log(`  bare probe, one invocation per run   ${bare.toFixed(1)} runs/s`);
+    console.log(`  probe repeat=${REPS}, one invocation    ${direct.toFixed(1)} runs/s`);
+    console.log(`  repeat: ${REPS} through the runner      ${d.runsPerSecond.toFixed(1)} runs/s (target >= 50)   ${counts}`);
+  }
+}
+
 console.log(`host load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-await overhead();
-throughput();
+if (process.env.ONLY !== 'repeat') {
+  await overhead();
+  throughput();
+}
+await repetitions();

@@ -9,6 +9,7 @@ type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   run: { summary: 'run one experiment and print its result JSON', run: async (a) => (await import('./cli/run.js')).runCommand(a) },
+  compare: { summary: 'run a spec natively and on the model of the host libc, N times each, side by side', run: async (a) => (await import('./cli/compare.js')).compareCommand(a) },
   replay: { summary: 'replay the schedule of a token (from an exploration) and print its result JSON', run: async (a) => (await import('./cli/replay.js')).replayCommand(a) },
   api: { summary: 'serve the HTTP API (needs Redis)', run: async (a) => (await import('./cli/api.js')).apiCommand(a) },
   worker: { summary: 'run a worker that executes queued experiments (needs Redis)', run: async (a) => (await import('./cli/worker.js')).workerCommand(a) },

@@ -16,6 +16,8 @@ export const LIMITS = {
   nativeThreads: { field: 'threadsPerProcess', default: 1, minimum: 1, maximum: 8, unit: 'threads', description: 'threads per process of a native run' },
   nativeIterations: { field: 'iterations', default: 100_000, minimum: 1, maximum: 5_000_000, unit: 'cycles', description: 'lock/unlock cycles per thread of a native run' },
   nativeTimeoutMs: { field: 'limits.timeoutMs', default: 15_000, minimum: 1, maximum: 120_000, unit: 'ms', description: 'wall-clock budget of a native run; the whole process group is killed beyond' },
+  repeat: { field: 'repeat', default: 100, minimum: 1, maximum: 1000, unit: 'runs', description: 'runs of one spec for a distribution (native: in one probe invocation; sim: seeds seed, seed+1, ...); the default is what compare uses when repeat is absent' },
+  repeatTimeMs: { field: 'repeat', default: 300_000, minimum: 300_000, maximum: 300_000, unit: 'ms', description: 'wall-clock budget of all the runs of a repeat (compare: of both sides); beyond it the distribution covers the runs that finished (stoppedBy "time")' },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -4,6 +4,7 @@ import type { Spec } from './spec.js';
 import type { Outcome } from './outcome.js';
 // Types point one way only: result.ts -> explore/exploration.ts -> outcome.ts, spec.ts.
 import type { Exploration } from './explore/exploration.js';
+import type { Comparison, Distribution } from './distribution.js';
 
 export { OUTCOMES, type Outcome } from './outcome.js';
 
@@ -59,4 +60,8 @@ export interface Result {
   trace: { events: number; truncated: boolean };
   /** Present when the spec asked for an exploration (see explore/exploration.ts). */
   exploration?: Exploration;
+  /** Present when the spec asked for repeat (or compare): the outcomes of all the runs (distribution.ts). */
+  distribution?: Distribution;
+  /** Present when the spec asked for compare: the native runs beside the model's. */
+  comparison?: Comparison;
 }

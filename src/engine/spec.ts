@@ -108,6 +108,8 @@ export const SpecSchema = Type.Object({
   explore: Type.Optional(ExploreSchema),
   limits: Type.Optional(LimitsSchema),
   work: Type.Optional(WorkSchema),
+  repeat: Type.Optional(limit('repeat', 'run the experiment this many times and report the distribution of outcomes (native: N real runs in one probe invocation; sim: seeds seed, seed+1, ...)')),
+  compare: Type.Optional(Type.Boolean({ description: 'engine native: run the spec natively `repeat` times and on the simulator\'s model of the host libc as many times (seeds), and report the two side by side' })),
 }, { additionalProperties: false, $id: 'ExperimentSpec' });
 
 export type SpecInput = Static<typeof SpecSchema>;
@@ -141,6 +143,10 @@ export interface Spec {
   limits: { maxSteps: number; timeoutMs: number };
   /** The workload's timing (sim): steps of work outside / inside the critical section, spread %, kernel sleep ticks inside. */
   work: WorkTiming;
+  /** Runs for a distribution (present only when asked for, or filled in by compare). */
+  repeat?: number;
+  /** Native against the model of the host libc (present only when true). */
+  compare?: true;
 }
 
 export type { FieldError };
@@ -240,6 +246,10 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+  }
+  if (s.compare === true && engine !== 'native') errors.push({ field: 'compare', message: 'needs engine "native": it runs the spec natively and on the simulator\'s model of the host libc' });
+  if (s.repeat !== undefined && s.explore) errors.push({ field: 'repeat', message: 'does not combine with explore: an exploration already runs many schedules (explore.schedules) and reports their outcome counts' });
+  if (engine === 'native') {
     // `work` is not refused here: the presets carry the story's timing, and a preset run natively (or
     // a normalised spec POSTed back) must be accepted. The native probe runs its own tight loop and
     // ignores it; docs/contract.md says so.
@@ -311,6 +321,9 @@ function normalise(s: SpecInput, seed: number): Spec {
     },
     work,
   };
+  // Only when asked for, so that the normalised spec of a single run is unchanged.
+  if (s.repeat !== undefined || s.compare === true) spec.repeat = s.repeat ?? LIMITS.repeat.default;
+  if (s.compare === true) spec.compare = true;
   if (s.explore) {
     spec.explore = {
       strategy: s.explore.strategy as Strategy,

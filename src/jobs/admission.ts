@@ -39,7 +39,7 @@ const FLUSHES_IN_FLIGHT = 2;
 const cycles = (spec: Spec): number => spec.processes.reduce((sum, p) => sum + p.threads, 0) * spec.iterations;
 
 export function groupable(spec: Spec): boolean {
-  return spec.engine === 'sim' && !spec.explore && cycles(spec) <= GROUPABLE_CYCLES;
+  return spec.engine === 'sim' && !spec.explore && spec.repeat === undefined && cycles(spec) <= GROUPABLE_CYCLES;
 }
 
 /** What became of one submission: recorded and queued, or refused because the queue is full. */

@@ -52,6 +52,19 @@ static void record_cycle(struct worker *w, int tid, uint64_t tick_acquired, uint
   if (unlocked) record(w, tid, tick_unlocked, OP_UNLOCK, 0);
 }
 
+/* Other processes that still have work to do on the mutex: not finished (done or dead) and short
+ * of their planned cycles. Those that have not begun count: they will lock it. */
+static int survivors_with_work(const struct probe_config *cfg, struct evidence_region *ev, int self) {
+  int n = 0;
+  for (int q = 0; q < cfg->processes; q++) {
+    if (q == self || atomic_load(&ev->proc[q].finished)) continue;
+    long done = 0;
+    for (int t = 0; t < cfg->threads; t++) done += ev->thread[q][t].completed;
+    n += done < cfg->iterations * cfg->threads;
+  }
+  return n;
+}
+
 static const struct fault *fault_for(const struct probe_config *cfg, int process) {
   for (int i = 0; i < cfg->nfaults; i++)
     if (cfg->faults[i].process == process) return &cfg->faults[i];
@@ -106,6 +119,10 @@ static void *run_cycles(void *arg) {
     te->completed++;
     long acquired = atomic_fetch_add(&pe->acquisitions, 1) + 1;
     int fault_now = fault && acquired >= fault->after && atomic_exchange(&pe->fault_claimed, 1) == 0;
+    if (fault_now) {
+      pe->fault_survivors = survivors_with_work(cfg, ev, w->process);
+      atomic_store(&pe->fault_taken, 1);
+    }
     atomic_fetch_sub(&ev->holders, 1); /* a parked victim counts as outside: nobody may enter while it lives */
     if (fault_now && fault->while_holding) {
       record_cycle(w, tid, tick_acquired, tick_acquired, inside, value, 0);
@@ -115,6 +132,8 @@ static void *run_cycles(void *arg) {
     record_cycle(w, tid, tick_acquired, cfg->trace ? ticks() : 0, inside, value, 1);
     atomic_fetch_add_explicit(&ev->progress, 1, memory_order_relaxed);
     if (fault_now) park_forever(pe);
+    /* interleave= in probe.c: outside the critical section, so a holder is never the one to yield */
+    if (cfg->yield_every > 0 && (i + 1) % cfg->yield_every == 0) sched_yield();
   }
   return NULL;
 }
@@ -129,7 +148,7 @@ static int init_mutex(const struct probe_config *cfg, struct experiment_segment 
   return rc;
 }
 
-void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid) {
+void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid, int ready_fd) {
   struct process_evidence *pe = &ev->proc[index];
   if (die_with_parent(supervisor_pid) != 0) _exit(74); /* probe.c: die_with_parent */
   dup2(stderr_fd, STDERR_FILENO);
@@ -167,6 +186,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
     while (atomic_load_explicit(&seg->state, memory_order_acquire) != SEG_READY) nanosleep(&(struct timespec){ 0, 20000 }, NULL);
   }
   atomic_store(&pe->ready, 1);
+  if (ready_fd >= 0 && write(ready_fd, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0) { /* the supervisor polls anyway */ }
   while (!atomic_load_explicit(&ev->go, memory_order_acquire)) syscall(SYS_futex, &ev->go, FUTEX_WAIT, 0, NULL, NULL, 0);
 
   struct worker workers[MAX_THREADS];
@@ -182,6 +202,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
     }
     for (int t = 0; t < cfg->threads; t++) pthread_join(th[t], NULL);
   }
+  atomic_store(&pe->finished, 1);
   shmdt(seg);
   _exit(0);
 }

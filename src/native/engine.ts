@@ -8,6 +8,7 @@ import { parseProbeOutput, ProbeOutputError } from './probe-output.js';
 import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
 import { nativeVerdict } from './verdict.js';
+import { runNativeRepetitions, type RepeatOptions } from './repeat.js';
 
 export interface NativeEngineOptions extends Partial<ProbeTuning> {
   probePath?: string;
@@ -15,7 +16,7 @@ export interface NativeEngineOptions extends Partial<ProbeTuning> {
   onProbeGroup?: (pgid: number) => void;
 }
 
-export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, ringSize: 256, isolate: true, trace: true, realtime: true };
+export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, settleMs: 10, ringSize: 256, isolate: true, trace: true, realtime: true };
 
 export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
   const tuning: ProbeTuning = { ...NATIVE_DEFAULTS, ...options };
@@ -44,3 +45,8 @@ export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
 }
 
 export const nativeEngine: Engine = createNativeEngine();
+
+/** N runs of a spec in one probe invocation (repeat.ts), with the engine's default tuning. */
+export function nativeRepeat(spec: Spec, n: number, options: Omit<RepeatOptions, 'tuning'> & { tuning?: Partial<ProbeTuning> }) {
+  return runNativeRepetitions(spec, n, { ...options, tuning: { ...NATIVE_DEFAULTS, ...options.tuning } });
+}

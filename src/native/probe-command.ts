@@ -8,6 +8,8 @@ export const DEFAULT_PROBE_PATH = paths.probe;
 export interface ProbeTuning {
   /** No completed cycle for this long = hang: wait channels are read and the group killed. */
   hangMs: number;
+  /** Early hang: no progress this long with every thread asleep, seen twice (probe.c settle_ms). */
+  settleMs: number;
   /** Events kept per thread (the last ones). */
   ringSize: number;
   /** false: host namespaces with a unique key (used to compare sandbox costs). */
@@ -38,6 +40,7 @@ export function probeArguments(spec: Spec, tuning: ProbeTuning): string[] {
     `cpus=${spec.cpus}`,
     `timeout_ms=${spec.limits.timeoutMs}`,
     `hang_ms=${tuning.hangMs}`,
+    `settle_ms=${tuning.settleMs}`,
     `ring=${tuning.ringSize}`,
     `trace=${tuning.trace ? 1 : 0}`,
     `isolate=${tuning.isolate ? 'auto' : 'none'}`,

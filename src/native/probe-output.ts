@@ -21,6 +21,8 @@ export interface ProbeProcess {
   acquisitions: number; recoveries: ProbeRecovery[];
   setup: ProbeSetup[]; threads: ProbeThread[]; maps: ProbeMapping[];
   watch?: ProbeWatch; exit?: ProbeExit; stderr: string[];
+  /** A fault named this process: whether it was taken, and how many others still had work then. */
+  fault?: { taken: boolean; survivors: number };
 }
 
 export interface ProbeBlocked { index: number; pid: number; tid: number; state: string; wchan: string }
@@ -124,6 +126,7 @@ export function parseProbeOutput(text: string): ProbeReport {
       }
       case 'recovery': proc().recoveries.push({ pid: num('pid'), tid: num('tid'), t: num('t'), lockWord: f.lock_word, consistentRc: num('consistent_rc') }); break;
       case 'stderr': proc().stderr.push(f.text ?? ''); break;
+      case 'fault': proc().fault = { taken: f.taken === '1', survivors: num('survivors') }; break;
       case 'blocked': report.blocked.push({ index: num('index'), pid: num('pid'), tid: num('tid'), state: f.state, wchan: f.wchan }); break;
       case 'segment': report.segment = { shmid: num('shmid'), size: num('size'), offset: num('offset'), initializedBy: num('initialized_by'), state: num('state') }; break;
       case 'mutex':
@@ -153,4 +156,51 @@ export function peekSandbox(text: string): { ipc: string; key: string } | null {
   if (!line) return null;
   const { fields } = splitRecord(line);
   return { ipc: fields.ipc, key: fields.key };
+}
+
+/**
+ * The output of a probe run with repeat=N arrives as a header (probe, sandbox, config) and then,
+ * per repetition, a `repetition index=k` line and its records up to its `end` line. Fed chunks
+ * of stdout in order, this hands out each repetition, as a text parseProbeOutput reads, as soon
+ * as its `end` line is complete.
+ */
+export class RepetitionSplitter {
+  private header = '';
+  private inHeader = true;
+  private current: string[] = [];
+  private partial = '';
+  constructor(private readonly onRepetition: (index: number, text: string) => void) {}
+
+  push(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  private index = -1;
+  private line(line: string): void {
+    if (line.startsWith('repetition ')) {
+      this.inHeader = false;
+      this.index = Number(/index=(\d+)/.exec(line)?.[1] ?? this.index + 1);
+      this.current = [];
+      return;
+    }
+    if (line.startsWith('error ')) { this.current.push(line); this.emit(); return; }
+    if (this.inHeader) {
+      if (line.startsWith('probe ') || line.startsWith('sandbox ') || line.startsWith('config ')) { this.header += line + '\n'; return; }
+      this.inHeader = false; // repeat=1: no repetition line
+      this.index = 0;
+    }
+    this.current.push(line);
+    if (line.startsWith('end ')) this.emit();
+  }
+
+  private emit(): void {
+    this.onRepetition(this.index, this.header + this.current.join('\n') + '\n');
+    this.current = [];
+  }
+
+  /** What came after the last complete repetition (a probe killed mid-repetition). */
+  rest(): string { return this.current.length > 0 || this.partial ? this.header + this.current.join('\n') + this.partial : ''; }
 }

@@ -26,13 +26,32 @@
  *                              and a single-threaded glibc 2.36 process that then saw the lock held
  *                              slept for good (about 1 run in 5 hung instead of asserting);
  *                              falls back to other (SCHED_OTHER) where refused [rr]
+ *   interleave=auto | N        every thread calls sched_yield() after every Nth unlock (0: never).
+ *                              auto: 8 when SCHED_RR is in force and there are more threads than
+ *                              pinned CPUs, else 0. Without it, SCHED_RR (100 ms slices, and an
+ *                              equal-priority task never preempts another) runs an oversubscribed
+ *                              experiment in batches: the first `cpus` processes finish before the
+ *                              others ever run, so nobody contends with them and a fault meets no
+ *                              one. Yielding outside the critical section keeps every process in
+ *                              the race for the whole run without ever preempting a holder [auto]
+ *   repeat=N                   run the whole experiment N times in this one invocation, 1..1000: the
+ *                              sandbox is set up once, the processes are forked again and the
+ *                              segment and mutex made fresh for every repetition [1]
+ *   settle_ms=N                early hang: no progress for N ms and every remaining thread asleep
+ *                              (no thread runnable), seen twice in a row (the second look 2 ms on). Nothing left
+ *                              could wake such a group (a mutex waiter is woken only by another
+ *                              experiment thread or by a dying owner's robust list, and both are
+ *                              runnable while they do it), so it need not wait for hang_ms [10]
  *
  * OUTPUT (stdout): one record per line, `record name=value ...`; values never contain spaces
  * except `text=`, which is always last and runs to the end of the line. Records, in order:
  *   probe     version glibc supervisor_pid
  *   sandbox   ipc=namespace|host pidns=namespace|host mountns=namespace|host sched=rr|other key requested cpus
  *             rlimit_as rlimit_cpu rlimit_nproc [ns_errno]
- *   config    type robust processes threads iterations timeout_ms hang_ms watch ring trace
+ *   config    type robust processes threads iterations timeout_ms hang_ms watch ring trace ipc_private
+ *             repeat settle_ms yield_every
+ *   then, once per repetition (repeat=1: once, without the `repetition` line):
+ *   repetition index                                               (repeat > 1: starts repetition k)
  *   per process i:
  *     process   index pid shmid attach creator ready acquisitions recoveries
  *     setup     index pid op=shmget|shmat|mutex_init t [shmid|addr]
@@ -43,6 +62,8 @@
  *     exit      index pid t kind=exited code | kind=signaled signal; killed=none|fault|hang|timeout
  *     recovery  index pid tid t lock_word consistent_rc           (EOWNERDEAD seen and repaired)
  *     stderr    index text=...                                    (one per line the process wrote)
+ *     fault     index taken=0|1 survivors                        (a fault names it: survivors = other
+ *                                                                 processes that still had work then)
  *   blocked   index pid tid state wchan                           (hang/timeout: every live thread)
  *   segment   shmid size offset initialized_by state              (when the run started)
  *   mutex     lock count owner nusers kind spins elision list_prev list_next
@@ -50,7 +71,7 @@
  *   exclusion max_holders violations
  *   event     t cpu pid tid op value                                  (ring contents, sorted by t)
  *   rings     kept dropped size
- *   end       status=done|hang|timeout elapsed_ns started
+ *   end       status=done|hang|timeout elapsed_ns started [settled=1: the early hang rule decided]
  * `t` is nanoseconds of CLOCK_MONOTONIC since the supervisor started; pids and tids are as the
  * experiment's processes see them (their own PID namespace when pidns=namespace), which is also
  * what glibc stores in __owner. On a usage error the probe prints `error text=...` and exits 2.
@@ -87,7 +108,8 @@ static long number(const char *arg, const char *value, long min, long max) {
 
 static void parse(int argc, char **argv, struct probe_config *cfg) {
   *cfg = (struct probe_config){ .key = 0x1234, .processes = 2, .threads = 1, .iterations = 1000, .cpus = 0,
-                                .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1, .realtime = 1 };
+                                .timeout_ms = 15000, .hang_ms = 500, .watch = -1, .ring_size = 256, .trace = 1, .isolate = 1, .realtime = 1,
+                                .repeat = 1, .settle_ms = 10, .yield_every = -1 };
   for (int i = 1; i < argc; i++) {
     char *arg = argv[i], *eq = strchr(arg, '=');
     if (!eq) usage_error("expected name=value", arg);
@@ -108,6 +130,9 @@ static void parse(int argc, char **argv, struct probe_config *cfg) {
     else if (!strcmp(arg, "hang_ms")) cfg->hang_ms = number(arg, v, 1, 3600000L);
     else if (!strcmp(arg, "ring")) cfg->ring_size = (int)number(arg, v, 1, 65536);
     else if (!strcmp(arg, "trace")) cfg->trace = (int)number(arg, v, 0, 1);
+    else if (!strcmp(arg, "repeat")) cfg->repeat = (int)number(arg, v, 1, 1000);
+    else if (!strcmp(arg, "settle_ms")) cfg->settle_ms = number(arg, v, 1, 3600000L);
+    else if (!strcmp(arg, "interleave")) cfg->yield_every = !strcmp(v, "auto") ? -1 : (int)number(arg, v, 0, 1000000);
     else if (!strcmp(arg, "sched")) {
       if (strcmp(v, "rr") && strcmp(v, "other")) usage_error("sched must be rr or other", v);
       cfg->realtime = !strcmp(v, "rr");
@@ -146,7 +171,7 @@ int die_with_parent(pid_t parent) {
   return getppid() == parent ? 0 : -1;
 }
 
-struct sandbox { int ipc_ns, pid_ns, mount_ns, ns_errno; char cpus[256]; struct rlimit as, cpu, nproc; };
+struct sandbox { int ipc_ns, pid_ns, mount_ns, ns_errno, taken; char cpus[256]; struct rlimit as, cpu, nproc; };
 
 /* Pin to the first N CPUs we are allowed on; children inherit the mask. */
 static void pin(const struct probe_config *cfg, struct sandbox *sb) {
@@ -160,6 +185,7 @@ static void pin(const struct probe_config *cfg, struct sandbox *sb) {
     if (!CPU_ISSET(c, &allowed)) continue;
     CPU_SET(c, &chosen);
     taken++;
+    sb->taken = taken;
     if (len < sizeof sb->cpus - 8) len += (size_t)snprintf(sb->cpus + len, sizeof sb->cpus - len, "%s%d", len ? "," : "", c);
   }
   sched_setaffinity(0, sizeof chosen, &chosen);
@@ -231,6 +257,8 @@ int main(int argc, char **argv) {
   limit_resources(&cfg, &sb);
   /* same priority as the children: see sched= above */
   if (cfg.realtime && sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }) != 0) cfg.realtime = 0;
+  cfg.cpus_taken = sb.taken;
+  if (cfg.yield_every < 0) cfg.yield_every = cfg.realtime && cfg.processes * cfg.threads > sb.taken ? 8 : 0;
 
   size_t rings_bytes = (size_t)MAX_PROCESSES * MAX_THREADS * (size_t)cfg.ring_size * sizeof(struct ring_event);
   size_t bytes = sizeof(struct evidence_region) + rings_bytes;
@@ -247,16 +275,23 @@ int main(int argc, char **argv) {
          cfg.realtime ? "rr" : "other", key, requested, sb.cpus,
          (unsigned long)sb.as.rlim_cur, (unsigned long)sb.cpu.rlim_cur, (unsigned long)sb.nproc.rlim_cur,
          sb.ns_errno ? (strerrorname_np(sb.ns_errno) ? strerrorname_np(sb.ns_errno) : "unknown") : "-");
-  printf("config type=%s robust=%d processes=%d threads=%d iterations=%ld timeout_ms=%ld hang_ms=%ld watch=%d ring=%d trace=%d ipc_private=%d\n",
+  printf("config type=%s robust=%d processes=%d threads=%d iterations=%ld timeout_ms=%ld hang_ms=%ld watch=%d ring=%d trace=%d ipc_private=%d repeat=%d settle_ms=%ld yield_every=%d\n",
          cfg.shared ? "shared" : "private", cfg.robust, cfg.processes, cfg.threads, cfg.iterations, cfg.timeout_ms, cfg.hang_ms,
-         cfg.watch, cfg.ring_size, cfg.trace, cfg.ipc_private);
+         cfg.watch, cfg.ring_size, cfg.trace, cfg.ipc_private, cfg.repeat, cfg.settle_ms, cfg.yield_every);
 
+  /* Every repetition starts from nothing: zeroed evidence, a fresh run_result, a new segment (the
+   * last one was removed with IPC_RMID) and so a new mutex; only the sandbox is kept. */
   static struct run_result rr;
-  if (supervise(&cfg, ev, rings, &rr) != 0) {
-    printf("error text=supervisor_setup_failed\n");
-    return 1;
+  for (int k = 0; k < cfg.repeat; k++) {
+    memset(ev, 0, bytes);
+    memset(&rr, 0, sizeof rr);
+    if (cfg.repeat > 1) printf("repetition index=%d\n", k);
+    if (supervise(&cfg, ev, rings, &rr) != 0) {
+      printf("error text=supervisor_setup_failed\n");
+      return 1;
+    }
+    report(&cfg, ev, rings, &rr);
   }
-  report(&cfg, ev, rings, &rr);
   munmap(ev, bytes);
   return 0;
 }

@@ -71,6 +71,9 @@ struct process_evidence {
   _Atomic int fault_parked;   /* the victim is parked (holding the mutex if whileHolding) */
   _Atomic int recoveries;
   struct recovery recovery[4];
+  _Atomic int finished;       /* its loops are done (set by the child) or it is gone (set at reap) */
+  _Atomic int fault_taken;    /* the fault point was reached */
+  int fault_survivors;        /* other processes that still had work on the mutex at the fault */
 };
 
 struct fault { int process; long after; int while_holding; };
@@ -103,10 +106,14 @@ struct probe_config {
   int realtime;       /* children SCHED_RR 1, supervisor SCHED_RR 2 (set when the host allows it) */
   int nfaults;
   struct fault faults[MAX_FAULTS];
+  int repeat;         /* repetitions of the whole experiment in this invocation (fresh segment each) */
+  long settle_ms;     /* quiet this long with every thread asleep, twice in a row = hang (early) */
+  int yield_every;    /* sched_yield after every Nth unlock (0: never); see interleave= in probe.c */
+  int cpus_taken;     /* CPUs actually pinned to */
 };
 
 /* child.c */
-void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid);
+void child_main(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, int index, int stderr_fd, int preset_shmid, pid_t supervisor_pid, int ready_fd);
 
 static inline struct ring_event *ring_of(struct ring_event *rings, int ring_size, int p, int t) {
   return rings + ((size_t)p * MAX_THREADS + (size_t)t) * (size_t)ring_size;

@@ -121,6 +121,8 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
       printf("recovery index=%d pid=%d tid=%d t=%llu lock_word=0x%x consistent_rc=%d\n", i, rc->pid, rc->tid, rel_ns(rr, rc->t_ns), (unsigned)rc->lock_word, rc->consistent_rc);
     }
     print_text_lines(i, c->stderr_text, c->stderr_len);
+    for (int f = 0; f < cfg->nfaults; f++)
+      if (cfg->faults[f].process == i) { printf("fault index=%d taken=%d survivors=%d\n", i, pe->fault_taken, pe->fault_survivors); break; }
   }
   for (int b = 0; b < rr->nblocked; b++) {
     const struct blocked_thread *bt = &rr->blocked[b];
@@ -138,6 +140,6 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
   printf("exclusion max_holders=%d violations=%ld\n", ev->max_holders, ev->violations);
   print_events(cfg, ev, rings, rr);
   const char *status = rr->end == END_HANG ? "hang" : rr->end == END_TIMEOUT ? "timeout" : "done";
-  printf("end status=%s elapsed_ns=%llu started=%d\n", status, (unsigned long long)(now_ns() - rr->t0), rr->started);
+  printf("end status=%s elapsed_ns=%llu started=%d settled=%d\n", status, (unsigned long long)(now_ns() - rr->t0), rr->started, rr->settled);
   fflush(stdout);
 }

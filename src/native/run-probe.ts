@@ -2,6 +2,7 @@
 // experiment's budget itself; this side adds a backstop timer and AbortSignal handling, both of
 // which kill the whole group, and removes the segment if the probe could not (host IPC only).
 import { execFile, spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { peekSandbox } from './probe-output.js';
 
 export interface ProbeRun { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null; wallMs: number }
@@ -35,7 +36,8 @@ function removeLeftoverSegment(stdout: string): Promise<void> {
   return new Promise((resolve) => execFile('ipcrm', ['-M', sandbox.key], () => resolve()));
 }
 
-export function runProbe(probePath: string, args: string[], timeoutMs: number, signal?: AbortSignal, onSpawn?: (pgid: number) => void): Promise<ProbeRun> {
+/** onStdout: every chunk of stdout as it arrives (repetitions are parsed as they finish). */
+export function runProbe(probePath: string, args: string[], timeoutMs: number, signal?: AbortSignal, onSpawn?: (pgid: number) => void, onStdout?: (chunk: string) => void): Promise<ProbeRun> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new ProbeAbortedError()); return; }
     const started = performance.now();
@@ -45,7 +47,13 @@ export function runProbe(probePath: string, args: string[], timeoutMs: number, s
     const err: Buffer[] = [];
     let aborted = false;
     let backstopFired = false;
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    // Streamed, only the head is kept: the sandbox line, for removing a leftover segment.
+    const decoder = new StringDecoder('utf8');
+    let kept = 0;
+    child.stdout.on('data', (b: Buffer) => {
+      if (!onStdout || kept < 4096) { out.push(b); kept += b.length; }
+      onStdout?.(decoder.write(b));
+    });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const backstop = setTimeout(() => { backstopFired = true; killGroup(child.pid); }, timeoutMs + BACKSTOP_GRACE_MS);
     const onAbort = () => { aborted = true; killGroup(child.pid); };

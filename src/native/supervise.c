@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
@@ -129,7 +130,7 @@ static int index_of(const struct run_result *rr, int n, pid_t pid) {
   return -1;
 }
 
-static int reap(const struct probe_config *cfg, struct run_result *rr, int options) {
+static int reap(const struct probe_config *cfg, struct evidence_region *ev, struct run_result *rr, int options) {
   int alive = 0;
   for (;;) {
     int status;
@@ -138,6 +139,7 @@ static int reap(const struct probe_config *cfg, struct run_result *rr, int optio
     int i = index_of(rr, cfg->processes, pid);
     if (i < 0) continue; /* as pid 1 of a namespace we may inherit strays: reap and ignore */
     rr->child[i].reaped = 1;
+    atomic_store(&ev->proc[i].finished, 1); /* a dead process has no more work on the mutex */
     rr->child[i].status = status;
     rr->child[i].t_exit = now_ns();
   }
@@ -194,6 +196,9 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
   int calibration_err = 0, fires = cfg->watch != -2 && watchpoints_fire(&calibration_err);
   fflush(stdout);
   fflush(stderr);
+  /* Each child writes here once it is ready, so the release does not wait for the next poll
+   * timeout (10 ms, most of a short repetition's cost when only the timeout woke us). */
+  int ready_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   pid_t supervisor_pid = getpid();
   for (int i = 0; i < cfg->processes; i++) {
     int fds[2];
@@ -203,7 +208,7 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     if (pid == 0) {
       close(fds[0]);
       for (int j = 0; j < i; j++) close(rr->child[j].stderr_fd);
-      child_main(cfg, ev, rings, i, fds[1], preset_shmid, supervisor_pid);
+      child_main(cfg, ev, rings, i, fds[1], preset_shmid, supervisor_pid, ready_fd);
     }
     close(fds[1]);
     fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -215,14 +220,22 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
   struct experiment_segment *snap = NULL;
   unsigned long last_progress = ~0ul;
   uint64_t last_change = now_ns();
+  int settling = 0; /* the previous check found everyone asleep without progress */
+  uint64_t next_settle_check = 0;
   for (;;) {
-    struct pollfd pfd[MAX_PROCESSES];
+    struct pollfd pfd[MAX_PROCESSES + 1];
     /* a pipe at EOF is left out, or poll would return at once forever: a busy supervisor at
      * real-time priority would starve the very exit it is waiting for */
     for (int i = 0; i < cfg->processes; i++) pfd[i] = (struct pollfd){ .fd = rr->child[i].stderr_eof ? -1 : rr->child[i].stderr_fd, .events = POLLIN };
-    poll(pfd, (nfds_t)cfg->processes, POLL_MS);
+    pfd[cfg->processes] = (struct pollfd){ .fd = rr->started ? -1 : ready_fd, .events = POLLIN };
+    int wait_ms = POLL_MS;
+    if (rr->started && cfg->settle_ms < wait_ms) wait_ms = (int)cfg->settle_ms;
+    if (settling) wait_ms = 2; /* everyone was asleep: the second look need not wait long */
+    poll(pfd, (nfds_t)cfg->processes + 1, wait_ms);
+    uint64_t drained;
+    if (ready_fd >= 0 && read(ready_fd, &drained, sizeof drained) < 0) { /* nothing to drain */ }
     for (int i = 0; i < cfg->processes; i++) drain_stderr(&rr->child[i]);
-    int alive = reap(cfg, rr, WNOHANG);
+    int alive = reap(cfg, ev, rr, WNOHANG);
     if (alive == 0) break;
 
     unsigned long progress = atomic_load(&ev->progress);
@@ -238,8 +251,23 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
     if (!rr->started && waiting == 0) start_experiment(cfg, ev, rr, &snap, fires, calibration_err);
     progress += (unsigned long)ready;
     uint64_t t = now_ns();
-    if (progress != last_progress) { last_progress = progress; last_change = t; }
+    if (progress != last_progress) { last_progress = progress; last_change = t; settling = 0; }
     if ((t - rr->t0) / 1000000 >= (uint64_t)cfg->timeout_ms) { rr->end = END_TIMEOUT; break; }
+    if (rr->started && (t - last_change) / 1000000 >= (uint64_t)cfg->settle_ms && t >= next_settle_check) {
+      /* The early hang rule (settle_ms in probe.c): everyone asleep, twice, with no progress
+       * and no fault kill pending in between. */
+      rr->nblocked = 0;
+      read_wait_channels(cfg, rr);
+      int awake = 0;
+      for (int b = 0; b < rr->nblocked; b++) awake += rr->blocked[b].state == 'R' || rr->blocked[b].state == 'D';
+      for (int i = 0; i < cfg->processes; i++)
+        awake += !rr->child[i].reaped && atomic_load(&ev->proc[i].fault_parked) && rr->child[i].killed == KILLED_NONE;
+      if (awake == 0 && rr->nblocked > 0 && settling) { rr->end = END_HANG; rr->settled = 1; break; }
+      settling = awake == 0 && rr->nblocked > 0;
+      rr->nblocked = 0;
+      /* asleep: confirm after the next poll; someone awake: look again settle_ms later */
+      next_settle_check = settling ? 0 : t + (uint64_t)cfg->settle_ms * 1000000;
+    }
     if ((t - last_change) / 1000000 >= (uint64_t)cfg->hang_ms) {
       /* A hang is every remaining thread asleep in the kernel. A runnable thread without
        * progress is being kept off the CPU (host load, real-time throttling) or spinning:
@@ -261,8 +289,9 @@ int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct
       kill(rr->child[i].pid, SIGKILL);
       if (rr->child[i].killed == KILLED_NONE) rr->child[i].killed = rr->end == END_HANG ? KILLED_HANG : KILLED_TIMEOUT;
     }
-    while (reap(cfg, rr, 0) > 0) {}
+    while (reap(cfg, ev, rr, 0) > 0) {}
   }
+  if (ready_fd >= 0) close(ready_fd);
   for (int i = 0; i < cfg->processes; i++) {
     struct child_result *c = &rr->child[i];
     drain_stderr(c);

@@ -48,6 +48,7 @@ struct run_result {
   struct child_result child[MAX_PROCESSES];
   struct blocked_thread blocked[MAX_BLOCKED];
   int nblocked;
+  int settled;          /* the hang was decided by the early rule (settle_ms), not hang_ms */
 };
 
 int supervise(const struct probe_config *cfg, struct evidence_region *ev, struct ring_event *rings, struct run_result *rr);

@@ -105,6 +105,8 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
       namespaceError: report.sandbox.nsErrno,
     },
     glibc: report.glibc,
+    // the injected faults: taken or not, and who was left to meet the dead owner (probe.c: fault record)
+    faults: report.processes.filter((p) => p.fault).map((p) => ({ process: p.index, pid: p.pid, taken: p.fault!.taken, survivorsWithWork: p.fault!.survivors })),
     cycles: { planned: report.counter.planned, completed: report.counter.completed },
     blocked: report.blocked.map((b) => ({ pid: b.pid, tid: b.tid, state: b.state, wchan: b.wchan })),
     recoveries: report.processes.flatMap((p) => p.recoveries.map((r) => ({ ...r, index: p.index }))),

@@ -135,7 +135,11 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
       fix: r.spec.sharing.shared ? 'inspect the trace around the overlapping holders' : fixShared(r),
     };
   }
-  const victimNote = victim ? `; ${who(victim)} was killed by the fault and no other process needed the mutex afterwards` : '';
+  const faults = (r.evidence.faults ?? []) as { process: number; taken: boolean; survivorsWithWork: number }[];
+  const alone = victim && faults.some((f) => f.process === victim.index && f.taken && f.survivorsWithWork === 0);
+  const victimNote = !victim ? ''
+    : alone ? `; ${who(victim)} was killed by the fault when no other process had work left on the mutex: nobody was left to meet the dead owner`
+    : `; ${who(victim)} was killed by the fault and no other process needed the mutex afterwards`;
   return {
     outcome: 'ok',
     summary: `${r.spec.processCount} processes x ${r.spec.threadsPerProcess} threads x ${r.spec.iterations} iterations: counter exact (${r.counter.final}), never more than ${maxHolders} holder inside${victimNote}`,

@@ -6,6 +6,8 @@
 //   explore         all of spec.explore in this thread
 //   explore-chunk   schedules [from, to) of a chunked exploration -> a ChunkReport
 //   explore-finish  merge the chunks' reports and finish (shrink, explain) -> the result
+//   repeat          spec.repeat runs -> the most severe outcome's run + distribution (repeat-run.ts)
+//   compare         native runs beside the model's -> + comparison (compare-run.ts)
 import type { ChunkReport } from '../engine/explore/index.js';
 import type { Result } from '../engine/result.js';
 import type { Spec } from '../engine/spec.js';
@@ -16,7 +18,9 @@ export type EngineRequest =
   | { kind: 'replay'; spec: Spec; token: string }
   | { kind: 'explore'; spec: Spec }
   | { kind: 'explore-chunk'; spec: Spec; from: number; to: number }
-  | { kind: 'explore-finish'; spec: Spec; reports: ChunkReport[] };
+  | { kind: 'explore-finish'; spec: Spec; reports: ChunkReport[] }
+  | { kind: 'repeat'; spec: Spec }
+  | { kind: 'compare'; spec: Spec };
 
 export type RequestKind = EngineRequest['kind'];
 
@@ -29,5 +33,7 @@ export type EngineAnswer =
 /** The request a stored experiment makes: a replay when it holds a token, an exploration when its spec explores. */
 export function requestFor(spec: Spec, replay?: string | null): EngineRequest {
   if (replay) return { kind: 'replay', spec, token: replay };
+  if (spec.compare) return { kind: 'compare', spec };
+  if (spec.repeat !== undefined) return { kind: 'repeat', spec };
   return spec.explore ? { kind: 'explore', spec } : { kind: 'run', spec };
 }

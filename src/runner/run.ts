@@ -4,7 +4,7 @@
 // loads the native engine lazily (so the simulator works in builds without it).
 //
 //   runRequest(request, options) -> Promise<{kind: 'result', result, trace} | {kind: 'chunk', report}>
-//   runExperiment(spec, options) -> Promise<{ result, trace }>   (run, or explore when spec.explore)
+//   runExperiment(spec, options) -> Promise<{ result, trace }>   (run; explore, repeat or compare when the spec asks)
 //
 // sim: synchronous underneath (simulate), trace built on demand from the compact buffer.
 // native: dist/src/native/engine.js must export `nativeEngine: Engine`; its events are collected.
@@ -16,6 +16,8 @@ import type { Spec } from '../engine/spec.js';
 import type { TraceEvent } from '../engine/trace.js';
 import { finishChunks, replayToken, runExploration, runExplorationChunk } from './explore-run.js';
 import { distModule } from './paths.js';
+import { runRepeat } from './repeat-run.js';
+import { runCompare } from './compare-run.js';
 import { requestFor, type EngineAnswer, type EngineRequest, type Trace } from './request.js';
 
 export type { RunOptions } from '../engine/engine.js';
@@ -62,12 +64,16 @@ export async function runRequest(request: EngineRequest, options: RunOptions = {
       return { kind: 'chunk', report: await runExplorationChunk(request.spec, planExploration(request.spec), request.from, request.to, explore) };
     case 'explore-finish':
       return { kind: 'result', ...finishChunks(request.spec, request.reports) };
+    case 'repeat':
+      return { kind: 'result', ...(await runRepeat(request.spec, explore)) };
+    case 'compare':
+      return { kind: 'result', ...(await runCompare(request.spec, explore)) };
   }
 }
 
 /** A spec as the CLI and tests run it: one run, or its exploration when it has `explore` (and no scheduler is forced). */
 export async function runExperiment(spec: Spec, options: RunOptions = {}): Promise<RunOutput> {
-  if (spec.explore && !options.scheduler) {
+  if ((spec.explore || spec.repeat !== undefined || spec.compare) && !options.scheduler) {
     const answer = await runRequest(requestFor(spec), options);
     if (answer.kind !== 'result') throw new Error('an exploration answered a chunk report');
     return answer;

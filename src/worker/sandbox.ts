@@ -7,6 +7,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Spec } from '../engine/spec.js';
 import { distModule } from '../runner/paths.js';
 import type { RunProgress } from '../engine/engine.js';
+import { LIMITS } from '../engine/limits.js';
 import type { ChunkReport } from '../engine/explore/index.js';
 import type { Result } from '../engine/result.js';
 import type { EngineRequest } from '../runner/request.js';
@@ -96,7 +97,10 @@ export class EngineSandbox {
   async run(request: EngineRequest, opts: { signal?: AbortSignal; onProgress?: (progress: RunProgress) => void } = {}): Promise<SandboxOutcome> {
     const { spec } = request;
     // An exploration stops itself at explore.timeMs; leave it room to shrink and finish.
-    const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000) : spec.limits.timeoutMs;
+    // A repeat (or compare) stops starting runs at LIMITS.repeatTimeMs; its last run may take its own limits.timeoutMs.
+    const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000)
+      : spec.repeat !== undefined ? LIMITS.repeatTimeMs.default + spec.limits.timeoutMs + 30_000
+      : spec.limits.timeoutMs;
     return this.drive<SandboxOutcome>({ kind: 'request', request, traceMaxEvents: this.options.traceMaxEvents }, timeoutMs, opts.signal, (m, settle) => {
       if (m.kind === 'progress') opts.onProgress?.(m.progress);
       else if (m.kind === 'result' || m.kind === 'chunk' || m.kind === 'error') settle(itemOutcome(m));

@@ -42,7 +42,7 @@ test('200 mixed experiments leave no segment and no process behind', async () =>
 test('aborting a run kills the whole group and rejects with AbortError', async () => {
   const groups = new Set<number>();
   // A run that cannot end by itself for a minute: its holder is killed, the others sleep in futex wait.
-  const engine = createNativeEngine({ isolate: false, hangMs: 60_000, onProbeGroup: (g) => groups.add(g) });
+  const engine = createNativeEngine({ isolate: false, hangMs: 60_000, settleMs: 60_000, onProbeGroup: (g) => groups.add(g) });
   const controller = new AbortController();
   const spec = nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 1_000_000, cpus: 2, limits: { timeoutMs: 60_000 }, faults: [{ kill: 0, whileHolding: true, afterAcquisitions: 1 }] });
   const running = engine.run(spec, { signal: controller.signal });

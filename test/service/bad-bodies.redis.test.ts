@@ -33,6 +33,8 @@ const BAD: [string, unknown, string, string][] = [
   ['iterations negative', { ...spec, iterations: -1 }, 'application/json', 'iterations'],
   ['robust USYNC_THREAD on solaris10 (mutex_init refuses it)', { ...spec, platform: 'solaris10', mutexType: 'USYNC_THREAD', robust: true }, 'application/json', 'robust'],
   ['native with a per-process key', { ...spec, engine: 'native', processes: [{ key: '0x99' }, {}] }, 'application/json', 'processes[0].key'],
+  ['repeat above its maximum', { ...spec, repeat: 1001 }, 'application/json', 'repeat'],
+  ['compare on the simulator', { ...spec, compare: true }, 'application/json', 'compare'],
 ];
 
 test('every bad body answers 400 problem+json naming its field', async (t) => {

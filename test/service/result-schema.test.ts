@@ -34,6 +34,9 @@ async function realResults(): Promise<[string, Result][]> {
   }
   await run('exploration without failures', spec({ ...listPresets().find((p) => p.name === 'solaris10-fixed')!.spec, iterations: 5, explore: { strategy: 'random', schedules: 20 } }));
   await run('native glibc private', spec({ engine: 'native', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', iterations: 2000 }));
+  await run('native repeat', spec({ engine: 'native', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, key: '0x1234', iterations: 1000, repeat: 10 }));
+  await run('sim repeat', spec({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, key: '0x1234', iterations: 200, cpus: 2, repeat: 10 }));
+  await run('compare', spec({ engine: 'native', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, key: '0x1234', iterations: 200, compare: true, repeat: 5 }));
   out.push(['stopped at limits.timeoutMs', timeoutResult(spec({ mutexType: 'USYNC_THREAD', processCount: 2, key: '0x1234' }), 10, 12) as unknown as Result]);
   return out;
 }

@@ -6,6 +6,7 @@ import { api, fetchBlob, postExperiment, watchExperiment } from './api.js';
 import { badge, code, duration, h, TERMINAL, when } from './dom.js';
 import { evidenceView } from './evidence.js';
 import { explorationPanel } from './exploration.js';
+import { distributionPanel } from './distribution.js';
 import { fixedSpecBody, fixedType, fixOf, rememberFix } from './fix.js';
 import { progressView } from './progress.js';
 import { verdictCard } from './verdict.js';
@@ -101,6 +102,7 @@ export function showDetail(view, id, { listHash }) {
     if (r) {
       parts.push(h('h3', {}, 'The picture'), picture(id));
       if (r.exploration) parts.push(explorationPanel(r.exploration, { onReplay: replay }));
+      if (r.distribution) parts.push(distributionPanel(r));
       parts.push(evidenceView(r));
       parts.push(h('h3', {}, 'Downloads'), h('div', { class: 'downloads' },
         h('a', { href: `/experiments/${id}/trace`, download: `mutexlab-${id}.ndjson`, 'data-fetch': '1' }, 'Trace (NDJSON)'),

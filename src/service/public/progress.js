@@ -23,6 +23,15 @@ export function describeProgress(p) {
         num(p.failures) !== undefined ? `${p.failures} failing` : '', p.chunks ? plural(p.chunks, 'chunk') : '', seconds(p.elapsedMs)]),
     };
   }
+  if (p.kind === 'repetitions' && num(p.done) !== undefined) {
+    const max = num(p.planned);
+    const what = p.side === 'model' ? 'model runs' : p.engine === 'native' ? 'native runs' : 'runs';
+    return {
+      value: p.done, max,
+      label: extra([`${p.done}${max ? ` of ${max}` : ''} ${what}`, max ? `${Math.floor((100 * p.done) / max)}%` : '',
+        num(p.failures) !== undefined ? `${p.failures} not ok` : '', seconds(p.elapsedMs)]),
+    };
+  }
   for (const [doneKey, ofKey] of RUN_PAIRS) {
     const done = num(p[doneKey]); const of = num(p[ofKey]);
     if (done !== undefined && of !== undefined && of > 0) {

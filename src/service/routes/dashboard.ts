@@ -12,7 +12,7 @@ const FILES = new Map<string, string>([
   ['index.html', 'text/html; charset=utf-8'],
   ['style.css', 'text/css; charset=utf-8'],
   // the page's ES modules, one job each (app.js imports the others)
-  ...['app', 'api', 'dom', 'list', 'detail', 'compare', 'verdict', 'exploration', 'evidence', 'progress', 'fix']
+  ...['app', 'api', 'dom', 'list', 'detail', 'compare', 'verdict', 'exploration', 'evidence', 'progress', 'fix', 'distribution']
     .map((name): [string, string] => [`${name}.js`, 'text/javascript; charset=utf-8']),
 ]);
 

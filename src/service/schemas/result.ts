@@ -6,6 +6,7 @@
 import { Type } from 'typebox';
 import { OUTCOMES } from '../../engine/result.js';
 import { ExplorationSchema } from './exploration.js';
+import { comparisonSchema, distributionSchema } from './distribution.js';
 import { NormalisedSpecSchema } from './normalised-spec.js';
 
 const closed = { additionalProperties: false } as const;
@@ -90,7 +91,7 @@ export const EvidenceSchema = Type.Object({
   pmap: Type.Array(Type.Object({ pid: Type.Integer(), mappings: Type.Array(MappingSchema) }, closed)),
 }, { additionalProperties: true, description: 'what the run left behind; open: each platform and engine adds its findings (mutexAtFault, switchesBeforeFault, recoveries, faults, sandbox, glibc, blocked, ...)' });
 
-export const ResultSchema = Type.Object({
+const runResultFields = {
   spec: NormalisedSpecSchema,
   engine: literals(['sim', 'native'], 'the engine that ran it'),
   platform: Type.String({ description: 'the simulated platform, or "host" for native' }),
@@ -111,4 +112,21 @@ export const ResultSchema = Type.Object({
     stored: Type.Optional(Type.Integer({ description: 'events kept (a run stopped at the time budget keeps none)' })),
   }, closed),
   exploration: Type.Optional(ExplorationSchema),
+};
+
+/**
+ * One run's result, as a repeat's examples hold it: the same members as the result itself (minus
+ * distribution and comparison), left open here rather than spelt out again for every example of
+ * every outcome (which made the OpenAPI document 20 times larger); the serializer writes it whole.
+ */
+export const RunResultSchema = Type.Object({
+  spec: Type.Object({}, { additionalProperties: true, description: 'the run\'s normalised spec: the repeat\'s spec with this run\'s seed and without repeat' }),
+  engine: runResultFields.engine, platform: runResultFields.platform, seed: runResultFields.seed, verdict: VerdictSchema,
+}, { additionalProperties: true, description: 'the result of one run: every member of the result (see the result schema), without distribution and comparison' });
+export const DistributionSchema = distributionSchema(RunResultSchema);
+
+export const ResultSchema = Type.Object({
+  ...runResultFields,
+  distribution: Type.Optional(DistributionSchema),
+  comparison: Type.Optional(comparisonSchema(DistributionSchema)),
 }, { ...closed, description: 'the result of one experiment (docs/contract.md)' });

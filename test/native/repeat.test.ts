@@ -1,0 +1,86 @@
+// Issue 14 on real processes: `repeat` as one probe invocation, its distribution, faults that meet
+// someone (or say that nobody was left), and the early hang rule. Each test is a few seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { OUTCOMES } from '../../src/engine/outcome.js';
+import { DEFAULT_PROBE_PATH } from '../../src/native/probe-command.js';
+import { parseProbeOutput, RepetitionSplitter } from '../../src/native/probe-output.js';
+import { runRepeat } from '../../src/runner/repeat-run.js';
+import { nativeSpec } from './helpers.js';
+
+const ASSERTION = "Assertion `mutex->__data.__owner == 0' failed.";
+
+test('repeat 100, PRIVATE 4 x 1 x 1000 on 2 CPUs: >= 2 outcome classes, the glibc assertion among them, an example each', async () => {
+  const out = await runRepeat(nativeSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 1000, cpus: 2, repeat: 100 }));
+  const d = out.distribution;
+  const seen = OUTCOMES.filter((o) => d.outcomes[o] > 0);
+  assert.equal(d.runs, 100);
+  assert.equal(d.stoppedBy, 'done');
+  assert.equal(Object.values(d.outcomes).reduce((a, b) => a + b, 0), 100);
+  assert.ok(seen.length >= 2, `classes: ${JSON.stringify(d.outcomes)}`);
+  assert.ok(d.outcomes.crash > 0, `no crash in 100 runs: ${JSON.stringify(d.outcomes)}`);
+  const crash = d.examples.crash!;
+  assert.ok(crash.result.processes.some((p) => p.exit.kind === 'signaled' && p.exit.signal === 'SIGABRT' && (p.exit.message ?? '').includes(ASSERTION)), 'the crash example is the glibc assertion');
+  assert.ok(crash.trace.length > 0, 'the example carries its trace');
+  for (const o of OUTCOMES) {
+    assert.equal(Boolean(d.examples[o]), d.outcomes[o] > 0, `an example exactly for every outcome seen (${o})`);
+    const obs = d.observation[o];
+    assert.equal(obs.positive, d.outcomes[o]);
+    assert.equal(obs.negative, 100 - d.outcomes[o]);
+    assert.equal(obs.observed, d.outcomes[o] === 0 ? 'never' : d.outcomes[o] === 100 ? 'always' : 'sometimes');
+    if (d.examples[o]) assert.equal(d.examples[o]!.result.verdict.outcome, o);
+  }
+  assert.equal(d.shown, 'crash', 'the most severe outcome is shown');
+  assert.equal(out.result.verdict.outcome, 'crash');
+  assert.equal(out.result.spec.repeat, 100);
+  assert.deepEqual(d.libc, { name: 'glibc', version: crash.result.evidence.glibc });
+});
+
+test('robust, 3 processes on 2 CPUs, process 2 killed holding at its 500th acquisition: owner_died in >= 95 of 100; not robust: hang in >= 95', async () => {
+  const shape = { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 1000, cpus: 2, repeat: 100, faults: [{ kill: 2, whileHolding: true, afterAcquisitions: 500 }] };
+  const robust = (await runRepeat(nativeSpec({ ...shape, robust: true }))).distribution;
+  assert.ok(robust.outcomes.owner_died >= 95, `owner_died ${robust.outcomes.owner_died}: ${JSON.stringify(robust.outcomes)}`);
+  const plain = (await runRepeat(nativeSpec(shape))).distribution;
+  assert.ok(plain.outcomes.hang >= 95, `hang ${plain.outcomes.hang}: ${JSON.stringify(plain.outcomes)}`);
+  const hang = plain.examples.hang!.result;
+  assert.ok((hang.evidence.faults as { survivorsWithWork: number }[])[0]!.survivorsWithWork > 0, 'the survivors had work when the owner died');
+  assert.ok(hang.processes.some((p) => p.exit.kind === 'hung' && /futex/.test(p.exit.waitingIn)), 'a survivor sleeps in futex wait');
+});
+
+test('a kill with nobody left to meet the dead owner says so plainly', async () => {
+  const d = (await runRepeat(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 1, iterations: 100, faults: [{ kill: 0, whileHolding: true, afterAcquisitions: 100 }], repeat: 3 }))).distribution;
+  assert.deepEqual(d.outcomes.ok, 3);
+  const r = d.examples.ok!.result;
+  assert.deepEqual((r.evidence.faults as unknown[])[0], { process: 0, pid: r.processes[0]!.pid, taken: true, survivorsWithWork: 0 });
+  assert.match(r.verdict.summary, /nobody was left to meet the dead owner/);
+});
+
+test('the probe with repeat=N: one sandbox, then per repetition new processes, a new segment and a new mutex', () => {
+  const text = execFileSync(DEFAULT_PROBE_PATH, ['type=shared', 'processes=4', 'iterations=500', 'cpus=2', 'watch=none', 'repeat=5'], { encoding: 'utf8' });
+  assert.equal(text.match(/^sandbox /gm)?.length, 1, 'the sandbox is set up once');
+  assert.match(text, /yield_every=8/, '4 processes on 2 CPUs under SCHED_RR interleave');
+  const reps: string[] = [];
+  const splitter = new RepetitionSplitter((_i, t) => reps.push(t));
+  for (let i = 0; i < text.length; i += 777) splitter.push(text.slice(i, i + 777)); // arbitrary chunk borders
+  assert.equal(reps.length, 5);
+  const creators = new Set<number>();
+  for (const rep of reps) {
+    const r = parseProbeOutput(rep);
+    assert.equal(r.end.status, 'done');
+    assert.equal(r.counter.final, 2000, 'a fresh counter each time: 4 x 500');
+    assert.equal(r.mutex?.lock, '0x0');
+    creators.add(r.segment!.initializedBy);
+  }
+  assert.equal(creators.size, 5, 'every repetition initialised its own mutex, in a new process');
+});
+
+test('the early hang rule: a lost owner is a hang in well under hang_ms, decided by settle_ms', () => {
+  const t = performance.now();
+  const text = execFileSync(DEFAULT_PROBE_PATH, ['type=shared', 'processes=3', 'iterations=1000', 'cpus=2', 'watch=none', 'fault=0:1:1', 'hang_ms=5000', 'repeat=5'], { encoding: 'utf8' });
+  const ms = performance.now() - t;
+  const ends = text.match(/^end .*$/gm) ?? [];
+  assert.equal(ends.length, 5);
+  for (const e of ends) assert.match(e, /status=hang .*settled=1/);
+  assert.ok(ms < 5000, `5 hangs took ${ms.toFixed(0)} ms: the 5 s hang_ms was not waited for`);
+});
