@@ -84,7 +84,7 @@ test('limits.maxSteps: limit_exceeded with partial evidence', () => {
 });
 
 test('hang: every live thread blocked; the verdict names where each waits', () => {
-  const { result: r } = simulate(spec({ preset: 'solaris9-same-code', seed: 3 }));
+  const { result: r } = simulate(spec({ preset: 'solaris9-same-code', cpus: 1, seed: 3 }));
   assert.equal(r.verdict.outcome, 'hang');
   const hung = r.processes.filter((p) => p.exit.kind === 'hung');
   assert.ok(hung.length > 0);

@@ -21,7 +21,12 @@ export class CoreSnapshots {
       const p = t.proc;
       const seen = this.atFault.get(p.pid);
       const signal = t.exit?.kind === 'signaled' ? t.exit.signal : 'SIGSEGV';
-      this.cores.push({ pid: p.pid, signal, mutex: platform.snapshot(p.segment!, p.mutexVa - p.attachAddress), faultedAt: seen?.t ?? m.now, writtenAt: m.now, atFault: seen?.mutex ?? {} });
+      const core = { pid: p.pid, signal, mutex: platform.snapshot(p.segment!, p.mutexVa - p.attachAddress), faultedAt: seen?.t ?? m.now, writtenAt: m.now, atFault: seen?.mutex ?? {} };
+      // In the order of the faults, not of the dumps: a dump's duration is drawn per dump, so a
+      // process that faulted later can finish its core first, and the evidence is about the first.
+      let i = this.cores.length;
+      while (i > 0 && this.cores[i - 1]!.faultedAt > core.faultedAt) i--;
+      this.cores.splice(i, 0, core);
     };
   }
 
