@@ -13,6 +13,10 @@
 // out (chromeTraceChunks) without building the whole document. Timestamps are microseconds:
 // native `t` (ns) is divided by 1000; a sim tick is drawn as one microsecond.
 //
+// Gaps: a stored trace that lost its middle (TRACE_MAX_EVENTS) jumps in `seq`. At a jump every
+// span is closed where the stored trace stops, and each thread track (and the machine's) gets a
+// "no events stored" span across the missing stretch, so nobody reads it as a long hold.
+//
 // Cap: at most CHROME_TRACE_MAX_EVENTS output events (about 90 bytes each, so roughly 35 MB).
 // Perfetto and chrome://tracing grow sluggish far beyond that. When the cap is reached every open
 // span is closed, a "trace truncated" instant marks the spot, otherData.truncated is true and the
@@ -22,7 +26,7 @@ import {
   crashDetails, isCounterWrite, isOwnerWrite, microsecondsPerTick, numericValue, ownerName,
   processLabel, threadLabel, type VizContext,
 } from './context.js';
-import { SPAN_LABELS, SpanTracker, threadKey, type SpanKind } from './spans.js';
+import { SpanTracker, spanLabels, threadKey, type SpanKind } from './spans.js';
 
 export const CHROME_TRACE_MAX_EVENTS = 400_000;
 /** The Chrome pid of the pseudo-process that holds CPU lanes and counters. */
@@ -35,6 +39,8 @@ export interface ChromeEvent {
 
 export interface ChromeTraceSummary {
   inputEvents: number; outputEvents: number; truncated: boolean; truncatedAtSeq?: number; inputTruncated: boolean;
+  /** Places where the input's seq jumped (events the stored trace does not hold). */
+  gaps: number;
   maxEvents: number; microsecondsPerTick: number;
 }
 
@@ -61,6 +67,8 @@ export class ChromeTraceConverter {
   private inputEvents = 0;
   private outputEvents = 0;
   private lastT = 0;
+  private lastSeq: number | undefined;
+  private gaps = 0;
   private truncatedAtSeq: number | undefined;
 
   constructor(private readonly ctx: VizContext = {}, options: ChromeTraceOptions = {}) {
@@ -68,6 +76,7 @@ export class ChromeTraceConverter {
     this.scale = microsecondsPerTick(ctx);
     const pending = this.pending;
     const ts = (t: number) => this.ts(t);
+    const SPAN_LABELS = spanLabels(ctx);
     this.tracker = new SpanTracker({
       open: (kind: SpanKind, pid, tid, t, cause) => {
         pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'B', ts: ts(t), pid, tid, args: { seq: cause.seq } });
@@ -92,9 +101,12 @@ export class ChromeTraceConverter {
   push(e: TraceEvent): ChromeEvent[] {
     if (!this.accepting) return [];
     // Reserve room for the E events that must close whatever is open when we stop.
-    const reserve = 4 * this.namedThreads.size + this.onCpu.size + 16;
+    // (a gap adds a span per thread and closes the CPU lanes)
+    const reserve = 6 * this.namedThreads.size + 2 * this.onCpu.size + 16;
     if (this.outputEvents + this.pending.length + reserve >= this.maxEvents) { this.truncatedAtSeq = e.seq; return this.drain(); }
     const { ctx, pending } = this;
+    if (this.lastSeq !== undefined && e.seq > this.lastSeq + 1) this.gap(e);
+    this.lastSeq = e.seq;
     this.inputEvents++;
     this.lastT = Math.max(this.lastT, e.t);
     const at = this.ts(this.lastT);
@@ -136,9 +148,31 @@ export class ChromeTraceConverter {
     return this.drain();
   }
 
+  /**
+   * Events are missing before e: close everything at the last stored event and mark the missing
+   * stretch on every thread track and on the machine's, as a span of its own.
+   */
+  private gap(e: TraceEvent): void {
+    const from = this.ts(this.lastT);
+    const to = this.ts(Math.max(this.lastT, e.t));
+    const missing = e.seq - this.lastSeq! - 1;
+    this.tracker.gap(this.lastT);
+    for (const [cpu, who] of this.onCpu) this.pending.push({ name: who, cat: 'cpu', ph: 'E', ts: from, pid: MACHINE_PID, tid: cpuTid(cpu) });
+    this.onCpu.clear();
+    this.gaps++;
+    const name = `no events stored (${missing} events missing: the stored trace keeps its first and last halves)`;
+    const args = { missing, afterSeq: this.lastSeq, beforeSeq: e.seq };
+    for (const key of new Set([...this.namedThreads, threadKey(MACHINE_PID, 0)])) {
+      const [pid, tid] = key.split('/').map(Number) as [number, number];
+      if (pid === MACHINE_PID && tid !== 0) continue;
+      this.pending.push({ name, cat: 'gap', ph: 'B', ts: from, pid, tid, args });
+      this.pending.push({ name, cat: 'gap', ph: 'E', ts: to, pid, tid });
+    }
+  }
+
   summary(): ChromeTraceSummary {
     return {
-      inputEvents: this.inputEvents, outputEvents: this.outputEvents, truncated: this.truncatedAtSeq !== undefined,
+      inputEvents: this.inputEvents, outputEvents: this.outputEvents, truncated: this.truncatedAtSeq !== undefined, gaps: this.gaps,
       inputTruncated: this.ctx.inputTruncated ?? false, maxEvents: this.maxEvents, microsecondsPerTick: this.scale,
       ...(this.truncatedAtSeq !== undefined ? { truncatedAtSeq: this.truncatedAtSeq } : {}),
     };
