@@ -23,6 +23,7 @@ export interface DetailMark { key: string; t: number; kind: MarkKind; value?: st
 export interface OpenState { key: string; state: LaneState; since: number; until?: number }
 
 export interface FaultStory {
+  kind: 'fault';
   fault: { seq: number; t: number; at: number; pid: number; tid: number; signal: string; function?: string; faultAddress?: string; note?: string };
   read: OwnerAccess;
   /** The store of the value the faulting thread read; absent when the trace never shows it. */
@@ -36,6 +37,20 @@ export interface FaultStory {
   /** False when the ring no longer held the window's start (a very long window). */
   complete: boolean;
 }
+
+/**
+ * A window with no fault to explain, magnified because the overview cannot show it: a native
+ * run whose rings hold a few milliseconds of lock calls inside a much longer run (a hang).
+ */
+export interface ActivityWindow {
+  kind: 'activity';
+  window: { from: number; to: number };
+  spans: DetailSpan[];
+  marks: DetailMark[];
+  complete: boolean;
+}
+
+export type Magnified = FaultStory | ActivityWindow;
 
 const RING = 8192;
 const MAX_VALUES = 256;
@@ -58,8 +73,8 @@ export class FaultStoryRecorder {
   private readonly lastStore = new Map<string, OwnerAccess>();
   private readonly lastRead = new Map<string, OwnerAccess>();
   private readonly lastDeref = new Map<string, { t: number; at: number; addr?: string; field?: string }>();
-  private pending: Omit<FaultStory, 'spans' | 'marks' | 'complete'> | undefined;
-  private story: FaultStory | undefined;
+  private pending: Omit<FaultStory, 'spans' | 'marks' | 'complete'> | Omit<ActivityWindow, 'spans' | 'marks' | 'complete'> | undefined;
+  private story: Magnified | undefined;
 
   constructor(private readonly ctx: VizContext) {}
 
@@ -108,7 +123,12 @@ export class FaultStoryRecorder {
   }
 
   /** End of trace: a fault's window ends here at the latest. */
-  finish(open: () => OpenState[]): FaultStory | undefined {
+  finish(open: () => OpenState[], activity?: { from: number; to: number }): Magnified | undefined {
+    if (!this.pending && activity) {
+      // as much of the window as the ring still holds
+      const kept = this.spans.dropped ? (this.spans.items[0]?.from ?? activity.from) : activity.from;
+      this.pending = { kind: 'activity', window: { from: Math.max(activity.from, kept), to: activity.to } };
+    }
     if (this.pending && !this.story) this.freeze(open());
     return this.story;
   }
@@ -124,6 +144,7 @@ export class FaultStoryRecorder {
     const preemptions = store ? this.switches.items.filter((s) => s.t >= store.t && s.t <= t && s.from === storer) : [];
     const c = crashDetails(this.ctx, e);
     this.pending = {
+      kind: 'fault',
       fault: { seq: e.seq, t, at: e.t, pid: e.pid, tid: e.tid, signal: c.signal, ...(c.function ? { function: c.function } : {}), ...(c.faultAddress ? { faultAddress: c.faultAddress } : {}), ...(e.note ? { note: e.note } : {}) },
       read, ...(store ? { store } : {}), ...(deref && deref.t >= read.t ? { deref } : {}),
       preemptions, window: { from: from - pad, to: t + pad },
@@ -140,6 +161,7 @@ export class FaultStoryRecorder {
     }
     const marks = this.marks.items.filter((m) => m.t >= from && m.t <= to);
     const earliest = this.spans.items[0]?.to ?? -Infinity;
-    this.story = { ...p, spans, marks, complete: !this.spans.dropped || earliest <= from };
+    const complete = !this.spans.dropped || earliest <= from;
+    this.story = p.kind === 'fault' ? { ...p, spans, marks, complete } : { ...p, spans, marks, complete };
   }
 }

@@ -4,7 +4,7 @@
 // faulting thread's load of the owner word, and the fault; an arrow carries the stored value
 // from the store to the load. A caption says the same in one sentence.
 import { processLabel, threadLabel, wordKey } from './context.js';
-import type { FaultStory } from './fault-story.js';
+import type { ActivityWindow, FaultStory, Magnified } from './fault-story.js';
 import { CRASH_COLOR, LINK_COLOR, STATE_COLORS, escapeXml, formatAt, niceStep, num, wrap } from './svg-kit.js';
 import { groups, ownerOf, type Layout } from './svg.js';
 import { traceTimeOf, type TimelineModel } from './timeline-model.js';
@@ -16,21 +16,21 @@ const LANE_H = 46;
 const BAR_Y = 17;
 const BAR_H = 12;
 
-export function renderInset(m: TimelineModel, story: FaultStory, L: Layout, y0: number, colorOfPid: Map<number, string>): { svg: string; height: number } {
+export function renderInset(m: TimelineModel, story: Magnified, L: Layout, y0: number, colorOfPid: Map<number, string>): { svg: string; height: number } {
   const { from, to } = story.window;
   const xOf = (t: number) => L.x0 + ((t - from) / Math.max(1e-9, to - from)) * L.plotW;
   const keyOf = (pid: number, tid: number) => `${pid}/${tid}`;
-  const storeKey = story.store ? keyOf(story.store.pid, story.store.tid) : undefined;
-  const readKey = keyOf(story.read.pid, story.read.tid);
-  const involved = new Set<string>([readKey, ...(storeKey ? [storeKey] : []), ...story.spans.map((s) => s.key), ...story.marks.filter((mk) => mk.kind !== 'watchpoint').map((mk) => mk.key)]);
+  const storeKey = story.kind === 'fault' && story.store ? keyOf(story.store.pid, story.store.tid) : undefined;
+  const readKey = story.kind === 'fault' ? keyOf(story.read.pid, story.read.tid) : '';
+  const involved = new Set<string>([...(readKey ? [readKey] : []), ...(storeKey ? [storeKey] : []), ...story.spans.map((s) => s.key), ...story.marks.filter((mk) => mk.kind !== 'watchpoint').map((mk) => mk.key)]);
   const lanes = groups(m).flatMap((g) => g.lanes).filter((l) => involved.has(keyOf(l.pid, l.tid)));
 
   const parts: string[] = ['<g class="inset">'];
-  const caption = wrap(captionOf(m, story), Math.floor((L.width - 24) / 6.9));
+  const caption = wrap(story.kind === 'fault' ? captionOf(m, story) : activityCaption(m, story), Math.floor((L.width - 24) / 6.9));
   const atFrom = traceTimeOf(m, from) ?? from;
   const atTo = traceTimeOf(m, to) ?? to;
   parts.push(`<rect x="4" y="${y0}" width="${L.width - 8}" height="0" fill="none" class="inset-frame"/>`);
-  parts.push(`<text x="12" y="${y0 + 16}" class="heading">${escapeXml(`Magnified: ${formatAt(m.ctx, atFrom)} to ${formatAt(m.ctx, atTo)}, the steps that led to the ${story.fault.signal}`)}${story.complete ? '' : ' (the window is longer than the picture keeps at full detail; its start may be incomplete)'}</text>`);
+  parts.push(`<text x="12" y="${y0 + 16}" class="heading">${escapeXml(`Magnified: ${formatAt(m.ctx, atFrom)} to ${formatAt(m.ctx, atTo)}, ${story.kind === 'fault' ? `the steps that led to the ${story.fault.signal}` : 'the lock calls the probe\'s rings kept'}`)}${story.complete ? '' : ' (the window is longer than the picture keeps at full detail; its start may be incomplete)'}</text>`);
   caption.forEach((line, i) => parts.push(`<text x="12" y="${y0 + 34 + 16 * i}" class="caption">${escapeXml(line)}</text>`));
   let y = y0 + 34 + 16 * caption.length;
   const laneTop = y;
@@ -44,6 +44,10 @@ export function renderInset(m: TimelineModel, story: FaultStory, L: Layout, y0: 
       `<rect x="4" y="${y + 4}" width="4" height="${LANE_H - 8}" fill="${color}"/>`,
       `<text x="14" y="${y + 17}" class="lane" font-weight="bold" fill="${color}">${escapeXml(`pid ${l.pid}`)}<title>${escapeXml(processLabel(m.ctx, l.pid))}</title></text>`,
       `<text x="14" y="${y + 31}" class="lane">${escapeXml(threadLabel(m.ctx, l.pid, l.tid, l.ownerId))}</text>`);
+    for (const lg of m.laneGaps.filter((x) => x.pid === l.pid && x.tid === l.tid && x.to > from)) {
+      const x1 = xOf(Math.max(from, lg.from));
+      parts.push(`<rect class="lane-gap" x="${num(x1)}" y="${y + BAR_Y - 4}" width="${num(Math.max(1, xOf(Math.min(to, lg.to)) - x1))}" height="${BAR_H + 8}" fill="url(#gap)"><title>earlier lock calls overwritten in this thread's ring</title></rect>`);
+    }
     for (const s of story.spans.filter((x) => x.key === k)) {
       const x1 = xOf(s.from);
       parts.push(`<rect class="${s.state}" x="${num(x1)}" y="${y + BAR_Y}" width="${num(Math.max(1, xOf(s.to) - x1))}" height="${BAR_H}" fill="${STATE_COLORS[s.state]}"/>`);
@@ -70,6 +74,7 @@ export function renderInset(m: TimelineModel, story: FaultStory, L: Layout, y0: 
     return `<g class="badge" data-n="${n}"><circle cx="${num(x)}" cy="${num(yy)}" r="7.5" fill="${color}"/><text x="${num(x)}" y="${num(yy + 4)}" text-anchor="middle" font-size="11" font-weight="bold" fill="#ffffff">${n}</text></g>`;
   };
 
+  if (story.kind === 'fault') {
   // the store, and the switch that took the storer off its CPU
   const xr = xOf(story.read.t);
   const yr = mid(readKey);
@@ -81,7 +86,7 @@ export function renderInset(m: TimelineModel, story: FaultStory, L: Layout, y0: 
     const who = ownerOf(m, s.value);
     parts.push(`<g class="owner-store" data-seq="${s.seq}" data-pid="${s.pid}" data-tid="${s.tid}" data-value="${escapeXml(s.value)}"><title>${escapeXml(`seq ${s.seq}: pid ${s.pid} tid ${s.tid} stores ${s.field} = ${s.value} (${formatAt(m.ctx, s.at)})`)}</title>`,
       `<path d="M${num(xs)} ${num(ys - 9)} l9 9 l-9 9 l-9 -9 z" fill="${color}" stroke="${LINK_COLOR}" stroke-width="1.5"/>`,
-      badge(xs, top(storeKey), `pid ${s.pid} tid ${s.tid} stores ${s.field} = ${s.value}${who ? ` (the ${vocab.ownerId} of ${who})` : ''} at ${formatAt(m.ctx, s.at)}`, color), '</g>');
+      badge(xs - 18, ys, `pid ${s.pid} tid ${s.tid} stores ${s.field} = ${s.value}${who ? ` (the ${vocab.ownerId} of ${who})` : ''} at ${formatAt(m.ctx, s.at)}`, color), '</g>');
     const p = story.preemptions[0];
     if (p) {
       const xp = xOf(p.t);
@@ -113,6 +118,7 @@ export function renderInset(m: TimelineModel, story: FaultStory, L: Layout, y0: 
     `<circle cx="${num(xf)}" cy="${num(yf)}" r="8" fill="${CRASH_COLOR}" stroke="#ffffff" stroke-width="1.5"/>`,
     `<path d="M${num(xf - 4)} ${num(yf - 4)} l8 8 m0 -8 l-8 8" stroke="#ffffff" stroke-width="2.2"/>`,
     badge(xf, bottom(fk), `pid ${f.pid} tid ${f.tid} takes ${faultText(m, story)}`, CRASH_COLOR), '</g>');
+  }
 
   // the panel's own axis, in the trace's time
   const axisY = laneTop + lanes.length * LANE_H + 4;
@@ -160,4 +166,13 @@ function captionOf(m: TimelineModel, story: FaultStory): string {
   const preempted = p ? ` and was switched off CPU ${p.cpu} (${formatAt(m.ctx, p.at)})` : '';
   const other = s.pid !== r.pid ? `, in another process,` : '';
   return `The arrow: ${storer} stored ${what} in ${s.field} (${formatAt(m.ctx, s.at)})${preempted}; ${reader}${other} read that value from the shared mutex (${formatAt(m.ctx, r.at)}) and ${fault}.`;
+}
+
+/** The native panel in a sentence: what a bar is, and who was left waiting. */
+function activityCaption(m: TimelineModel, story: ActivityWindow): string {
+  const threads = new Set(story.spans.map((s) => s.key)).size;
+  const blocked = (m.ctx.blocked ?? []).map((b) => `TID ${b.tid} of pid ${b.pid} was found blocked in ${b.wchan}`);
+  const overwritten = m.laneGaps.length > 0 ? ' Hatched: earlier calls, overwritten in the thread\'s ring.' : '';
+  return `The overview squeezes these lock calls into a sliver: ${threads} threads, each bar one pthread_mutex_lock call until its pthread_mutex_unlock (the probe stamps the call, not the moment the mutex was taken, so a bar is the wait and the hold together).${overwritten}`
+    + (blocked.length > 0 ? ` After its last call here, ${blocked.join('; ')} until the supervisor killed it.` : '');
 }

@@ -19,7 +19,7 @@ import { BIN_COUNT } from './bins.js';
 import { findProcess, ownerName, processLabel, threadLabel, type VizContext } from './context.js';
 import { renderInset, INSET_GAP } from './svg-inset.js';
 import {
-  CRASH_COLOR, GAP_LINE, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle,
+  CRASH_COLOR, GAP_LINE, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle, wrap,
 } from './svg-kit.js';
 import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, traceTimeOf, type LaneModel, type TimelineModel } from './timeline-model.js';
 import { vocabulary } from './vocabulary.js';
@@ -96,6 +96,11 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
       lanesSvg.push(renderLane(l, L, y, m));
       y += LANE_H;
     }
+    for (const lg of m.laneGaps.filter((x) => x.pid === g.pid)) {
+      const ly = laneY.get(`${lg.pid}/${lg.tid}`)!;
+      const x = L.xOfT(lg.from);
+      lanesSvg.push(`<rect class="lane-gap" x="${num(x)}" y="${ly + 3}" width="${num(Math.max(2, L.xOfT(lg.to) - x))}" height="${LANE_H - 6}" fill="url(#gap)"><title>TID ${lg.tid}: earlier lock calls overwritten in its ring (the ring keeps the latest)</title></rect>`);
+    }
     for (const d of m.deaths.filter((x) => x.pid === g.pid)) {
       const x = L.xOfT(d.t);
       const top = y - g.lanes.length * LANE_H;
@@ -117,7 +122,10 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
   out.push(SVG_DEFS);
   out.push(`<rect width="${L.width}" height="${height}" fill="#ffffff"/>`);
   out.push(renderHeader(m, L));
-  out.push(renderOwnerRow(m, L, ownerY, colorOfPid));
+  // The native rings record lock calls, not stores to __owner: say so rather than draw an empty row.
+  out.push(vocabulary(m.ctx).family === 'native'
+    ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">__owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded natively: the probe's rings hold lock calls (acquired, counter read and write, unlock), not stores to the mutex words</text>`
+    : renderOwnerRow(m, L, ownerY, colorOfPid));
   out.push(`<rect x="${L.x0}" y="${laneTop - 4}" width="${num(L.plotW)}" height="${laneBottom - laneTop}" fill="#f5f7f8"/>`);
   out.push(...lanesSvg);
   out.push(renderGaps(m, L, ownerY, laneBottom, axisY + 30));
@@ -137,7 +145,10 @@ function renderHeader(m: TimelineModel, L: Layout): string {
   const perColumn = L.span / L.columns;
   const density = m.aggregated ? ` · aggregated: one column ≈ ${formatTime(m.ctx, perColumn)}` : '';
   const missing = m.gaps.reduce((n, g) => n + g.missing, 0);
-  const gaps = m.gaps.length > 0 ? ` · ${missing} events not stored (grey hatched gap)` : m.ctx.inputTruncated ? ' · trace truncated by the engine (later events not recorded)' : '';
+  const gaps = m.gaps.length > 0 ? ` · ${missing} events not stored (grey hatched gap)`
+    : !m.ctx.inputTruncated ? ''
+    : m.ctx.engine === 'native' ? ' · the rings kept only each thread\'s latest lock calls (earlier ones were overwritten)'
+    : ' · trace truncated by the engine (later events not recorded)';
   const title = m.ctx.title ?? 'mutexlab timeline';
   const traced = traceTimeOf(m, m.end) ?? m.end;
   return `<text x="12" y="22" font-size="16" font-weight="bold" fill="#263238">${escapeXml(title)}</text>` +
@@ -295,7 +306,7 @@ function renderCrashes(m: TimelineModel, L: Layout, y: number, laneY: Map<string
     const x = L.xOfT(c.t);
     const text = [c.signal, c.function && `in ${c.function}`, c.faultAddress && `fault address ${c.faultAddress}`, c.reason && `(${c.reason})`, `(pid ${c.pid} tid ${c.tid})`].filter(Boolean).join(' ');
     const ly = laneY.get(`${c.pid}/${c.tid}`) ?? bottom - LANE_H;
-    const anchor = x > L.x0 + L.plotW / 2 ? 'end' : 'start';
+    const anchor = x + 6 + text.length * 7.4 > L.x0 + L.plotW && x > L.x0 + L.plotW / 3 ? 'end' : 'start';
     const tx = anchor === 'end' ? x - 6 : x + 6;
     const labelY = y + 8 + CRASH_LINE * Math.min(i, MAX_CRASH_LABELS);
     const label = i < MAX_CRASH_LABELS ? text : i === MAX_CRASH_LABELS ? `and ${m.crashes.length - MAX_CRASH_LABELS} more fatal signals` : '';
@@ -333,7 +344,15 @@ function renderLegend(m: TimelineModel, L: Layout, y0: number): { svg: string; h
     x += 26 + label.length * 6.3;
   };
   const newRow = () => { x = L.x0; y += 20; };
-  for (const s of LANE_STATES) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${style[s].color}"/>`, style[s].label);
+  // only the states the picture shows (the lock-held colour always, as the reference)
+  const shown = new Set<string>(['hold', ...(m.story?.spans ?? []).map((s) => s.state)]);
+  for (const l of m.lanes) {
+    for (const [i, s] of LANE_STATES.entries()) {
+      if (shown.has(s)) continue;
+      for (let b = 0; b < l.bins.used; b++) if (l.bins.coverageOf(i, b) > 0) { shown.add(s); break; }
+    }
+  }
+  for (const s of LANE_STATES) if (shown.has(s)) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${style[s].color}"/>`, style[s].label);
   newRow();
   item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="#263238" transform="translate(7 0)"/>`, 'switched onto a CPU');
   item(`<line x1="{x}" y1="{y+6}" x2="{x}" y2="{y+12}" stroke="#00838f" stroke-width="1.5" transform="translate(7 0)"/>`, 'watchpoint hit');
@@ -348,11 +367,15 @@ function renderLegend(m: TimelineModel, L: Layout, y0: number): { svg: string; h
   if (m.story) {
     newRow();
     item(`<rect x="{x}" y="{y}" width="14" height="12" fill="none" stroke="${LINK_COLOR}" stroke-width="1.5"/>`, 'window magnified below');
+  }
+  if (m.story?.kind === 'fault') {
     item(`<path d="M{x} {y+6} l14 0" stroke="${LINK_COLOR}" stroke-width="2" marker-end="url(#arrowhead)"/>`, `the value stored in ${vocab.ownerWord} travels to the thread that read it`);
   }
   const unit = m.ctx.engine === 'native' ? 'wall-clock time' : 'simulated ticks';
   const text = `time in ${unit} since the first event; one lane per thread, grouped by process (program, pid, System V key)`
     + (vocab.family === 'native' ? '; the probe records each lock call, not the moment it returned, so a bar is the wait and the hold together' : '');
-  parts.push(`<text x="${L.x0}" y="${y + 32}" class="small">${escapeXml(text)}</text></g>`);
-  return { svg: parts.join(''), height: y + 48 - y0 };
+  const lines = wrap(text, Math.floor((L.width - L.x0 - 12) / 5.6));
+  lines.forEach((line, i) => parts.push(`<text x="${L.x0}" y="${y + 32 + 14 * i}" class="small">${escapeXml(line)}</text>`));
+  parts.push('</g>');
+  return { svg: parts.join(''), height: y + 34 + 14 * lines.length - y0 };
 }

@@ -12,7 +12,7 @@
 import type { TraceEvent } from '../engine/trace.js';
 import { TimeBins, ValueBins } from './bins.js';
 import { crashDetails, isOwnerWrite, wordKey, type VizContext } from './context.js';
-import { FaultStoryRecorder, type FaultStory, type OpenState } from './fault-story.js';
+import { FaultStoryRecorder, type Magnified, type OpenState } from './fault-story.js';
 import { SpanTracker, threadKey, type SpanKind } from './spans.js';
 import type { LaneState } from './vocabulary.js';
 
@@ -35,6 +35,8 @@ export interface LaneModel {
   ownerId?: string;
   /** Drawn asleep in the kernel until its process ended (native evidence.blocked). */
   asleep?: boolean;
+  /** Drawing time of the lane's first event on a CPU (native: its ring's oldest record kept). */
+  firstActive?: number;
 }
 
 export interface Crash { t: number; pid: number; tid: number; signal: string; function?: string; faultAddress?: string; reason?: string }
@@ -48,7 +50,13 @@ export interface TimelineModel {
   owner: ValueBins;
   crashes: Crash[]; deaths: Death[];
   gaps: Gap[];
-  story?: FaultStory;
+  /**
+   * Per lane, a stretch whose events were overwritten: a native ring that dropped records keeps
+   * a thread's latest ones, so nothing is known from its process's start to its oldest record.
+   */
+  laneGaps: { pid: number; tid: number; from: number; to: number }[];
+  /** The window the picture magnifies: how a fault came about, or (native) the rings' lock calls. */
+  story?: Magnified;
   /** True when the bins are coarser than one tick: the picture aggregates. */
   aggregated: boolean;
   ctx: VizContext;
@@ -65,6 +73,11 @@ export class TimelineModelBuilder {
   /** Trace time squeezed out of the picture by gaps so far. */
   private shift = 0;
   private count = 0;
+  /** Drawing times of the first and last events that ran on a CPU (native: the rings' records). */
+  private firstActive: number | undefined;
+  /** Drawing time of each process's first event (its set-up). */
+  private readonly processStart = new Map<number, number>();
+  private lastActive = 0;
   private readonly lanes = new Map<string, LaneModel>();
   private readonly crashes: Crash[] = [];
   private readonly deaths: Death[] = [];
@@ -92,8 +105,10 @@ export class TimelineModelBuilder {
     this.story.maybeFreeze(t, () => this.openStates());
     const l = this.lane(e.pid, e.tid);
     l.bins.reach(t);
+    if (!this.processStart.has(e.pid)) this.processStart.set(e.pid, t);
     if (e.op === 'signal') this.blockedUntil(e.pid, t);
     l.lastSeen = t;
+    if (e.cpu >= 0 && e.op !== 'signal' && e.op !== 'exit') { this.firstActive ??= t; this.lastActive = t; l.firstActive ??= t; }
     this.tracker.event(this.shift > 0 ? { ...e, t } : e);
 
     const who = threadKey(e.pid, e.tid);
@@ -120,7 +135,7 @@ export class TimelineModelBuilder {
   finish(): TimelineModel {
     if (this.origin === undefined) this.start(0);
     this.blockedUntil(undefined, this.last);
-    const story = this.story.finish(() => this.openStates());
+    const story = this.story.finish(() => this.openStates(), this.activityWindow());
     this.tracker.finish(this.last);
     const all = [...this.lanes.values()];
     const width = Math.max(this.owner!.width, ...all.map((l) => l.bins.width));
@@ -128,7 +143,7 @@ export class TimelineModelBuilder {
     this.owner!.alignTo(width);
     return {
       origin: this.origin!, end: this.last, events: this.count, lanes: all, owner: this.owner!,
-      crashes: this.crashes, deaths: this.deaths, gaps: this.gaps, ...(story ? { story } : {}), aggregated: width > 1, ctx: this.ctx,
+      crashes: this.crashes, deaths: this.deaths, gaps: this.gaps, laneGaps: this.laneGaps(all), ...(story ? { story } : {}), aggregated: width > 1, ctx: this.ctx,
     };
   }
 
@@ -171,6 +186,27 @@ export class TimelineModelBuilder {
         this.story.span(threadKey(b.pid, b.tid), 'parked', from, t);
       }
     }
+  }
+
+  private laneGaps(lanes: LaneModel[]): TimelineModel['laneGaps'] {
+    if (this.ctx.engine !== 'native' || !this.ctx.inputTruncated) return [];
+    const started = new Map<number, number>();
+    for (const [pid, t] of this.processStart) started.set(pid, t);
+    return lanes.filter((l) => l.firstActive !== undefined && l.firstActive > (started.get(l.pid) ?? this.origin!))
+      .map((l) => ({ pid: l.pid, tid: l.tid, from: started.get(l.pid) ?? this.origin!, to: l.firstActive! }));
+  }
+
+  /**
+   * Natively the rings keep a few milliseconds of lock calls, often inside a much longer run
+   * (a hang waits for the supervisor): when that activity is under a tenth of the picture, the
+   * picture magnifies it.
+   */
+  private activityWindow(): { from: number; to: number } | undefined {
+    if (this.ctx.engine !== 'native' || this.firstActive === undefined) return undefined;
+    const active = this.lastActive - this.firstActive;
+    if (!(active > 0) || active > 0.1 * (this.last - this.origin!)) return undefined;
+    const pad = Math.max(1, active * 0.03);
+    return { from: this.firstActive - pad, to: this.lastActive + pad };
   }
 
   private openStates(): OpenState[] {
