@@ -5,7 +5,7 @@
 // from the store to the load. A caption says the same in one sentence.
 import { processLabel, threadLabel, wordKey } from './context.js';
 import type { ActivityWindow, FaultStory, Magnified } from './fault-story.js';
-import { CRASH_COLOR, LINK_COLOR, STATE_COLORS, escapeXml, formatAt, niceStep, num, wrap } from './svg-kit.js';
+import { CRASH_COLOR, LINK_COLOR, STATE_COLORS, escapeXml, formatAt, formatAxisAt, niceStep, num, wrap } from './svg-kit.js';
 import { groups, ownerOf, type Layout } from './svg.js';
 import { traceTimeOf, type TimelineModel } from './timeline-model.js';
 import { vocabulary } from './vocabulary.js';
@@ -127,7 +127,7 @@ export function renderInset(m: TimelineModel, story: Magnified, L: Layout, y0: n
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const at = traceTimeOf(m, t);
     if (at === undefined) continue;
-    parts.push(`<line x1="${num(xOf(t))}" y1="${axisY}" x2="${num(xOf(t))}" y2="${axisY + 5}" stroke="#90a4ae"/><text x="${num(xOf(t))}" y="${axisY + 17}" text-anchor="middle" class="small">${escapeXml(formatAt(m.ctx, at))}</text>`);
+    parts.push(`<line x1="${num(xOf(t))}" y1="${axisY}" x2="${num(xOf(t))}" y2="${axisY + 5}" stroke="#90a4ae"/><text x="${num(xOf(t))}" y="${axisY + 17}" text-anchor="middle" class="small">${escapeXml(formatAxisAt(m.ctx, at, step))}</text>`);
   }
   let ky = axisY + 40;
   for (const k of key) {

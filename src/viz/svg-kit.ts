@@ -52,6 +52,14 @@ export function formatAt(ctx: VizContext, t: number): string {
   return ctx.engine === 'native' ? `t=${formatTime(ctx, t)}` : `t=${Math.round(t * 100) / 100}`;
 }
 
+/** An axis label: as many decimals as the step between labels needs (a 5 µs step under 10.7 ms). */
+export function formatAxisAt(ctx: VizContext, t: number, step: number): string {
+  if (ctx.engine !== 'native') return formatAt(ctx, t);
+  const [unit, scale] = t >= 1e9 ? ['s', 1e9] : t >= 1e6 ? ['ms', 1e6] : t >= 1e3 ? ['µs', 1e3] : ['ns', 1];
+  const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step / scale) - 1e-9)));
+  return `t=${(t / scale).toFixed(decimals)} ${unit}`;
+}
+
 export function niceStep(raw: number): number {
   if (!(raw > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(raw));
