@@ -34,9 +34,13 @@ export interface FaultStory {
   window: { from: number; to: number };
   spans: DetailSpan[];
   marks: DetailMark[];
+  /** When each thread ran on a CPU inside the window (a holder off its CPU is preempted or asleep). */
+  running: DetailRun[];
   /** False when the ring no longer held the window's start (a very long window). */
   complete: boolean;
 }
+
+export interface DetailRun { key: string; cpu: number; from: number; to: number }
 
 /**
  * A window with no fault to explain, magnified because the overview cannot show it: a native
@@ -47,6 +51,7 @@ export interface ActivityWindow {
   window: { from: number; to: number };
   spans: DetailSpan[];
   marks: DetailMark[];
+  running: DetailRun[];
   complete: boolean;
 }
 
@@ -73,7 +78,7 @@ export class FaultStoryRecorder {
   private readonly lastStore = new Map<string, OwnerAccess>();
   private readonly lastRead = new Map<string, OwnerAccess>();
   private readonly lastDeref = new Map<string, { t: number; at: number; addr?: string; field?: string }>();
-  private pending: Omit<FaultStory, 'spans' | 'marks' | 'complete'> | Omit<ActivityWindow, 'spans' | 'marks' | 'complete'> | undefined;
+  private pending: Omit<FaultStory, 'spans' | 'marks' | 'running' | 'complete'> | Omit<ActivityWindow, 'spans' | 'marks' | 'running' | 'complete'> | undefined;
   private story: Magnified | undefined;
 
   constructor(private readonly ctx: VizContext) {}
@@ -162,6 +167,21 @@ export class FaultStoryRecorder {
     const marks = this.marks.items.filter((m) => m.t >= from && m.t <= to);
     const earliest = this.spans.items[0]?.to ?? -Infinity;
     const complete = !this.spans.dropped || earliest <= from;
-    this.story = p.kind === 'fault' ? { ...p, spans, marks, complete } : { ...p, spans, marks, complete };
+    const running = this.runningIn(from, to);
+    this.story = p.kind === 'fault' ? { ...p, spans, marks, running, complete } : { ...p, spans, marks, running, complete };
+  }
+
+  /** Who ran on each CPU inside [from, to], from the CPU changes seen (a thread runs until another's event shows on its CPU). */
+  private runningIn(from: number, to: number): DetailRun[] {
+    const out: DetailRun[] = [];
+    const on = new Map<number, { key: string; since: number }>();
+    for (const c of this.switches.items) {
+      if (c.t > to) break;
+      const was = on.get(c.cpu);
+      if (was && c.t > from) out.push({ key: was.key, cpu: c.cpu, from: Math.max(was.since, from), to: c.t });
+      on.set(c.cpu, { key: c.to, since: c.t });
+    }
+    for (const [cpu, r] of on) if (r.since < to) out.push({ key: r.key, cpu, from: Math.max(r.since, from), to });
+    return out.filter((r) => r.to > r.from);
   }
 }

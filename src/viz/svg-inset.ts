@@ -55,7 +55,11 @@ export function renderInset(m: TimelineModel, story: Magnified, L: Layout, y0: n
     for (const mk of story.marks.filter((x) => x.key === k)) {
       const x = num(xOf(mk.t));
       if (mk.kind === 'switch') parts.push(`<line class="switch" x1="${x}" y1="${y + BAR_Y - 5}" x2="${x}" y2="${y + BAR_Y}" stroke="#263238" stroke-width="1.5"/>`);
-      if (mk.kind === 'watchpoint') parts.push(`<line class="watchpoint" x1="${x}" y1="${y + BAR_Y + BAR_H}" x2="${x}" y2="${y + BAR_Y + BAR_H + 4}" stroke="#00838f" stroke-width="1.5"/>`);
+    }
+    // a dark strip under the bar while the thread runs on a CPU: a holder without it is off its CPU
+    for (const r of story.running.filter((x) => x.key === k)) {
+      const x1 = xOf(r.from);
+      parts.push(`<rect class="on-cpu" data-cpu="${r.cpu}" x="${num(x1)}" y="${y + BAR_Y + BAR_H + 2}" width="${num(Math.max(1, xOf(r.to) - x1))}" height="3" fill="#37474f"/>`);
     }
     parts.push('</g>');
     y += LANE_H;
@@ -165,7 +169,7 @@ function captionOf(m: TimelineModel, story: FaultStory): string {
   const p = story.preemptions[0];
   const preempted = p ? ` and was switched off CPU ${p.cpu} (${formatAt(m.ctx, p.at)})` : '';
   const other = s.pid !== r.pid ? `, in another process,` : '';
-  return `The arrow: ${storer} stored ${what} in ${s.field} (${formatAt(m.ctx, s.at)})${preempted}; ${reader}${other} read that value from the shared mutex (${formatAt(m.ctx, r.at)}) and ${fault}.`;
+  return `Dark strip under a bar: the thread runs on a CPU. The arrow: ${storer} stored ${what} in ${s.field} (${formatAt(m.ctx, s.at)})${preempted}; ${reader}${other} read that value from the shared mutex (${formatAt(m.ctx, r.at)}) and ${fault}.`;
 }
 
 /** The native panel in a sentence: what a bar is, and who was left waiting. */
