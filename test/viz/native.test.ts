@@ -55,6 +55,7 @@ test('native: holds from the rings, the thread left blocked in the kernel, and t
     const [x, y, w] = parked.slice(1).map(Number) as [number, number, number];
     const [s] = await sampleSvg(browser.context, svg, [[x + w * 0.9, y + 6]]);
     assert.ok(Math.abs(s!.center[0] - 0x7e) < 20 && Math.abs(s!.center[2] - 0xc2) < 20, `purple: ${s!.center}`);
-    assert.match(svg, new RegExp(`TID ${b.tid} of pid ${b.pid} was found blocked in ${b.wchan}`));
+    const caption = [...svg.matchAll(/class="caption">([^<]*)</g)].map((m) => m[1]).join(' ');
+    assert.match(caption, new RegExp(`TID ${b.tid} of pid ${b.pid} was found blocked in ${b.wchan}`));
   }
 });

@@ -75,7 +75,9 @@ for (const seed of SEEDS) {
     assert.deepEqual(restored, [], 'the store drawn is the last one of that value before the read');
     assert.equal(attr(arrow, 'data-store-seq'), String(storeEv.seq));
     assert.equal(attr(arrow, 'data-read-seq'), String(readEv.seq));
-    assert.match(svg, new RegExp(`stored its own ulwp_t address ${storeEv.value} in mutex_owner`), 'the caption says it in a sentence');
+    const caption = [...svg.matchAll(/class="caption">([^<]*)</g)].map((m) => m[1]).join(' ');
+    assert.match(caption, new RegExp(`pid ${storeEv.pid} tid ${storeEv.tid} stored its own ulwp_t address ${storeEv.value} in mutex_owner`), 'the caption says it in a sentence');
+    assert.match(caption, new RegExp(`pid ${readEv.pid} tid ${readEv.tid}, in another process, read that value`));
 
     // Chromium paints them where the SVG puts them
     const diamond = /<path d="M([\d.]+) ([\d.]+) l9 9/.exec(store)!;
