@@ -16,7 +16,7 @@ import type { LaneState } from './vocabulary.js';
 export interface OwnerAccess { seq: number; t: number; at: number; pid: number; tid: number; cpu: number; value: string; field: string; note?: string }
 export interface Preemption { t: number; at: number; cpu: number; from: string; to: string }
 export interface DetailSpan { key: string; state: LaneState; from: number; to: number }
-export type MarkKind = 'switch' | 'store' | 'read' | 'deref' | 'signal' | 'watchpoint';
+export type MarkKind = 'switch';
 export interface DetailMark { key: string; t: number; kind: MarkKind; value?: string }
 
 /** A lane state still open when the window closes; `until` bounds one whose end is already known. */
@@ -59,114 +59,176 @@ export type Magnified = FaultStory | ActivityWindow;
 
 const RING = 8192;
 const MAX_VALUES = 256;
+const STATES: readonly LaneState[] = ['hold', 'release', 'spin', 'wait', 'parked'];
 
-/** A ring as an array that drops its older half when it doubles (amortised O(1), no per-item allocation). */
-class Ring<T> {
-  items: T[] = [];
-  dropped = false;
-  push(x: T): void {
-    this.items.push(x);
-    if (this.items.length >= 2 * RING) { this.items.splice(0, RING); this.dropped = true; }
+/**
+ * Fixed-size rings in typed arrays: the recorder sees every lane change and CPU switch of a
+ * long trace, and must not allocate per item (the collector would cost more than the drawing).
+ */
+class SpanRing {
+  readonly lane = new Int32Array(RING); readonly state = new Uint8Array(RING);
+  readonly from = new Float64Array(RING); readonly to = new Float64Array(RING);
+  count = 0;
+  push(lane: number, state: number, from: number, to: number): void {
+    const i = this.count++ % RING;
+    this.lane[i] = lane; this.state[i] = state; this.from[i] = from; this.to[i] = to;
   }
+  /** Indices oldest first. */
+  *indices(): Generator<number> { for (let k = Math.max(0, this.count - RING); k < this.count; k++) yield k % RING; }
+  get dropped(): boolean { return this.count > RING; }
 }
 
+class SwitchRing {
+  readonly t = new Float64Array(RING); readonly at = new Float64Array(RING);
+  readonly cpu = new Int32Array(RING); readonly from = new Int32Array(RING); readonly to = new Int32Array(RING);
+  count = 0;
+  push(t: number, at: number, cpu: number, from: number, to: number): void {
+    const i = this.count++ % RING;
+    this.t[i] = t; this.at[i] = at; this.cpu[i] = cpu; this.from[i] = from; this.to[i] = to;
+  }
+  *indices(): Generator<number> { for (let k = Math.max(0, this.count - RING); k < this.count; k++) yield k % RING; }
+}
+
+/** The latest owner-word access of a kind, kept as the event itself (no copy per store). */
+interface Seen { e: TraceEvent; t: number; store?: TraceEvent; storeT?: number }
+
 export class FaultStoryRecorder {
-  private readonly spans = new Ring<DetailSpan>();
-  private readonly marks = new Ring<DetailMark>();
-  private readonly switches = new Ring<Preemption>();
-  /** Latest store of each owner value (bounded: a corrupted word could take many values). */
-  private readonly lastStore = new Map<string, OwnerAccess>();
-  private readonly lastRead = new Map<string, OwnerAccess>();
-  private readonly lastDeref = new Map<string, { t: number; at: number; addr?: string; field?: string }>();
+  private readonly spans = new SpanRing();
+  private readonly switches = new SwitchRing();
+  /** Lane keys by index ("pid/tid"), as the builder registered them. */
+  private readonly keys: string[] = [];
+  /**
+   * Latest store of each owner value, keyed by the value as the event spells it (normalised
+   * only at the fault: a store and a load may spell one value differently, 1001 and "0x3e9").
+   * Bounded: a corrupted word could take many values.
+   */
+  private readonly lastStore = new Map<string | number, Seen>();
+  private readonly lastRead = new Map<number, Seen>();
+  private readonly lastDeref = new Map<number, Seen>();
   private pending: Omit<FaultStory, 'spans' | 'marks' | 'running' | 'complete'> | Omit<ActivityWindow, 'spans' | 'marks' | 'running' | 'complete'> | undefined;
   private story: Magnified | undefined;
+  /** Drawing time past which nothing is recorded any more (the window's end, once known). */
+  private until = Infinity;
 
   constructor(private readonly ctx: VizContext) {}
 
-  /** True once the window is recorded: the caller may stop feeding it. */
-  get done(): boolean { return this.story !== undefined; }
+  /** A lane's index for the other calls. */
+  register(key: string): number { this.keys.push(key); return this.keys.length - 1; }
 
-  span(key: string, state: LaneState, from: number, to: number): void {
-    if (!this.story && to > from) this.spans.push({ key, state, from, to });
+  /** True once the window is recorded, or the trace went past it: nothing more to feed. */
+  get closed(): boolean { return this.story !== undefined; }
+
+  span(lane: number, state: LaneState, from: number, to: number): void {
+    if (this.story === undefined && to > from) this.spans.push(lane, STATES.indexOf(state), from, to);
   }
 
-  cpuChange(cpu: number, t: number, at: number, from: string, to: string): void {
-    if (this.story) return;
-    this.switches.push({ t, at, cpu, from, to });
-    this.marks.push({ key: to, t, kind: 'switch' });
+  cpuChange(cpu: number, t: number, at: number, from: number, to: number): void {
+    if (this.story === undefined) this.switches.push(t, at, cpu, from, to);
   }
 
-  /** One event; `t` is its drawing time, `key` its thread. */
-  event(e: TraceEvent, t: number, key: string): void {
-    if (this.story) return;
-    if (this.pending && t > this.pending.window.to) return; // the caller freezes first
-    if (isOwnerWrite(e) && e.value !== undefined) {
-      const value = wordKey(e.value);
-      const access: OwnerAccess = { seq: e.seq, t, at: e.t, pid: e.pid, tid: e.tid, cpu: e.cpu, value: String(e.value), field: e.field!, ...(e.note ? { note: e.note } : {}) };
-      this.lastStore.delete(value);
-      this.lastStore.set(value, access);
-      if (this.lastStore.size > MAX_VALUES) this.lastStore.delete(this.lastStore.keys().next().value!);
-      this.marks.push({ key, t, kind: 'store', value: String(e.value) });
-    } else if (isOwnerRead(e)) {
-      this.lastRead.set(key, { seq: e.seq, t, at: e.t, pid: e.pid, tid: e.tid, cpu: e.cpu, value: String(e.value), field: e.field ?? 'owner', ...(e.note ? { note: e.note } : {}) });
-      this.marks.push({ key, t, kind: 'read', value: String(e.value) });
-    } else if (e.op === 'deref') {
-      this.lastDeref.set(key, { t, at: e.t, ...(e.addr ? { addr: e.addr } : {}), ...(e.field ? { field: e.field } : {}) });
-      this.marks.push({ key, t, kind: 'deref' });
-    } else if (e.op === 'watchpoint') {
-      this.marks.push({ key, t, kind: 'watchpoint' });
-    } else if (e.op === 'signal') {
-      this.marks.push({ key, t, kind: 'signal' });
-      if (!this.pending) this.onFault(e, t, key);
+  /** One event; `t` is its drawing time, `lane` its thread's index. Only owner-word accesses, derefs and signals matter. */
+  event(e: TraceEvent, t: number, lane: number): void {
+    if (this.story !== undefined || t > this.until) return;
+    const op = e.op;
+    if (op === 'write') {
+      if (!isOwnerWrite(e) || e.value === undefined) return;
+      const value = e.value;
+      const seen = this.lastStore.get(value);
+      if (seen) { seen.e = e; seen.t = t; return; }
+      if (this.lastStore.size >= MAX_VALUES) this.lastStore.delete(this.lastStore.keys().next().value!);
+      this.lastStore.set(value, { e, t });
+    } else if (op === 'owner_read' || op === 'read') {
+      if (!isOwnerRead(e)) return;
+      let seen = this.lastRead.get(lane);
+      if (seen) { seen.e = e; seen.t = t; } else { seen = { e, t }; this.lastRead.set(lane, seen); }
+      // the store this load sees, as it was at the load (later stores of the value do not count)
+      const store = this.lastStore.get(e.value!) ?? this.storeSpelledOtherwise(e.value!);
+      seen.store = store?.e; seen.storeT = store?.t;
+    } else if (op === 'deref') {
+      const seen = this.lastDeref.get(lane);
+      if (seen) { seen.e = e; seen.t = t; } else this.lastDeref.set(lane, { e, t });
+    } else if (op === 'signal' && !this.pending) {
+      this.onFault(e, t, lane);
     }
   }
 
   /** Past the window's end: keep what lies inside it, plus the states still open there. */
   maybeFreeze(t: number, open: () => OpenState[]): void {
-    if (!this.pending || this.story || t <= this.pending.window.to) return;
-    this.freeze(open());
+    if (t > this.until && this.pending && !this.story) this.freeze(open());
   }
 
   /** End of trace: a fault's window ends here at the latest. */
   finish(open: () => OpenState[], activity?: { from: number; to: number }): Magnified | undefined {
     if (!this.pending && activity) {
       // as much of the window as the ring still holds
-      const kept = this.spans.dropped ? (this.spans.items[0]?.from ?? activity.from) : activity.from;
-      this.pending = { kind: 'activity', window: { from: Math.max(activity.from, kept), to: activity.to } };
+      const oldest = this.spans.dropped ? this.spans.from[this.spans.count % RING]! : activity.from;
+      this.pending = { kind: 'activity', window: { from: Math.max(activity.from, oldest), to: activity.to } };
     }
     if (this.pending && !this.story) this.freeze(open());
     return this.story;
   }
 
-  private onFault(e: TraceEvent, t: number, key: string): void {
-    const read = this.lastRead.get(key);
-    if (!read) return; // a fault without a load of the owner word: nothing to link
-    const store = this.lastStore.get(wordKey(read.value));
-    const deref = this.lastDeref.get(key);
+  /** The latest store of a value the store spelled differently (1001 against "0x3e9"). */
+  private storeSpelledOtherwise(value: string | number): Seen | undefined {
+    const wanted = wordKey(value);
+    let found: Seen | undefined;
+    for (const [v, seen] of this.lastStore) if (wordKey(v) === wanted && (!found || seen.e.seq > found.e.seq)) found = seen;
+    return found;
+  }
+
+  private access(seen: Seen): OwnerAccess {
+    const e = seen.e;
+    return { seq: e.seq, t: seen.t, at: e.t, pid: e.pid, tid: e.tid, cpu: e.cpu, value: String(e.value), field: e.field ?? 'owner', ...(e.note ? { note: e.note } : {}) };
+  }
+
+  private onFault(e: TraceEvent, t: number, lane: number): void {
+    const seenRead = this.lastRead.get(lane);
+    if (!seenRead) return; // a fault without a load of the owner word: nothing to link
+    const read = this.access(seenRead);
+    const seenStore: Seen | undefined = seenRead.store ? { e: seenRead.store, t: seenRead.storeT! } : undefined;
+    const store = seenStore ? this.access(seenStore) : undefined;
+    const seenDeref = this.lastDeref.get(lane);
+    const deref = seenDeref && seenDeref.t >= read.t
+      ? { t: seenDeref.t, at: seenDeref.e.t, ...(seenDeref.e.addr ? { addr: seenDeref.e.addr } : {}), ...(seenDeref.e.field ? { field: seenDeref.e.field } : {}) }
+      : undefined;
     const from = Math.min(store?.t ?? read.t, read.t);
     const pad = Math.max(2, Math.ceil((t - from) * 0.12));
-    const storer = store ? `${store.pid}/${store.tid}` : undefined;
-    const preemptions = store ? this.switches.items.filter((s) => s.t >= store.t && s.t <= t && s.from === storer) : [];
+    const storer = store ? this.keys.indexOf(`${store.pid}/${store.tid}`) : -1;
+    const preemptions: Preemption[] = [];
+    const sw = this.switches;
+    if (store) {
+      for (const i of sw.indices()) {
+        if (sw.t[i]! >= store.t && sw.t[i]! <= t && sw.from[i] === storer) {
+          preemptions.push({ t: sw.t[i]!, at: sw.at[i]!, cpu: sw.cpu[i]!, from: this.keys[sw.from[i]!]!, to: this.keys[sw.to[i]!]! });
+        }
+      }
+    }
     const c = crashDetails(this.ctx, e);
     this.pending = {
       kind: 'fault',
       fault: { seq: e.seq, t, at: e.t, pid: e.pid, tid: e.tid, signal: c.signal, ...(c.function ? { function: c.function } : {}), ...(c.faultAddress ? { faultAddress: c.faultAddress } : {}), ...(e.note ? { note: e.note } : {}) },
-      read, ...(store ? { store } : {}), ...(deref && deref.t >= read.t ? { deref } : {}),
+      read, ...(store ? { store } : {}), ...(deref ? { deref } : {}),
       preemptions, window: { from: from - pad, to: t + pad },
     };
+    this.until = t + pad;
   }
 
   private freeze(open: OpenState[]): void {
     const p = this.pending!;
     const { from, to } = p.window;
-    const spans = this.spans.items.filter((s) => s.to > from && s.from < to).map((s) => ({ ...s, from: Math.max(s.from, from), to: Math.min(s.to, to) }));
+    const r = this.spans;
+    const spans: DetailSpan[] = [];
+    for (const i of r.indices()) {
+      if (r.to[i]! > from && r.from[i]! < to) spans.push({ key: this.keys[r.lane[i]!]!, state: STATES[r.state[i]!]!, from: Math.max(r.from[i]!, from), to: Math.min(r.to[i]!, to) });
+    }
     for (const o of open) {
       const end = Math.min(to, o.until ?? to);
       if (o.since < end && end > from) spans.push({ key: o.key, state: o.state, from: Math.max(o.since, from), to: end });
     }
-    const marks = this.marks.items.filter((m) => m.t >= from && m.t <= to);
-    const earliest = this.spans.items[0]?.to ?? -Infinity;
-    const complete = !this.spans.dropped || earliest <= from;
+    const sw = this.switches;
+    const marks: DetailMark[] = [];
+    for (const i of sw.indices()) if (sw.t[i]! >= from && sw.t[i]! <= to) marks.push({ key: this.keys[sw.to[i]!]!, t: sw.t[i]!, kind: 'switch' });
+    const complete = !r.dropped || r.to[r.count % RING]! <= from;
     const running = this.runningIn(from, to);
     this.story = p.kind === 'fault' ? { ...p, spans, marks, running, complete } : { ...p, spans, marks, running, complete };
   }
@@ -175,13 +237,15 @@ export class FaultStoryRecorder {
   private runningIn(from: number, to: number): DetailRun[] {
     const out: DetailRun[] = [];
     const on = new Map<number, { key: string; since: number }>();
-    for (const c of this.switches.items) {
-      if (c.t > to) break;
-      const was = on.get(c.cpu);
-      if (was && c.t > from) out.push({ key: was.key, cpu: c.cpu, from: Math.max(was.since, from), to: c.t });
-      on.set(c.cpu, { key: c.to, since: c.t });
+    const sw = this.switches;
+    for (const i of sw.indices()) {
+      const t = sw.t[i]!;
+      if (t > to) break;
+      const was = on.get(sw.cpu[i]!);
+      if (was && t > from) out.push({ key: was.key, cpu: sw.cpu[i]!, from: Math.max(was.since, from), to: t });
+      on.set(sw.cpu[i]!, { key: this.keys[sw.to[i]!]!, since: t });
     }
-    for (const [cpu, r] of on) if (r.since < to) out.push({ key: r.key, cpu, from: Math.max(r.since, from), to });
-    return out.filter((r) => r.to > r.from);
+    for (const [cpu, run] of on) if (run.since < to) out.push({ key: run.key, cpu, from: Math.max(run.since, from), to });
+    return out.filter((x) => x.to > x.from);
   }
 }

@@ -22,7 +22,7 @@ export function renderInset(m: TimelineModel, story: Magnified, L: Layout, y0: n
   const keyOf = (pid: number, tid: number) => `${pid}/${tid}`;
   const storeKey = story.kind === 'fault' && story.store ? keyOf(story.store.pid, story.store.tid) : undefined;
   const readKey = story.kind === 'fault' ? keyOf(story.read.pid, story.read.tid) : '';
-  const involved = new Set<string>([...(readKey ? [readKey] : []), ...(storeKey ? [storeKey] : []), ...story.spans.map((s) => s.key), ...story.marks.filter((mk) => mk.kind !== 'watchpoint').map((mk) => mk.key)]);
+  const involved = new Set<string>([...(readKey ? [readKey] : []), ...(storeKey ? [storeKey] : []), ...story.spans.map((s) => s.key), ...story.marks.map((mk) => mk.key)]);
   const lanes = groups(m).flatMap((g) => g.lanes).filter((l) => involved.has(keyOf(l.pid, l.tid)));
 
   const parts: string[] = ['<g class="inset">'];
@@ -65,7 +65,6 @@ export function renderInset(m: TimelineModel, story: Magnified, L: Layout, y0: n
     y += LANE_H;
   }
   const mid = (k: string) => (laneY.get(k) ?? laneTop) + BAR_Y + BAR_H / 2;
-  const top = (k: string) => (laneY.get(k) ?? laneTop) + BAR_Y - 9;
   const bottom = (k: string) => (laneY.get(k) ?? laneTop) + BAR_Y + BAR_H + 9;
   const vocab = vocabulary(m.ctx);
   const right = L.x0 + L.plotW;

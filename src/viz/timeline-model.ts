@@ -28,6 +28,8 @@ const GAP_SHARE = 0.06;
 
 export interface LaneModel {
   pid: number; tid: number; bins: TimeBins;
+  /** The lane's number in the fault-story recorder. */
+  index: number;
   stack: SpanKind[]; since: number;
   /** Drawing time of the lane's latest event. */
   lastSeen: number;
@@ -82,7 +84,10 @@ export class TimelineModelBuilder {
   private readonly crashes: Crash[] = [];
   private readonly deaths: Death[] = [];
   private readonly gaps: Gap[] = [];
-  private readonly lastOnCpu = new Map<number, string>();
+  private readonly lastOnCpu = new Map<number, LaneModel>();
+  /** The lane of the previous event: consecutive events are mostly one thread's. */
+  private lastLane: LaneModel | undefined;
+  private readonly openStatesNow = () => this.openStates();
   private owner: ValueBins | undefined;
   private readonly tracker: SpanTracker;
   private readonly story: FaultStoryRecorder;
@@ -102,8 +107,10 @@ export class TimelineModelBuilder {
     this.count++;
     const t = Math.max(this.last, e.t - this.shift);
     this.last = t;
-    this.story.maybeFreeze(t, () => this.openStates());
-    const l = this.lane(e.pid, e.tid);
+    this.story.maybeFreeze(t, this.openStatesNow);
+    const cached = this.lastLane;
+    const l = cached !== undefined && cached.pid === e.pid && cached.tid === e.tid ? cached : this.lane(e.pid, e.tid);
+    this.lastLane = l;
     l.bins.reach(t);
     if (!this.processStart.has(e.pid)) this.processStart.set(e.pid, t);
     if (e.op === 'signal') this.blockedUntil(e.pid, t);
@@ -111,18 +118,17 @@ export class TimelineModelBuilder {
     if (e.cpu >= 0 && e.op !== 'signal' && e.op !== 'exit') { this.firstActive ??= t; this.lastActive = t; l.firstActive ??= t; }
     this.tracker.event(this.shift > 0 ? { ...e, t } : e);
 
-    const who = threadKey(e.pid, e.tid);
     // cpu -1: set-up work outside any CPU (shmget, core dumps), not a switch
     const prev = e.cpu >= 0 ? this.lastOnCpu.get(e.cpu) : undefined;
-    if (e.op === 'switch' || (prev !== undefined && prev !== who)) l.bins.addMark(MARK_SWITCH, t);
-    if (prev !== undefined && prev !== who) this.story.cpuChange(e.cpu, t, e.t, prev, who);
-    if (e.cpu >= 0) this.lastOnCpu.set(e.cpu, who);
+    if (e.op === 'switch' || (prev !== undefined && prev !== l)) l.bins.addMark(MARK_SWITCH, t);
+    if (prev !== undefined && prev !== l) this.story.cpuChange(e.cpu, t, e.t, prev.index, l.index);
+    if (e.cpu >= 0 && prev !== l) this.lastOnCpu.set(e.cpu, l);
     if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
     if (isOwnerWrite(e) && e.value !== undefined) {
       this.owner!.set(t, String(e.value));
       if (l.ownerId === undefined && wordKey(e.value) !== '0') l.ownerId = String(e.value);
     }
-    this.story.event(e, t, who);
+    this.story.event(e, t, l.index);
     if (e.op === 'signal' && this.crashes.length < MAX_MARKERS) {
       const reason = e.note?.startsWith('killed by') ? { reason: e.note } : {};
       this.crashes.push({ t, pid: e.pid, tid: e.tid, ...crashDetails(this.ctx, e), ...reason });
@@ -135,7 +141,7 @@ export class TimelineModelBuilder {
   finish(): TimelineModel {
     if (this.origin === undefined) this.start(0);
     this.blockedUntil(undefined, this.last);
-    const story = this.story.finish(() => this.openStates(), this.activityWindow());
+    const story = this.story.finish(this.openStatesNow, this.activityWindow());
     this.tracker.finish(this.last);
     const all = [...this.lanes.values()];
     const width = Math.max(this.owner!.width, ...all.map((l) => l.bins.width));
@@ -183,7 +189,7 @@ export class TimelineModelBuilder {
       const from = l.lastSeen;
       if (t > from) {
         l.bins.addSpan(LANE_STATES.indexOf('parked'), from, t);
-        this.story.span(threadKey(b.pid, b.tid), 'parked', from, t);
+        this.story.span(l.index, 'parked', from, t);
       }
     }
   }
@@ -225,7 +231,7 @@ export class TimelineModelBuilder {
     const key = threadKey(pid, tid);
     let l = this.lanes.get(key);
     if (!l) {
-      l = { pid, tid, bins: new TimeBins(this.origin ?? 0, LANE_STATES.length, 2), stack: [], since: this.last, lastSeen: this.last };
+      l = { pid, tid, index: this.story.register(key), bins: new TimeBins(this.origin ?? 0, LANE_STATES.length, 2), stack: [], since: this.last, lastSeen: this.last };
       this.lanes.set(key, l);
     }
     return l;
@@ -237,7 +243,7 @@ export class TimelineModelBuilder {
     if (before !== undefined && t > l.since) {
       const state = STATE_OF[before];
       l.bins.addSpan(LANE_STATES.indexOf(state), l.since, t);
-      this.story.span(threadKey(l.pid, l.tid), state, l.since, t);
+      this.story.span(l.index, state, l.since, t);
     }
     change();
     l.since = t;
