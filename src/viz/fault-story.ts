@@ -198,7 +198,7 @@ export class FaultStoryRecorder {
     const sw = this.switches;
     if (store) {
       for (const i of sw.indices()) {
-        if (sw.t[i]! >= store.t && sw.t[i]! <= t && sw.from[i] === storer) {
+        if (sw.t[i]! >= store.t && sw.t[i]! <= t && sw.from[i] === storer && sw.to[i]! >= 0) {
           preemptions.push({ t: sw.t[i]!, at: sw.at[i]!, cpu: sw.cpu[i]!, from: this.keys[sw.from[i]!]!, to: this.keys[sw.to[i]!]! });
         }
       }
@@ -227,7 +227,7 @@ export class FaultStoryRecorder {
     }
     const sw = this.switches;
     const marks: DetailMark[] = [];
-    for (const i of sw.indices()) if (sw.t[i]! >= from && sw.t[i]! <= to) marks.push({ key: this.keys[sw.to[i]!]!, t: sw.t[i]!, kind: 'switch' });
+    for (const i of sw.indices()) if (sw.to[i]! >= 0 && sw.t[i]! >= from && sw.t[i]! <= to) marks.push({ key: this.keys[sw.to[i]!]!, t: sw.t[i]!, kind: 'switch' });
     const complete = !r.dropped || r.to[r.count % RING]! <= from;
     const running = this.runningIn(from, to);
     this.story = p.kind === 'fault' ? { ...p, spans, marks, running, complete } : { ...p, spans, marks, running, complete };
@@ -243,7 +243,8 @@ export class FaultStoryRecorder {
       if (t > to) break;
       const was = on.get(sw.cpu[i]!);
       if (was && t > from) out.push({ key: was.key, cpu: sw.cpu[i]!, from: Math.max(was.since, from), to: t });
-      on.set(sw.cpu[i]!, { key: this.keys[sw.to[i]!]!, since: t });
+      if (sw.to[i]! < 0) on.delete(sw.cpu[i]!); // the CPU went idle
+      else on.set(sw.cpu[i]!, { key: this.keys[sw.to[i]!]!, since: t });
     }
     for (const [cpu, run] of on) if (run.since < to) out.push({ key: run.key, cpu, from: Math.max(run.since, from), to });
     return out.filter((x) => x.to > x.from);

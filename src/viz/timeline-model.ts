@@ -121,8 +121,10 @@ export class TimelineModelBuilder {
     // cpu -1: set-up work outside any CPU (shmget, core dumps), not a switch
     const prev = e.cpu >= 0 ? this.lastOnCpu.get(e.cpu) : undefined;
     if (e.op === 'switch' || (prev !== undefined && prev !== l)) l.bins.addMark(MARK_SWITCH, t);
-    if (prev !== undefined && prev !== l) this.story.cpuChange(e.cpu, t, e.t, prev.index, l.index);
+    if (e.cpu >= 0 && prev !== l && e.op !== 'signal' && e.op !== 'exit') this.story.cpuChange(e.cpu, t, e.t, prev?.index ?? -1, l.index);
     if (e.cpu >= 0 && prev !== l) this.lastOnCpu.set(e.cpu, l);
+    // a thread that dies leaves its CPU idle until another thread's event shows there
+    if ((e.op === 'signal' || e.op === 'exit') && e.cpu >= 0) { this.lastOnCpu.delete(e.cpu); this.story.cpuChange(e.cpu, t, e.t, l.index, -1); }
     if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
     if (isOwnerWrite(e) && e.value !== undefined) {
       this.owner!.set(t, String(e.value));
