@@ -13,6 +13,9 @@
 // out (chromeTraceChunks) without building the whole document. Timestamps are microseconds:
 // native `t` (ns) is divided by 1000; a sim tick is drawn as one microsecond.
 //
+// The fault's cause: at a fatal signal, a flow arrow (s -> f) runs from the last store of the
+// owner-word value the faulting thread last loaded to that load, as in the SVG's panel.
+//
 // Gaps: a stored trace that lost its middle (TRACE_MAX_EVENTS) jumps in `seq`. At a jump every
 // span is closed where the stored trace stops, and each thread track (and the machine's) gets a
 // "no events stored" span across the missing stretch, so nobody reads it as a long hold.
@@ -23,8 +26,8 @@
 // rest of the input is not read.
 import type { TraceEvent } from '../engine/trace.js';
 import {
-  crashDetails, isCounterWrite, isOwnerWrite, microsecondsPerTick, numericValue, ownerName,
-  processLabel, threadLabel, type VizContext,
+  crashDetails, isCounterWrite, isOwnerRead, isOwnerWrite, microsecondsPerTick, numericValue, ownerName,
+  processLabel, threadLabel, wordKey, type VizContext,
 } from './context.js';
 import { SpanTracker, spanLabels, threadKey, type SpanKind } from './spans.js';
 
@@ -33,8 +36,10 @@ export const CHROME_TRACE_MAX_EVENTS = 400_000;
 export const MACHINE_PID = 0;
 
 export interface ChromeEvent {
-  name: string; ph: 'B' | 'E' | 'i' | 'C' | 'M'; ts: number; pid: number; tid: number;
+  name: string; ph: 'B' | 'E' | 'i' | 'C' | 'M' | 's' | 'f'; ts: number; pid: number; tid: number;
   cat?: string; s?: 'g' | 'p' | 't'; args?: Record<string, unknown>;
+  /** Flow events (s, f): the arrow's id, and f binds to the slice enclosing it. */
+  id?: number; bp?: 'e';
 }
 
 export interface ChromeTraceSummary {
@@ -69,6 +74,10 @@ export class ChromeTraceConverter {
   private lastT = 0;
   private lastSeq: number | undefined;
   private gaps = 0;
+  /** Owner-word stores and loads for the fault's flow arrow: the event each one last was. */
+  private readonly lastStore = new Map<string | number, TraceEvent>();
+  private readonly lastRead = new Map<string, { read: TraceEvent; store: TraceEvent | undefined }>();
+  private flows = 0;
   private truncatedAtSeq: number | undefined;
 
   constructor(private readonly ctx: VizContext = {}, options: ChromeTraceOptions = {}) {
@@ -125,6 +134,7 @@ export class ChromeTraceConverter {
     }
 
     this.tracker.event(e);
+    this.followOwner(e);
     if (INSTANT_OPS.has(e.op)) pending.push(instant(e, ctx, at));
     if (isCounterWrite(e)) {
       const value = numericValue(e.value);
@@ -146,6 +156,31 @@ export class ChromeTraceConverter {
       this.pending.push({ name: `trace truncated at event ${this.truncatedAtSeq} (cap ${this.maxEvents} Chrome events)`, ph: 'i', s: 'g', ts: at, pid: MACHINE_PID, tid: 0 });
     }
     return this.drain();
+  }
+
+  private followOwner(e: TraceEvent): void {
+    if (isOwnerWrite(e) && e.value !== undefined) {
+      if (this.lastStore.size >= 256 && !this.lastStore.has(e.value)) this.lastStore.delete(this.lastStore.keys().next().value!);
+      this.lastStore.set(e.value, e);
+    } else if (isOwnerRead(e)) {
+      this.lastRead.set(threadKey(e.pid, e.tid), { read: e, store: this.lastStore.get(e.value!) ?? this.storeOf(e.value!) });
+    } else if (e.op === 'signal' && this.flows < 16) {
+      const seen = this.lastRead.get(threadKey(e.pid, e.tid));
+      if (!seen?.store) return;
+      const { read, store } = seen;
+      const id = ++this.flows;
+      const name = `owner value ${String(read.value)}: stored by pid ${store.pid} tid ${store.tid}, loaded by pid ${read.pid} tid ${read.tid}`;
+      this.pending.push({ name, cat: 'owner', ph: 's', id, ts: this.ts(store.t), pid: store.pid, tid: store.tid, args: { storeSeq: store.seq, readSeq: read.seq, faultSeq: e.seq } });
+      this.pending.push({ name, cat: 'owner', ph: 'f', bp: 'e', id, ts: this.ts(read.t), pid: read.pid, tid: read.tid });
+    }
+  }
+
+  /** A store of the value spelled otherwise (1001 against "0x3e9"). */
+  private storeOf(value: string | number): TraceEvent | undefined {
+    const key = wordKey(value);
+    let found: TraceEvent | undefined;
+    for (const [v, e] of this.lastStore) if (wordKey(v) === key && (!found || e.seq > found.seq)) found = e;
+    return found;
   }
 
   /**

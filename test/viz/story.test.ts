@@ -8,8 +8,10 @@ import { validateSpec } from '../../src/engine/spec.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { applyPreset } from '../../src/runner/presets.js';
 import { runExperiment } from '../../src/runner/run.js';
+import { chromeTraceJson } from '../../src/viz/chrome.js';
 import { contextFromResult, isOwnerRead, isOwnerWrite, wordKey } from '../../src/viz/context.js';
 import { timelineSvg } from '../../src/viz/svg.js';
+import { chromeTraceProblems, type ChromeDoc } from './chrome-format.js';
 import { launchChromium, renderSvg, sampleSvg, type Rgb } from './chromium.js';
 
 /** Seeds where solaris10-crash crashes with the engine as it is (checked below, not assumed). */
@@ -78,6 +80,15 @@ for (const seed of SEEDS) {
     const caption = [...svg.matchAll(/class="caption">([^<]*)</g)].map((m) => m[1]).join(' ');
     assert.match(caption, new RegExp(`pid ${storeEv.pid} tid ${storeEv.tid} stored its own ulwp_t address ${storeEv.value} in mutex_owner`), 'the caption says it in a sentence');
     assert.match(caption, new RegExp(`pid ${readEv.pid} tid ${readEv.tid}, in another process, read that value`));
+
+    // the Chrome trace draws the same arrow, as a flow from the store to the load
+    const doc = JSON.parse(chromeTraceJson(events, contextFromResult(result))) as ChromeDoc;
+    assert.deepEqual(chromeTraceProblems(doc), []);
+    const start = doc.traceEvents.find((e) => e.ph === 's' && e.cat === 'owner');
+    assert.ok(start, 'a flow starts at the store');
+    assert.deepEqual([start.pid, start.tid, start.ts, (start.args as { storeSeq: number }).storeSeq], [storeEv.pid, storeEv.tid, storeEv.t, storeEv.seq]);
+    const end = doc.traceEvents.find((e) => e.ph === 'f' && e.id === start.id);
+    assert.deepEqual([end?.pid, end?.tid, end?.ts], [readEv.pid, readEv.tid, readEv.t], 'and ends at the load');
 
     // Chromium paints them where the SVG puts them
     const diamond = /<path d="M([\d.]+) ([\d.]+) l9 9/.exec(store)!;
