@@ -13,28 +13,39 @@
 // out (chromeTraceChunks) without building the whole document. Timestamps are microseconds:
 // native `t` (ns) is divided by 1000; a sim tick is drawn as one microsecond.
 //
+// The fault's cause: at a fatal signal, a flow arrow (s -> f) runs from the last store of the
+// owner-word value the faulting thread last loaded to that load, as in the SVG's panel.
+//
+// Gaps: a stored trace that lost its middle (TRACE_MAX_EVENTS) jumps in `seq`. At a jump every
+// span is closed where the stored trace stops, and each thread track (and the machine's) gets a
+// "no events stored" span across the missing stretch, so nobody reads it as a long hold.
+//
 // Cap: at most CHROME_TRACE_MAX_EVENTS output events (about 90 bytes each, so roughly 35 MB).
 // Perfetto and chrome://tracing grow sluggish far beyond that. When the cap is reached every open
 // span is closed, a "trace truncated" instant marks the spot, otherData.truncated is true and the
 // rest of the input is not read.
 import type { TraceEvent } from '../engine/trace.js';
 import {
-  crashDetails, isCounterWrite, isOwnerWrite, microsecondsPerTick, numericValue, ownerName,
-  processLabel, threadLabel, type VizContext,
+  crashDetails, isCounterWrite, isOwnerRead, isOwnerWrite, microsecondsPerTick, numericValue, ownerName,
+  processLabel, threadLabel, wordKey, type VizContext,
 } from './context.js';
-import { SPAN_LABELS, SpanTracker, threadKey, type SpanKind } from './spans.js';
+import { SpanTracker, spanLabels, threadKey, type SpanKind } from './spans.js';
 
 export const CHROME_TRACE_MAX_EVENTS = 400_000;
 /** The Chrome pid of the pseudo-process that holds CPU lanes and counters. */
 export const MACHINE_PID = 0;
 
 export interface ChromeEvent {
-  name: string; ph: 'B' | 'E' | 'i' | 'C' | 'M'; ts: number; pid: number; tid: number;
+  name: string; ph: 'B' | 'E' | 'i' | 'C' | 'M' | 's' | 'f'; ts: number; pid: number; tid: number;
   cat?: string; s?: 'g' | 'p' | 't'; args?: Record<string, unknown>;
+  /** Flow events (s, f): the arrow's id, and f binds to the slice enclosing it. */
+  id?: number; bp?: 'e';
 }
 
 export interface ChromeTraceSummary {
   inputEvents: number; outputEvents: number; truncated: boolean; truncatedAtSeq?: number; inputTruncated: boolean;
+  /** Places where the input's seq jumped (events the stored trace does not hold). */
+  gaps: number;
   maxEvents: number; microsecondsPerTick: number;
 }
 
@@ -61,6 +72,12 @@ export class ChromeTraceConverter {
   private inputEvents = 0;
   private outputEvents = 0;
   private lastT = 0;
+  private lastSeq: number | undefined;
+  private gaps = 0;
+  /** Owner-word stores and loads for the fault's flow arrow: the event each one last was. */
+  private readonly lastStore = new Map<string | number, TraceEvent>();
+  private readonly lastRead = new Map<string, { read: TraceEvent; store: TraceEvent | undefined }>();
+  private flows = 0;
   private truncatedAtSeq: number | undefined;
 
   constructor(private readonly ctx: VizContext = {}, options: ChromeTraceOptions = {}) {
@@ -68,6 +85,7 @@ export class ChromeTraceConverter {
     this.scale = microsecondsPerTick(ctx);
     const pending = this.pending;
     const ts = (t: number) => this.ts(t);
+    const SPAN_LABELS = spanLabels(ctx);
     this.tracker = new SpanTracker({
       open: (kind: SpanKind, pid, tid, t, cause) => {
         pending.push({ name: SPAN_LABELS[kind], cat: kind, ph: 'B', ts: ts(t), pid, tid, args: { seq: cause.seq } });
@@ -92,9 +110,12 @@ export class ChromeTraceConverter {
   push(e: TraceEvent): ChromeEvent[] {
     if (!this.accepting) return [];
     // Reserve room for the E events that must close whatever is open when we stop.
-    const reserve = 4 * this.namedThreads.size + this.onCpu.size + 16;
+    // (a gap adds a span per thread and closes the CPU lanes)
+    const reserve = 6 * this.namedThreads.size + 2 * this.onCpu.size + 16;
     if (this.outputEvents + this.pending.length + reserve >= this.maxEvents) { this.truncatedAtSeq = e.seq; return this.drain(); }
     const { ctx, pending } = this;
+    if (this.lastSeq !== undefined && e.seq > this.lastSeq + 1) this.gap(e);
+    this.lastSeq = e.seq;
     this.inputEvents++;
     this.lastT = Math.max(this.lastT, e.t);
     const at = this.ts(this.lastT);
@@ -113,6 +134,7 @@ export class ChromeTraceConverter {
     }
 
     this.tracker.event(e);
+    this.followOwner(e);
     if (INSTANT_OPS.has(e.op)) pending.push(instant(e, ctx, at));
     if (isCounterWrite(e)) {
       const value = numericValue(e.value);
@@ -136,9 +158,56 @@ export class ChromeTraceConverter {
     return this.drain();
   }
 
+  private followOwner(e: TraceEvent): void {
+    if (isOwnerWrite(e) && e.value !== undefined) {
+      if (this.lastStore.size >= 256 && !this.lastStore.has(e.value)) this.lastStore.delete(this.lastStore.keys().next().value!);
+      this.lastStore.set(e.value, e);
+    } else if (isOwnerRead(e)) {
+      this.lastRead.set(threadKey(e.pid, e.tid), { read: e, store: this.lastStore.get(e.value!) ?? this.storeOf(e.value!) });
+    } else if (e.op === 'signal' && this.flows < 16) {
+      const seen = this.lastRead.get(threadKey(e.pid, e.tid));
+      if (!seen?.store) return;
+      const { read, store } = seen;
+      const id = ++this.flows;
+      const name = `owner value ${String(read.value)}: stored by pid ${store.pid} tid ${store.tid}, loaded by pid ${read.pid} tid ${read.tid}`;
+      this.pending.push({ name, cat: 'owner', ph: 's', id, ts: this.ts(store.t), pid: store.pid, tid: store.tid, args: { storeSeq: store.seq, readSeq: read.seq, faultSeq: e.seq } });
+      this.pending.push({ name, cat: 'owner', ph: 'f', bp: 'e', id, ts: this.ts(read.t), pid: read.pid, tid: read.tid });
+    }
+  }
+
+  /** A store of the value spelled otherwise (1001 against "0x3e9"). */
+  private storeOf(value: string | number): TraceEvent | undefined {
+    const key = wordKey(value);
+    let found: TraceEvent | undefined;
+    for (const [v, e] of this.lastStore) if (wordKey(v) === key && (!found || e.seq > found.seq)) found = e;
+    return found;
+  }
+
+  /**
+   * Events are missing before e: close everything at the last stored event and mark the missing
+   * stretch on every thread track and on the machine's, as a span of its own.
+   */
+  private gap(e: TraceEvent): void {
+    const from = this.ts(this.lastT);
+    const to = this.ts(Math.max(this.lastT, e.t));
+    const missing = e.seq - this.lastSeq! - 1;
+    this.tracker.gap(this.lastT);
+    for (const [cpu, who] of this.onCpu) this.pending.push({ name: who, cat: 'cpu', ph: 'E', ts: from, pid: MACHINE_PID, tid: cpuTid(cpu) });
+    this.onCpu.clear();
+    this.gaps++;
+    const name = `no events stored (${missing} events missing: the stored trace keeps its first and last halves)`;
+    const args = { missing, afterSeq: this.lastSeq, beforeSeq: e.seq };
+    for (const key of new Set([...this.namedThreads, threadKey(MACHINE_PID, 0)])) {
+      const [pid, tid] = key.split('/').map(Number) as [number, number];
+      if (pid === MACHINE_PID && tid !== 0) continue;
+      this.pending.push({ name, cat: 'gap', ph: 'B', ts: from, pid, tid, args });
+      this.pending.push({ name, cat: 'gap', ph: 'E', ts: to, pid, tid });
+    }
+  }
+
   summary(): ChromeTraceSummary {
     return {
-      inputEvents: this.inputEvents, outputEvents: this.outputEvents, truncated: this.truncatedAtSeq !== undefined,
+      inputEvents: this.inputEvents, outputEvents: this.outputEvents, truncated: this.truncatedAtSeq !== undefined, gaps: this.gaps,
       inputTruncated: this.ctx.inputTruncated ?? false, maxEvents: this.maxEvents, microsecondsPerTick: this.scale,
       ...(this.truncatedAtSeq !== undefined ? { truncatedAtSeq: this.truncatedAtSeq } : {}),
     };

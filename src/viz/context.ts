@@ -10,6 +10,10 @@ export interface VizContext {
   /** True when the engine already dropped events (result.trace.truncated). */
   inputTruncated?: boolean;
   title?: string;
+  /** The result's platform (solaris10, glibc-2.36, host ...): picks the picture's vocabulary. */
+  platform?: string;
+  /** Threads a native run found blocked at the end (evidence.blocked): drawn as kernel waits. */
+  blocked?: { pid: number; tid: number; wchan: string; state?: string }[];
 }
 
 export function contextFromResult(result: Result): VizContext {
@@ -18,7 +22,15 @@ export function contextFromResult(result: Result): VizContext {
     engine: result.engine,
     inputTruncated: result.trace?.truncated ?? false,
     title: `${result.engine}/${result.platform} seed ${result.seed}: ${result.verdict?.outcome ?? '?'}`,
+    platform: result.platform,
+    blocked: blockedThreads(result.evidence?.['blocked']),
   };
+}
+
+function blockedThreads(v: unknown): VizContext['blocked'] {
+  if (!Array.isArray(v)) return undefined;
+  return v.filter((b): b is { pid: number; tid: number; wchan: string; state?: string } =>
+    typeof b === 'object' && b !== null && Number.isInteger(b.pid) && Number.isInteger(b.tid) && typeof b.wchan === 'string');
 }
 
 export function findProcess(ctx: VizContext, pid: number): ProcessReport | undefined {
@@ -30,18 +42,32 @@ export function processLabel(ctx: VizContext, pid: number): string {
   return p ? `pid ${pid} ${p.program} (key ${p.key}, shmid ${p.shmid})` : `pid ${pid}`;
 }
 
-export function threadLabel(ctx: VizContext, pid: number, tid: number): string {
+/**
+ * A lane's label. On Solaris a thread is known by its ulwp_t address (what mutex_owner holds);
+ * on Linux by its TID, which the caller may know from the trace (the value the thread stored
+ * in __owner); natively the trace's tid already is the kernel TID.
+ */
+export function threadLabel(ctx: VizContext, pid: number, tid: number, ownerId?: string): string {
+  if (ctx.engine === 'native' || ctx.platform === 'host') return `TID ${tid}`;
+  if (ctx.platform?.startsWith('glibc')) return ownerId !== undefined ? `tid ${tid} (TID ${ownerId})` : `tid ${tid}`;
   const ulwp = findProcess(ctx, pid)?.threads.find((t) => t.tid === tid)?.ulwp;
   return ulwp ? `tid ${tid} (ulwp ${ulwp})` : `tid ${tid}`;
 }
 
-/** Which thread a mutex_owner value points at, when it is some thread's ulwp_t address. */
+/** Which thread a mutex_owner value points at, when it is some thread's ulwp_t address (Solaris only). */
 export function ownerName(ctx: VizContext, value: string | number): string | undefined {
+  if (ctx.engine === 'native' || ctx.platform === 'host' || ctx.platform?.startsWith('glibc')) return undefined;
   const text = typeof value === 'number' ? '0x' + value.toString(16) : value.toLowerCase();
   for (const p of ctx.processes ?? []) {
     for (const t of p.threads) if (t.ulwp && t.ulwp.toLowerCase() === text) return `pid ${p.pid} tid ${t.tid}`;
   }
   return undefined;
+}
+
+/** A stored word as one key whatever its spelling: 1001, "1001" and "0x3e9" are the same value. */
+export function wordKey(v: unknown): string {
+  const n = numericValue(v);
+  return n !== undefined ? String(n) : String(v).toLowerCase();
 }
 
 export type SignaledExit = Extract<ProcessExit, { kind: 'signaled' }>;
@@ -69,8 +95,13 @@ export function crashDetails(ctx: VizContext, e: TraceEvent): { signal: string; 
 export const isCounterWrite = (e: TraceEvent): boolean => e.op === 'write' && e.field === 'counter';
 
 /** A store to the mutex's owner word (mutex_owner on Solaris, __owner on glibc). */
-export const isOwnerWrite = (e: TraceEvent): boolean =>
-  e.op === 'write' && (e.field === 'owner' || e.field === 'mutex_owner' || e.field === '__owner');
+export const isOwnerWrite = (e: TraceEvent): boolean => e.op === 'write' && isOwnerField(e.field);
+
+export const isOwnerField = (f: string | undefined): boolean => f === 'owner' || f === 'mutex_owner' || f === '__owner';
+
+/** A load of the owner word: the adaptive spin's owner_read, or a plain read of the field (glibc's assertion). */
+export const isOwnerRead = (e: TraceEvent): boolean =>
+  e.value !== undefined && (e.op === 'owner_read' || (e.op === 'read' && isOwnerField(e.field)));
 
 /** Numeric value of a stored word, or undefined for values that do not fit a double exactly. */
 export function numericValue(v: unknown): number | undefined {

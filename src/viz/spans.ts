@@ -6,17 +6,22 @@
 // `parked`; `hold` holds `cs`. Closing a span closes everything opened inside it first,
 // which is what keeps B/E balanced per thread even when a trace ends mid-story (a crash, a
 // hang, a truncated trace).
+//
+// `release` is the unlock path after the `unlock` event: usually two or three steps, but on
+// Solaris mutex_unlock_queue spins while mutex_spinners > 0, and a spinner that died left it
+// at 1 for good. The unlock path's last event is only known once the thread does something
+// else, so a release closes late, at the time of its last event.
 import type { TraceEvent } from '../engine/trace.js';
+import type { VizContext } from './context.js';
+import { vocabulary } from './vocabulary.js';
 
-export type SpanKind = 'wait' | 'spin' | 'parked' | 'hold' | 'cs';
+export type SpanKind = 'wait' | 'spin' | 'parked' | 'hold' | 'cs' | 'release';
 
-export const SPAN_LABELS: Record<SpanKind, string> = {
-  wait: 'mutex_lock (waiting)',
-  spin: 'spin (mutex_trylock_adaptive)',
-  parked: 'parked (sleep queue)',
-  hold: 'holding the mutex',
-  cs: 'critical section',
-};
+/** Span names in the platform's vocabulary (Chrome trace). */
+export function spanLabels(ctx: VizContext): Record<SpanKind, string> {
+  const v = vocabulary(ctx);
+  return { wait: v.states.wait, spin: v.states.spin, parked: v.states.parked, hold: v.states.hold, cs: v.criticalSection, release: v.states.release };
+}
 
 /** Identifies a thread across processes: Solaris tids restart at 1 in every process. */
 export const threadKey = (pid: number, tid: number): string => `${pid}/${tid}`;
@@ -32,8 +37,15 @@ export interface SpanListener {
 const KEEPS_PARKED = new Set<string>(['park', 'watchpoint']);
 // Ops that belong to the adaptive spin loop when they happen while the thread waits.
 const SPIN_OPS = new Set<string>(['spin', 'owner_read', 'deref']);
+// Ops that continue an unlock path (loads and stores of the mutex words, waking a sleeper).
+// A switch neither continues nor ends it: a thread can be preempted mid-release.
+const RELEASE_OPS = new Set<string>(['read', 'write', 'watchpoint', 'unpark']);
 
-interface ThreadState { pid: number; tid: number; stack: SpanKind[] }
+interface ThreadState {
+  pid: number; tid: number; stack: SpanKind[]; releaseEnd: number;
+  /** The unlock event, until the unlock path shows a step of its own (no empty releases). */
+  unlocked: TraceEvent | undefined;
+}
 
 export class SpanTracker {
   private readonly threads = new Map<string, ThreadState>();
@@ -56,6 +68,16 @@ export class SpanTracker {
     const th = this.thread(e.pid, e.tid);
     const has = (k: SpanKind) => th.stack.includes(k);
 
+    if (th.unlocked !== undefined || th.stack[th.stack.length - 1] === 'release') {
+      if (RELEASE_OPS.has(e.op)) {
+        if (th.unlocked !== undefined) { this.open(th, 'release', Math.max(th.releaseEnd, th.unlocked.t), th.unlocked); th.unlocked = undefined; }
+        th.releaseEnd = t;
+        return;
+      }
+      if (e.op === 'switch') return;
+      th.unlocked = undefined;
+      this.close(th, 'release', th.releaseEnd);
+    }
     if (!KEEPS_PARKED.has(e.op)) this.close(th, 'parked', t);
     switch (e.op) {
       case 'lock':
@@ -83,6 +105,8 @@ export class SpanTracker {
         break;
       case 'unlock':
         this.close(th, 'hold', t);
+        th.unlocked = e;
+        th.releaseEnd = t;
         break;
       case 'exit':
       case 'signal':
@@ -99,15 +123,30 @@ export class SpanTracker {
     }
   }
 
-  /** Closes every span still open, at the last time seen (or at `t`). */
+  /** Closes every span still open, at the last time seen (or at `t`); a release ends at its last event. */
   finish(t = this.lastT): void {
     for (const th of this.threads.values()) this.closeAll(th, t);
   }
 
+  /**
+   * Events are missing from here on (a stored trace that lost its middle): nobody can say what
+   * a thread did across the gap, so every span ends where the known trace ends.
+   */
+  gap(t = this.lastT): void { this.finish(t); }
+
+  /** Where a thread's open release ends so far (its last unlock-path event), if one is open. */
+  releaseEnd(pid: number, tid: number): number | undefined {
+    const th = this.threads.get(threadKey(pid, tid));
+    return th && th.stack[th.stack.length - 1] === 'release' ? th.releaseEnd : undefined;
+  }
+
+  /** Moves the clock (after a gap, the next events come from later). */
+  advance(t: number): void { if (t > this.lastT) this.lastT = t; }
+
   private thread(pid: number, tid: number): ThreadState {
     const key = threadKey(pid, tid);
     let th = this.threads.get(key);
-    if (!th) { th = { pid, tid, stack: [] }; this.threads.set(key, th); }
+    if (!th) { th = { pid, tid, stack: [], releaseEnd: 0, unlocked: undefined }; this.threads.set(key, th); }
     return th;
   }
 
@@ -123,6 +162,8 @@ export class SpanTracker {
   }
 
   private closeAll(th: ThreadState, t: number): void {
+    th.unlocked = undefined;
+    if (th.stack[th.stack.length - 1] === 'release') this.close(th, 'release', Math.min(t, th.releaseEnd));
     while (th.stack.length > 0) this.listener.close(th.stack.pop()!, th.pid, th.tid, t);
   }
 }

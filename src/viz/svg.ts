@@ -5,7 +5,11 @@
 // (program, pid, key), a time axis and a legend. Each lane shows lock-held bars, spin and
 // parked segments, CPU switch-ins as ticks above the bar and watchpoint hits below it; the
 // lanes of a dead process are hatched from its death on; a fatal signal is a red line with its
-// signal, function and fault address.
+// signal, function and fault address; events a stored trace lost are a grey hatched gap.
+// When the trace shows how the fault came about (fault-story.ts), a bracket marks that window
+// and a magnified panel under the overview draws it tick by tick, with an arrow from the store
+// of the owner word to the load that faulted (svg-inset.ts). Words follow the platform
+// (vocabulary.ts).
 //
 // Dense traces are aggregated: time is cut into at most one column per pixel and a column
 // shows the state that filled most of it, paler when it filled less. So 10 events and 100 000
@@ -13,18 +17,16 @@
 import type { TraceEvent } from '../engine/trace.js';
 import { BIN_COUNT } from './bins.js';
 import { findProcess, ownerName, processLabel, threadLabel, type VizContext } from './context.js';
-import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, type LaneModel, type TimelineModel } from './timeline-model.js';
+import { renderInset, INSET_GAP } from './svg-inset.js';
+import {
+  CRASH_COLOR, GAP_LINE, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle, wrap,
+} from './svg-kit.js';
+import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, traceTimeOf, type LaneModel, type TimelineModel } from './timeline-model.js';
+import { vocabulary } from './vocabulary.js';
+
+export { escapeXml } from './svg-kit.js';
 
 export interface SvgOptions { width?: number }
-
-export const STATE_STYLE: Record<(typeof LANE_STATES)[number], { color: string; label: string }> = {
-  hold: { color: '#2e7d32', label: 'holds the mutex' },
-  spin: { color: '#ef6c00', label: 'spins (adaptive)' },
-  parked: { color: '#7e57c2', label: 'parked (sleep queue)' },
-  wait: { color: '#f9a825', label: 'waits in mutex_lock' },
-};
-const PROCESS_COLORS = ['#1565c0', '#00838f', '#ad1457', '#5d4037', '#283593', '#558b2f', '#6a1b9a', '#c62828'];
-const CRASH_COLOR = '#d50000';
 
 const LABEL_W = 262;
 const CRASH_LINE = 15;
@@ -32,10 +34,6 @@ const MAX_CRASH_LABELS = 4;
 const LANE_H = 22;
 const BAR_H = 12;
 const GROUP_H = 20;
-
-export const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const num = (n: number) => (Math.round(n * 10) / 10).toString();
 
 export function timelineSvg(events: Iterable<TraceEvent>, ctx: VizContext = {}, options: SvgOptions = {}): string {
   return renderTimeline(buildTimelineModel(events, ctx), options);
@@ -45,7 +43,7 @@ export async function timelineSvgAsync(events: AsyncIterable<TraceEvent>, ctx: V
   return renderTimeline(await buildTimelineModelAsync(events, ctx), options);
 }
 
-interface Layout {
+export interface Layout {
   width: number; x0: number; plotW: number; span: number; bins: number; columns: number;
   xOfBin(b: number): number; xOfT(t: number): number; colBins(j: number): [number, number];
 }
@@ -66,7 +64,7 @@ function layout(m: TimelineModel, width: number): Layout {
 }
 
 /** Lanes grouped per process: processes in the result's order (by program), unknown ones after. */
-function groups(m: TimelineModel): { pid: number; lanes: LaneModel[] }[] {
+export function groups(m: TimelineModel): { pid: number; lanes: LaneModel[] }[] {
   const byPid = new Map<number, LaneModel[]>();
   for (const l of m.lanes) byPid.set(l.pid, [...(byPid.get(l.pid) ?? []), l]);
   const known = (m.ctx.processes ?? []).slice().sort((a, b) => (a.program === b.program ? a.index - b.index : programRank(m, a.program) - programRank(m, b.program)));
@@ -98,6 +96,11 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
       lanesSvg.push(renderLane(l, L, y, m));
       y += LANE_H;
     }
+    for (const lg of m.laneGaps.filter((x) => x.pid === g.pid)) {
+      const ly = laneY.get(`${lg.pid}/${lg.tid}`)!;
+      const x = L.xOfT(lg.from);
+      lanesSvg.push(`<rect class="lane-gap" x="${num(x)}" y="${ly + 3}" width="${num(Math.max(2, L.xOfT(lg.to) - x))}" height="${LANE_H - 6}" fill="url(#gap)"><title>TID ${lg.tid}: earlier lock calls overwritten in its ring (the ring keeps the latest)</title></rect>`);
+    }
     for (const d of m.deaths.filter((x) => x.pid === g.pid)) {
       const x = L.xOfT(d.t);
       const top = y - g.lanes.length * LANE_H;
@@ -108,20 +111,31 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
   }
   const laneBottom = y;
   const axisY = y + 4;
-  const legendY = axisY + 34;
-  const height = legendY + 92;
+  const gapNotes = m.gaps.length > 0 ? 16 * Math.min(m.gaps.length, 3) : 0;
+  const insetY = axisY + 30 + gapNotes;
+  const inset = m.story ? renderInset(m, m.story, L, insetY + INSET_GAP, colorOfPid) : undefined;
+  const legendY = inset ? insetY + INSET_GAP + inset.height + 24 : axisY + 34 + gapNotes;
+  const legend = renderLegend(m, L, legendY);
+  const height = legendY + legend.height;
 
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${height}" viewBox="0 0 ${L.width} ${height}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="11">`);
-  out.push('<defs><pattern id="dead" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fafafa" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/></pattern>');
-  out.push('<style>.group{font-weight:bold;font-size:12px}.lane{fill:#37474f}.small{font-size:10px;fill:#546e7a}.crash{fill:#d50000;font-weight:bold;font-size:12px}</style></defs>');
+  out.push(SVG_DEFS);
   out.push(`<rect width="${L.width}" height="${height}" fill="#ffffff"/>`);
   out.push(renderHeader(m, L));
-  out.push(renderOwnerRow(m, L, ownerY, colorOfPid));
+  // The native rings record lock calls, not stores to __owner: say so rather than draw an empty row.
+  out.push(vocabulary(m.ctx).family === 'native'
+    ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">__owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded natively: the probe's rings hold lock calls (acquired, counter read and write, unlock), not stores to the mutex words</text>`
+    : renderOwnerRow(m, L, ownerY, colorOfPid));
   out.push(`<rect x="${L.x0}" y="${laneTop - 4}" width="${num(L.plotW)}" height="${laneBottom - laneTop}" fill="#f5f7f8"/>`);
   out.push(...lanesSvg);
+  out.push(renderGaps(m, L, ownerY, laneBottom, axisY + 30));
   out.push(renderCrashes(m, L, crashY, laneY, laneBottom));
   out.push(renderAxis(m, L, axisY));
-  out.push(renderLegend(m, L, legendY));
+  if (inset && m.story) {
+    out.push(renderBracket(m, L, laneTop - 4, laneBottom, axisY, insetY + INSET_GAP));
+    out.push(inset.svg);
+  }
+  out.push(legend.svg);
   out.push('</svg>');
   return out.join('\n');
 }
@@ -129,19 +143,53 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
 function renderHeader(m: TimelineModel, L: Layout): string {
   const processes = new Set(m.lanes.map((l) => l.pid)).size;
   const perColumn = L.span / L.columns;
-  const density = m.aggregated ? ` · aggregated: one column ≈ ${formatTime(m, perColumn)}` : '';
+  const density = m.aggregated ? ` · aggregated: one column ≈ ${formatTime(m.ctx, perColumn)}` : '';
+  const missing = m.gaps.reduce((n, g) => n + g.missing, 0);
+  const gaps = m.gaps.length > 0 ? ` · ${missing} events not stored (grey hatched gap)`
+    : !m.ctx.inputTruncated ? ''
+    : m.ctx.engine === 'native' ? ' · the rings kept only each thread\'s latest lock calls (earlier ones were overwritten)'
+    : ' · trace truncated by the engine (later events not recorded)';
   const title = m.ctx.title ?? 'mutexlab timeline';
+  const traced = traceTimeOf(m, m.end) ?? m.end;
   return `<text x="12" y="22" font-size="16" font-weight="bold" fill="#263238">${escapeXml(title)}</text>` +
-    `<text x="12" y="40" class="small">${m.events} events · ${m.lanes.length} threads in ${processes} processes · ${escapeXml(formatTime(m, m.end - m.origin))} traced${escapeXml(density)}${m.ctx.inputTruncated ? ' · trace truncated by the engine' : ''}</text>`;
+    `<text x="12" y="40" class="small">${m.events} events · ${m.lanes.length} threads in ${processes} processes · ${escapeXml(formatTime(m.ctx, traced - m.origin))} traced${escapeXml(density)}${escapeXml(gaps)}</text>`;
+}
+
+/**
+ * Each gap: a hatched band over the owner row and every lane, and a line under the axis that
+ * says how many events are missing and which stretch of time they covered.
+ */
+function renderGaps(m: TimelineModel, L: Layout, top: number, bottom: number, noteY: number): string {
+  const parts: string[] = [];
+  for (const [i, g] of m.gaps.entries()) {
+    const x1 = L.xOfT(g.from);
+    const w = Math.max(6, L.xOfT(g.to) - x1);
+    const text = `gap: ${g.missing} events not stored between ${formatAt(m.ctx, g.atFrom)} and ${formatAt(m.ctx, g.atTo)} (the stored trace keeps its first and last halves); nothing is drawn across it`;
+    parts.push(`<g class="gap" data-missing="${g.missing}"><title>${escapeXml(text)}</title>`,
+      `<rect x="${num(x1)}" y="${top}" width="${num(w)}" height="${bottom - top}" fill="url(#gap)" stroke="${GAP_LINE}"/>`,
+      i < 3 ? `<text x="${L.x0}" y="${noteY + 12 + 16 * i}" class="note">${escapeXml(text)}</text>` : '', '</g>');
+  }
+  return parts.join('');
+}
+
+/** Marks the magnified window on the overview and joins it to the panel below. */
+function renderBracket(m: TimelineModel, L: Layout, top: number, bottom: number, axisY: number, panelY: number): string {
+  const w = m.story!.window;
+  const x1 = L.xOfT(w.from);
+  const x2 = Math.max(x1 + 4, L.xOfT(w.to));
+  const right = L.x0 + L.plotW;
+  return `<g class="bracket"><rect x="${num(x1 - 1)}" y="${top}" width="${num(x2 - x1 + 2)}" height="${bottom - top}" fill="none" stroke="${LINK_COLOR}" stroke-width="1.5"/>`
+    + `<line x1="${num(x1 - 1)}" y1="${axisY}" x2="${L.x0}" y2="${panelY}" stroke="${LINK_COLOR}" stroke-width="1" stroke-dasharray="3 3"/>`
+    + `<line x1="${num(x2 + 1)}" y1="${axisY}" x2="${num(right)}" y2="${panelY}" stroke="${LINK_COLOR}" stroke-width="1" stroke-dasharray="3 3"/></g>`;
 }
 
 function renderLane(l: LaneModel, L: Layout, y: number, m: TimelineModel): string {
-  const parts = [`<g class="lane-row" data-tid="${l.tid}"><text x="22" y="${y + 15}" class="lane">${escapeXml(threadLabel(m.ctx, l.pid, l.tid))}</text>`];
+  const parts = [`<g class="lane-row" data-tid="${l.tid}"><text x="22" y="${y + 15}" class="lane">${escapeXml(threadLabel(m.ctx, l.pid, l.tid, l.ownerId))}</text>`];
   const barY = y + (LANE_H - BAR_H) / 2;
   let run: { state: number; level: number; from: number } | undefined;
   const flush = (to: number) => {
     if (!run || run.state < 0) return;
-    const st = STATE_STYLE[LANE_STATES[run.state]!];
+    const st = { color: STATE_COLORS[LANE_STATES[run.state]!] };
     const x = L.xOfBin(L.colBins(run.from)[0]);
     const w = Math.max(0.6, L.xOfBin(L.colBins(to - 1)[1]) - x);
     parts.push(`<rect class="${LANE_STATES[run.state]}" x="${num(x)}" y="${barY}" width="${num(w)}" height="${BAR_H}" fill="${st.color}"${run.level < 1 ? ` fill-opacity="${run.level}"` : ''}/>`);
@@ -198,7 +246,8 @@ function markRuns(cols: number[], L: Layout, y: number, cls: string, color: stri
 }
 
 function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<number, string>): string {
-  const parts = [`<text x="12" y="${y + 13}" font-weight="bold" fill="#37474f">mutex_owner</text>`,
+  const vocab = vocabulary(m.ctx);
+  const parts = [`<text x="12" y="${y + 13}" font-weight="bold" fill="#37474f">${vocab.ownerWord}</text>`,
     `<rect x="${L.x0}" y="${y}" width="${num(L.plotW)}" height="18" fill="#eceff1"/>`];
   let current: string | undefined;
   let run: { value: string; from: number; busy: boolean } | undefined;
@@ -211,10 +260,10 @@ function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<
       return;
     }
     const free = /^(0x0+|0)$/i.test(run.value);
-    const who = free ? undefined : ownerName(m.ctx, run.value);
+    const who = free ? undefined : ownerOf(m, run.value);
     const pid = who ? Number(/pid (\d+)/.exec(who)?.[1]) : undefined;
     const fill = free ? '#ffffff' : pid !== undefined ? colorOfPid.get(pid) ?? '#455a64' : '#455a64';
-    const label = free ? `${run.value} (free)` : who ? `${run.value} = ulwp of ${who}` : run.value;
+    const label = free ? `${run.value} (free)` : who ? `${run.value} = ${vocab.threadId} of ${who}` : run.value;
     parts.push(`<rect class="owner" x="${num(x)}" y="${y}" width="${num(Math.max(0.6, w))}" height="18" fill="${fill}"${run.busy ? ' fill-opacity="0.6"' : ''}><title>${escapeXml(label)}</title></rect>`);
     if (w > label.length * 6.2 + 6) parts.push(`<text x="${num(x + 3)}" y="${y + 13}" font-size="10" fill="${free ? '#546e7a' : '#ffffff'}">${escapeXml(label)}</text>`);
   };
@@ -238,13 +287,26 @@ function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<
 
 const normalizeWord = (v: string) => (/^\d+$/.test(v) ? '0x' + Number(v).toString(16) : v.toLowerCase());
 
+/**
+ * Which thread an owner value names: a ulwp_t address the result lists (Solaris), else the
+ * thread that stored that value when it took the mutex (its TID on Linux), from the trace.
+ */
+export function ownerOf(m: TimelineModel, value: string): string | undefined {
+  const named = ownerName(m.ctx, value);
+  if (named) return named;
+  const key = wordKeyOf(value);
+  const l = m.lanes.find((x) => x.ownerId !== undefined && wordKeyOf(x.ownerId) === key);
+  return l ? `pid ${l.pid} tid ${l.tid}` : undefined;
+}
+const wordKeyOf = (v: string) => (/^0x[0-9a-f]+$/i.test(v) ? String(Number.parseInt(v, 16)) : /^\d+$/.test(v) ? String(Number(v)) : v.toLowerCase());
+
 function renderCrashes(m: TimelineModel, L: Layout, y: number, laneY: Map<string, number>, bottom: number): string {
   const parts: string[] = [];
   for (const [i, c] of m.crashes.entries()) {
     const x = L.xOfT(c.t);
-    const text = [c.signal, c.function && `in ${c.function}`, c.faultAddress && `fault address ${c.faultAddress}`, `(pid ${c.pid} tid ${c.tid})`].filter(Boolean).join(' ');
+    const text = [c.signal, c.function && `in ${c.function}`, c.faultAddress && `fault address ${c.faultAddress}`, c.reason && `(${c.reason})`, `(pid ${c.pid} tid ${c.tid})`].filter(Boolean).join(' ');
     const ly = laneY.get(`${c.pid}/${c.tid}`) ?? bottom - LANE_H;
-    const anchor = x > L.x0 + L.plotW / 2 ? 'end' : 'start';
+    const anchor = x + 6 + text.length * 7.4 > L.x0 + L.plotW && x > L.x0 + L.plotW / 3 ? 'end' : 'start';
     const tx = anchor === 'end' ? x - 6 : x + 6;
     const labelY = y + 8 + CRASH_LINE * Math.min(i, MAX_CRASH_LABELS);
     const label = i < MAX_CRASH_LABELS ? text : i === MAX_CRASH_LABELS ? `and ${m.crashes.length - MAX_CRASH_LABELS} more fatal signals` : '';
@@ -262,12 +324,18 @@ function renderAxis(m: TimelineModel, L: Layout, y: number): string {
   const step = niceStep(L.span / 8);
   for (let v = 0; v <= L.span + 1e-9; v += step) {
     const x = L.x0 + (v / L.span) * L.plotW;
-    parts.push(`<line x1="${num(x)}" y1="${y}" x2="${num(x)}" y2="${y + 5}" stroke="#90a4ae"/><text x="${num(x)}" y="${y + 17}" text-anchor="middle" class="small">${escapeXml(formatTime(m, v))}</text>`);
+    // Labels give trace time (a gap squeezes its stretch); none inside a gap.
+    const at = traceTimeOf(m, m.origin + v);
+    if (at === undefined) continue;
+    parts.push(`<line x1="${num(x)}" y1="${y}" x2="${num(x)}" y2="${y + 5}" stroke="#90a4ae"/><text x="${num(x)}" y="${y + 17}" text-anchor="middle" class="small">${escapeXml(formatTime(m.ctx, at - m.origin))}</text>`);
   }
   return parts.join('');
 }
 
-function renderLegend(m: TimelineModel, L: Layout, y: number): string {
+function renderLegend(m: TimelineModel, L: Layout, y0: number): { svg: string; height: number } {
+  const style = stateStyle(m.ctx);
+  const vocab = vocabulary(m.ctx);
+  let y = y0;
   const parts: string[] = [`<g class="legend"><text x="12" y="${y + 10}" font-weight="bold" fill="#37474f">legend</text>`];
   let x = L.x0;
   const item = (swatch: string, label: string) => {
@@ -275,32 +343,39 @@ function renderLegend(m: TimelineModel, L: Layout, y: number): string {
     parts.push(swatch.replace(/\{x\}/g, String(x)).replace(/\{y(\+\d+)?\}/g, (_m, d: string | undefined) => String(y + Number(d ?? 0))), `<text x="${x + 18}" y="${y + 10}" fill="#37474f">${escapeXml(label)}</text>`);
     x += 26 + label.length * 6.3;
   };
-  for (const s of LANE_STATES) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${STATE_STYLE[s].color}"/>`, STATE_STYLE[s].label);
+  const newRow = () => { x = L.x0; y += 20; };
+  // only the states the picture shows (the lock-held colour always, as the reference)
+  const shown = new Set<string>(['hold', ...(m.story?.spans ?? []).map((s) => s.state)]);
+  for (const l of m.lanes) {
+    for (const [i, s] of LANE_STATES.entries()) {
+      if (shown.has(s)) continue;
+      for (let b = 0; b < l.bins.used; b++) if (l.bins.coverageOf(i, b) > 0) { shown.add(s); break; }
+    }
+  }
+  for (const s of LANE_STATES) if (shown.has(s)) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${style[s].color}"/>`, style[s].label);
+  newRow();
   item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="#263238" transform="translate(7 0)"/>`, 'switched onto a CPU');
   item(`<line x1="{x}" y1="{y+6}" x2="{x}" y2="{y+12}" stroke="#00838f" stroke-width="1.5" transform="translate(7 0)"/>`, 'watchpoint hit');
-  parts.push('</g><g class="legend">');
-  x = L.x0;
-  y += 22;
   item(`<circle cx="{x}" cy="{y+6}" r="6" fill="${CRASH_COLOR}" transform="translate(7 0)"/>`, 'fatal signal');
   item(`<rect x="{x}" y="{y}" width="14" height="12" fill="url(#dead)" stroke="#9e9e9e"/>`, 'process gone');
-  item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#ffffff" stroke="#90a4ae"/>`, 'mutex_owner 0 (free); coloured = ulwp of that process');
+  if (m.gaps.length > 0 || m.ctx.inputTruncated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="url(#gap)" stroke="${GAP_LINE}"/>`, 'events not stored (gap)');
+  newRow();
+  const owner = vocab.family === 'solaris' ? `${vocab.ownerWord} 0 (free); coloured = ulwp_t of a thread of that process` : `${vocab.ownerWord} 0 (free); coloured = TID of a thread of that process`;
+  if (vocab.family !== 'native') item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#ffffff" stroke="#90a4ae"/>`, owner);
   if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#90a4ae"/>`, 'owner changing often');
-  if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${STATE_STYLE.hold.color}" fill-opacity="0.45"/>`, 'paler = the state filled part of the column');
-  parts.push(`<text x="${L.x0}" y="${y + 32}" class="small">time in ${m.ctx.engine === 'native' ? 'wall-clock nanoseconds' : 'simulated ticks'} since the first event; one lane per thread, grouped by process (program, pid, System V key)</text></g>`);
-  return parts.join('');
-}
-
-function niceStep(raw: number): number {
-  if (!(raw > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-}
-
-function formatTime(m: TimelineModel, v: number): string {
-  if (m.ctx.engine !== 'native') return `${Math.round(v * 100) / 100} ticks`;
-  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
-  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} ms`;
-  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} µs`;
-  return `${Math.round(v)} ns`;
+  if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${style.hold.color}" fill-opacity="0.45"/>`, 'paler = the state filled part of the column');
+  if (m.story) {
+    newRow();
+    item(`<rect x="{x}" y="{y}" width="14" height="12" fill="none" stroke="${LINK_COLOR}" stroke-width="1.5"/>`, 'window magnified below');
+  }
+  if (m.story?.kind === 'fault') {
+    item(`<path d="M{x} {y+6} l14 0" stroke="${LINK_COLOR}" stroke-width="2" marker-end="url(#arrowhead)"/>`, `the value stored in ${vocab.ownerWord} travels to the thread that read it`);
+  }
+  const unit = m.ctx.engine === 'native' ? 'wall-clock time' : 'simulated ticks';
+  const text = `time in ${unit} since the first event; one lane per thread, grouped by process (program, pid, System V key)`
+    + (vocab.family === 'native' ? '; the probe records each lock call, not the moment it returned, so a bar is the wait and the hold together' : '');
+  const lines = wrap(text, Math.floor((L.width - L.x0 - 12) / 5.6));
+  lines.forEach((line, i) => parts.push(`<text x="${L.x0}" y="${y + 32 + 14 * i}" class="small">${escapeXml(line)}</text>`));
+  parts.push('</g>');
+  return { svg: parts.join(''), height: y + 34 + 14 * lines.length - y0 };
 }

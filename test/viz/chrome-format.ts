@@ -4,7 +4,7 @@
 // process and thread that has events. Returns the problems found (empty = valid).
 export interface ChromeDoc { traceEvents: Record<string, unknown>[]; otherData?: Record<string, unknown> }
 
-const PHASES = new Set(['B', 'E', 'X', 'i', 'I', 'C', 'M']);
+const PHASES = new Set(['B', 'E', 'X', 'i', 'I', 'C', 'M', 's', 't', 'f']);
 
 export function chromeTraceProblems(doc: ChromeDoc): string[] {
   const problems: string[] = [];
@@ -14,6 +14,7 @@ export function chromeTraceProblems(doc: ChromeDoc): string[] {
   const processNames = new Set<number>();
   const threadNames = new Set<string>();
   const used = new Set<string>();
+  const flows = new Map<string, string[]>();
   for (const [i, e] of doc.traceEvents.entries()) {
     const where = `event ${i} (${JSON.stringify(e).slice(0, 80)})`;
     if (typeof e.ph !== 'string' || !PHASES.has(e.ph)) { problems.push(`${where}: bad ph`); continue; }
@@ -44,7 +45,13 @@ export function chromeTraceProblems(doc: ChromeDoc): string[] {
       }
     }
     if (e.ph === 'i') used.add(track);
+    if (e.ph === 's' || e.ph === 't' || e.ph === 'f') {
+      used.add(track);
+      if (e.id === undefined) problems.push(`${where}: flow event without id`);
+      flows.set(String(e.id), [...(flows.get(String(e.id)) ?? []), e.ph as string]);
+    }
   }
+  for (const [id, phases] of flows) if (phases[0] !== 's' || phases[phases.length - 1] !== 'f') problems.push(`flow ${id} does not run from s to f: ${phases.join(' ')}`);
   for (const [track, stack] of stacks) if (stack.length) problems.push(`track ${track} ends with ${stack.length} open spans (${stack.map((s) => s.name).join(', ')})`);
   for (const track of used) {
     if (!threadNames.has(track)) problems.push(`track ${track} has events but no thread_name`);

@@ -91,3 +91,48 @@ export function bands(rows: number[]): [number, number][] {
   }
   return out;
 }
+
+export type Rgb = [number, number, number];
+export interface PixelSample { center: Rgb; darkest: Rgb; reddest: Rgb }
+
+/**
+ * The colours Chromium painted at given points of the SVG (SVG units = image pixels): the
+ * pixel itself, and the darkest and the most crash-red pixel within 2 px (strokes are
+ * anti-aliased, so a thin line is found near its exact coordinate, not always on it).
+ */
+export async function sampleSvg(context: BrowserContext, svg: string, points: [number, number][]): Promise<PixelSample[]> {
+  const page = await context.newPage();
+  try {
+    await page.setContent('<html><body style="margin:0;background:#fff"><img id="svg"></body></html>');
+    return await page.evaluate(async ({ text, pts }: { text: string; pts: [number, number][] }) => {
+      const doc = (globalThis as any).document;
+      const img = doc.getElementById('svg');
+      await new Promise<void>((resolve, reject) => {
+        img.onload = () => resolve();
+        img.onerror = () => reject(new Error('the SVG did not load as an image'));
+        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+      });
+      const canvas = doc.createElement('canvas');
+      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return pts.map(([x, y]) => {
+        const at = (px: number, py: number): [number, number, number] => {
+          const d = g.getImageData(Math.round(px), Math.round(py), 1, 1).data;
+          return [d[0], d[1], d[2]];
+        };
+        let darkest = at(x, y); let reddest = darkest;
+        for (let dx = -2; dx <= 2; dx++) {
+          for (let dy = -2; dy <= 2; dy++) {
+            const c = at(x + dx, y + dy);
+            if (c[0] + c[1] + c[2] < darkest[0] + darkest[1] + darkest[2]) darkest = c;
+            if (c[0] - c[1] - c[2] > reddest[0] - reddest[1] - reddest[2]) reddest = c;
+          }
+        }
+        return { center: at(x, y), darkest, reddest };
+      });
+    }, { text: svg, pts: points });
+  } finally {
+    await page.close();
+  }
+}
