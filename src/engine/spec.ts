@@ -9,11 +9,12 @@ import { Compile } from 'typebox/schema';
 import { LIMITS, type LimitName } from './limits.js';
 import { FAILURE_OUTCOMES, type FailureOutcome } from './outcome.js';
 import { findPlatform } from './platforms/index.js';
+import { LIBC_MODEL, LIBCS, type Libc } from './libc.js';
 import { describeSchemaErrors, type FieldError } from './spec-errors.js';
 
 export const MUTEX_TYPES = ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'] as const;
 export const ENGINES = ['sim', 'native'] as const;
-export const PLATFORMS = ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36'] as const;
+export const PLATFORMS = ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36', 'musl-1.2'] as const;
 export const STRATEGIES = ['random', 'pct', 'dfs'] as const;
 export const WATCH_FIELDS = ['owner', 'lockword', 'ownerpid'] as const;
 
@@ -97,6 +98,7 @@ export const SpecSchema = Type.Object({
   key: KeySchema,
   engine: Type.Optional(oneOf(ENGINES, 'sim (simulated machine, default) or native (real processes on the worker host)')),
   platform: Type.Optional(oneOf([...PLATFORMS, 'host'], 'whose mutex implementation is modelled (engine sim; default solaris10); "host" is the native engine\'s, as its normalised spec shows it')),
+  libc: Type.Optional(oneOf(LIBCS, 'engine native only: the C library the probe is linked with, "glibc" (the host\'s, default) or "musl" (a static musl build); the simulator models them as platforms "glibc-2.36" and "musl-1.2"')),
   threadsPerProcess: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'threads in every process (default 1)' })),
   iterations: Type.Optional(limit('iterations', 'lock / critical section / unlock cycles per thread')),
   cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'simulated CPUs (default 1); native: host CPUs the processes are pinned to (default 2: the glibc failures need processes running truly in parallel)' })),
@@ -131,6 +133,8 @@ export interface Spec {
   key: SysvKey;
   engine: EngineKind;
   platform: Platform | 'host';
+  /** Native only: the C library of the probe (always present in a native normalised spec). */
+  libc?: Libc;
   threadsPerProcess: number;
   iterations: number;
   cpus: number;
@@ -211,6 +215,9 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
   const count = s.processCount;
   if (engine === 'native' && s.platform !== undefined && s.platform !== 'host') {
     errors.push({ field: 'platform', message: 'applies to engine "sim" only; native runs on the host (omit platform, or "host")' });
+  }
+  if (engine === 'sim' && s.libc !== undefined) {
+    errors.push({ field: 'libc', message: `applies to engine "native" only; the simulator models ${s.libc} as platform "${LIBC_MODEL[s.libc as Libc]}" (use "platform": "${LIBC_MODEL[s.libc as Libc]}", or "engine": "native")` });
   }
   if (engine === 'sim' && s.platform === 'host') {
     errors.push({ field: 'platform', message: 'is "host" only for engine "native"; the simulator models one of ' + PLATFORMS.map((p) => `"${p}"`).join(', ') });
@@ -295,6 +302,7 @@ function normalise(s: SpecInput, seed: number): Spec {
     key,
     engine,
     platform: engine === 'native' ? 'host' : ((s.platform ?? 'solaris10') as Platform),
+    ...(engine === 'native' ? { libc: (s.libc ?? 'glibc') as Libc } : {}),
     threadsPerProcess,
     iterations: s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default),
     // Native runs default to 2 CPUs: on one CPU the processes of a native run take turns and the

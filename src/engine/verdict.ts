@@ -10,6 +10,7 @@ import type { Outcome, Result, Verdict } from './result.js';
 import { rankedOutcome } from './outcome-rank.js';
 import { faultVerdict } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
+import { muslVerdict } from './verdicts/musl.js';
 import { plainLockers, type VerdictContext } from './verdicts/context.js';
 import { counterWords, familyOf, list, plural, sharedInit, sharingWords, withTerms } from './verdicts/words.js';
 
@@ -87,7 +88,7 @@ function writeSentences(exec: Execution, r: Result): Omit<Verdict, 'terms'> {
   const counterText = counterWords(c, segments);
   const singleThreaded = singleThreadedWords(exec);
   const ctx: VerdictContext = { misuse, fixShared, wrongSharing, counterText, singleThreaded };
-  const special = faultVerdict(exec, r, outcome) ?? glibcVerdict(exec, r, outcome, ctx);
+  const special = faultVerdict(exec, r, outcome) ?? glibcVerdict(exec, r, outcome, ctx) ?? muslVerdict(exec, r, outcome, ctx);
   if (special) return special;
   const withSingle = (s: string) => (singleThreaded ? `${s} ${singleThreaded}` : s);
 

@@ -8,6 +8,7 @@
  * (plain stores to __lock for a private mutex) that the experiment is about.
  */
 #include "probe.h"
+#include "libc.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -94,7 +95,7 @@ static void *run_cycles(void *arg) {
     if (rc == EOWNERDEAD) {
       /* The previous owner died holding it: the kernel's robust-list walk marked it. */
       uint64_t t = ticks();
-      int lock_word = w->seg->mutex.__data.__lock;
+      int lock_word = mutex_lock_word(&w->seg->mutex);
       int crc = pthread_mutex_consistent(&w->seg->mutex);
       int k = atomic_fetch_add(&pe->recoveries, 1);
       if (k < 4) pe->recovery[k] = (struct recovery){ .pid = pe->pid, .tid = tid, .t_ns = t, .lock_word = lock_word, .consistent_rc = crc };
@@ -154,7 +155,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
   dup2(stderr_fd, STDERR_FILENO);
   if (stderr_fd != STDERR_FILENO) close(stderr_fd);
   atomic_store(&pe->pid, getpid());
-  if (cfg->realtime) sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }); /* as the supervisor */
+  if (cfg->realtime) set_round_robin(); /* as the supervisor */
 
   pe->t_shmget = ticks();
   int shmid = preset_shmid, creator = 0;

@@ -1,9 +1,10 @@
 // The native engine: the same Engine interface as the simulator, backed by the C probe running
 // real processes in a sandbox. Spec -> probe arguments -> probe run -> parsed report -> Result.
+import { existsSync } from 'node:fs';
 import type { Engine, RunOptions } from '../engine/engine.js';
 import type { Result } from '../engine/result.js';
 import type { Spec } from '../engine/spec.js';
-import { DEFAULT_PROBE_PATH, probeArguments, type ProbeTuning } from './probe-command.js';
+import { probeArguments, probePathFor, type ProbeTuning } from './probe-command.js';
 import { parseProbeOutput, ProbeOutputError } from './probe-output.js';
 import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
@@ -11,21 +12,29 @@ import { nativeVerdict } from './verdict.js';
 import { runNativeRepetitions, type RepeatOptions } from './repeat.js';
 
 export interface NativeEngineOptions extends Partial<ProbeTuning> {
+  /** The glibc probe (default build/probe); `muslProbePath` the musl one (default build/probe-musl). */
   probePath?: string;
+  muslProbePath?: string;
   /** Told the process group id of every probe started (for logs, and for tests that check nothing survives). */
   onProbeGroup?: (pgid: number) => void;
+}
+
+/** A musl run on a host where the musl probe was not built (no musl-gcc when `make` ran). */
+export class MuslProbeMissingError extends Error {
+  constructor(path: string) { super(`the musl probe ${path} is not built: install musl-tools (scripts/setup.sh does) and run npm run build`); }
 }
 
 export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, settleMs: 10, ringSize: 256, isolate: true, trace: true, realtime: true };
 
 export function createNativeEngine(options: NativeEngineOptions = {}): Engine {
   const tuning: ProbeTuning = { ...NATIVE_DEFAULTS, ...options };
-  const probePath = options.probePath ?? DEFAULT_PROBE_PATH;
   return {
     kind: 'native',
     async run(spec: Spec, runOptions: RunOptions = {}): Promise<Result> {
       if (spec.engine !== 'native') throw new Error(`the native engine was given a spec for engine "${spec.engine}"`);
       const started = performance.now();
+      const probePath = spec.libc === 'musl' ? options.muslProbePath ?? probePathFor('musl') : options.probePath ?? probePathFor('glibc');
+      if (spec.libc === 'musl' && !existsSync(probePath)) throw new MuslProbeMissingError(probePath);
       const run = await runProbe(probePath, probeArguments(spec, tuning), spec.limits.timeoutMs, runOptions.signal, options.onProbeGroup);
       let report;
       try {

@@ -1,9 +1,15 @@
 // Spec -> probe arguments, and where the probe binary lives. The argument names are the ones
 // probe.c documents in its header comment.
+import type { Libc } from '../engine/libc.js';
 import type { Spec } from '../engine/spec.js';
 import { paths } from '../runner/paths.js';
 
 export const DEFAULT_PROBE_PATH = paths.probe;
+
+/** The probe binary of a libc: build/probe (the host's glibc) or build/probe-musl (static musl). */
+export function probePathFor(libc: Libc | undefined): string {
+  return libc === 'musl' ? paths.probeMusl : paths.probe;
+}
 
 export interface ProbeTuning {
   /** No completed cycle for this long = hang: wait channels are read and the group killed. */

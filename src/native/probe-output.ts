@@ -28,15 +28,21 @@ export interface ProbeProcess {
 export interface ProbeBlocked { index: number; pid: number; tid: number; state: string; wchan: string }
 export interface ProbeEvent { t: number; cpu: number; pid: number; tid: number; op: string; value: number }
 export interface MutexWords { lock: string; count: number; owner: number; nusers: number; kind: string; spins: number; elision: number; listPrev: string; listNext: string }
+/** musl's pthread_mutex_t slots, as src/internal/pthread_impl.h names them (_m_type, _m_lock, ...). */
+export interface MuslMutexWords { type: string; lock: string; waiters: number; count: number; prev: string; next: string }
 
 export interface ProbeReport {
   version: number; glibc: string; supervisorPid: number;
+  /** The C library the probe was linked with, and its version as the probe read it (probe.c, libc.c). */
+  libc: { name: 'glibc' | 'musl'; version: string };
   sandbox: { ipc: string; pidns: string; mountns: string; sched: string; key: string; requested: string; cpus: number[]; rlimitAs: number; rlimitCpu: number; rlimitNproc: number; nsErrno: string | null };
   config: Record<string, string>;
   processes: ProbeProcess[];
   blocked: ProbeBlocked[];
   segment?: { shmid: number; size: number; offset: number; initializedBy: number; state: number };
   mutex?: MutexWords;
+  /** The mutex words of a musl probe (its `mutex` record has libc=musl). */
+  muslMutex?: MuslMutexWords;
   counter: { final: number; completed: number; planned: number; valid: boolean };
   exclusion: { maxHolders: number; violations: number };
   events: ProbeEvent[];
@@ -87,7 +93,12 @@ export function parseProbeOutput(text: string): ProbeReport {
     };
     switch (name) {
       case 'error': throw new ProbeOutputError(`probe refused: ${f.text ?? line}`, i + 1);
-      case 'probe': report.version = num('version'); report.glibc = f.glibc ?? 'unknown'; report.supervisorPid = num('supervisor_pid'); break;
+      case 'probe':
+        report.version = num('version'); report.supervisorPid = num('supervisor_pid');
+        // a probe from before the musl build wrote only glibc=
+        report.libc = { name: f.libc === 'musl' ? 'musl' : 'glibc', version: f.libc_version ?? f.glibc ?? 'unknown' };
+        report.glibc = f.glibc ?? (report.libc.name === 'glibc' ? report.libc.version : 'none');
+        break;
       case 'sandbox':
         report.sandbox = {
           ipc: f.ipc, pidns: f.pidns, mountns: f.mountns, sched: f.sched ?? 'other', key: f.key, requested: f.requested,
@@ -130,6 +141,10 @@ export function parseProbeOutput(text: string): ProbeReport {
       case 'blocked': report.blocked.push({ index: num('index'), pid: num('pid'), tid: num('tid'), state: f.state, wchan: f.wchan }); break;
       case 'segment': report.segment = { shmid: num('shmid'), size: num('size'), offset: num('offset'), initializedBy: num('initialized_by'), state: num('state') }; break;
       case 'mutex':
+        if (f.libc === 'musl') {
+          report.muslMutex = { type: f.type, lock: f.lock, waiters: num('waiters'), count: num('count'), prev: f.prev, next: f.next };
+          break;
+        }
         report.mutex = { lock: f.lock, count: num('count'), owner: num('owner'), nusers: num('nusers'), kind: f.kind, spins: num('spins'), elision: num('elision'), listPrev: f.list_prev, listNext: f.list_next };
         break;
       case 'counter': report.counter = { final: num('final'), completed: num('completed'), planned: num('planned'), valid: f.valid === '1' }; break;

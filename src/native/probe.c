@@ -77,9 +77,9 @@
  * what glibc stores in __owner. On a usage error the probe prints `error text=...` and exits 2.
  */
 #include "supervisor.h"
+#include "libc.h"
 
 #include <errno.h>
-#include <gnu/libc-version.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -240,7 +240,7 @@ static int enter_sandbox(struct probe_config *cfg, struct sandbox *sb) {
   int status;
   while (waitpid(supervisor, &status, 0) < 0 && errno == EINTR) {}
   if (WIFSIGNALED(status)) {
-    printf("end status=supervisor_died signal=SIG%s\n", sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "UNKNOWN");
+    printf("end status=supervisor_died signal=SIG%s\n", signal_abbrev(WTERMSIG(status)) ? signal_abbrev(WTERMSIG(status)) : "UNKNOWN");
     exit(1);
   }
   exit(WEXITSTATUS(status));
@@ -256,7 +256,7 @@ int main(int argc, char **argv) {
   enter_sandbox(&cfg, &sb);
   limit_resources(&cfg, &sb);
   /* same priority as the children: see sched= above */
-  if (cfg.realtime && sched_setscheduler(0, SCHED_RR, &(struct sched_param){ .sched_priority = 1 }) != 0) cfg.realtime = 0;
+  if (cfg.realtime && set_round_robin() != 0) cfg.realtime = 0;
   cfg.cpus_taken = sb.taken;
   if (cfg.yield_every < 0) cfg.yield_every = cfg.realtime && cfg.processes * cfg.threads > sb.taken ? 8 : 0;
 
@@ -266,7 +266,7 @@ int main(int argc, char **argv) {
   if (ev == MAP_FAILED) { printf("error text=mmap:%s\n", strerror(errno)); return 1; }
   struct ring_event *rings = (struct ring_event *)(ev + 1);
 
-  printf("probe version=%d glibc=%s supervisor_pid=%d\n", PROBE_FORMAT_VERSION, gnu_get_libc_version(), getpid());
+  printf("probe version=%d %s supervisor_pid=%d\n", PROBE_FORMAT_VERSION, libc_identity(), getpid());
   char key[16], requested[16];
   if (cfg.ipc_private) snprintf(key, sizeof key, "IPC_PRIVATE"), snprintf(requested, sizeof requested, "IPC_PRIVATE");
   else snprintf(key, sizeof key, "0x%x", (unsigned)cfg.key), snprintf(requested, sizeof requested, "0x%x", (unsigned)cfg.requested_key);
@@ -274,7 +274,7 @@ int main(int argc, char **argv) {
          sb.ipc_ns ? "namespace" : "host", sb.pid_ns ? "namespace" : "host", sb.mount_ns ? "namespace" : "host",
          cfg.realtime ? "rr" : "other", key, requested, sb.cpus,
          (unsigned long)sb.as.rlim_cur, (unsigned long)sb.cpu.rlim_cur, (unsigned long)sb.nproc.rlim_cur,
-         sb.ns_errno ? (strerrorname_np(sb.ns_errno) ? strerrorname_np(sb.ns_errno) : "unknown") : "-");
+         sb.ns_errno ? (errno_name(sb.ns_errno) ? errno_name(sb.ns_errno) : "unknown") : "-");
   printf("config type=%s robust=%d processes=%d threads=%d iterations=%ld timeout_ms=%ld hang_ms=%ld watch=%d ring=%d trace=%d ipc_private=%d repeat=%d settle_ms=%ld yield_every=%d\n",
          cfg.shared ? "shared" : "private", cfg.robust, cfg.processes, cfg.threads, cfg.iterations, cfg.timeout_ms, cfg.hang_ms,
          cfg.watch, cfg.ring_size, cfg.trace, cfg.ipc_private, cfg.repeat, cfg.settle_ms, cfg.yield_every);

@@ -4,6 +4,7 @@
  * the end of the line.
  */
 #include "supervisor.h"
+#include "libc.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -110,12 +111,12 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
         printf("watch index=%d pid=%d address=0x%lx available=1 fired=%lld\n", i, pid, (unsigned long)c->watch.address, c->watch.fired);
       else
         printf("watch index=%d pid=%d address=0x%lx available=0 errno=%d reason=%s\n", i, pid, (unsigned long)c->watch.address, c->watch.err,
-               c->watch.err == 0 ? "armed_but_never_fired" : strerrorname_np(c->watch.err) ? strerrorname_np(c->watch.err) : "unknown");
+               c->watch.err == 0 ? "armed_but_never_fired" : errno_name(c->watch.err) ? errno_name(c->watch.err) : "unknown");
     }
     if (c->t_exit) rel = c->t_exit - rr->t0;
     if (!c->reaped) printf("exit index=%d pid=%d kind=unknown\n", i, pid);
     else if (WIFEXITED(c->status)) printf("exit index=%d pid=%d t=%llu kind=exited code=%d killed=%s\n", i, pid, rel, WEXITSTATUS(c->status), kill_reason(c->killed));
-    else if (WIFSIGNALED(c->status)) printf("exit index=%d pid=%d t=%llu kind=signaled signal=SIG%s killed=%s\n", i, pid, rel, sigabbrev_np(WTERMSIG(c->status)) ? sigabbrev_np(WTERMSIG(c->status)) : "UNKNOWN", kill_reason(c->killed));
+    else if (WIFSIGNALED(c->status)) printf("exit index=%d pid=%d t=%llu kind=signaled signal=SIG%s killed=%s\n", i, pid, rel, signal_abbrev(WTERMSIG(c->status)) ? signal_abbrev(WTERMSIG(c->status)) : "UNKNOWN", kill_reason(c->killed));
     for (int r = 0; r < pe->recoveries && r < 4; r++) {
       const struct recovery *rc = &pe->recovery[r];
       printf("recovery index=%d pid=%d tid=%d t=%llu lock_word=0x%x consistent_rc=%d\n", i, rc->pid, rc->tid, rel_ns(rr, rc->t_ns), (unsigned)rc->lock_word, rc->consistent_rc);
@@ -129,11 +130,8 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
     printf("blocked index=%d pid=%d tid=%d state=%c wchan=%s\n", bt->process, bt->pid, bt->tid, bt->state, bt->wchan);
   }
   if (rr->snapshot_valid) {
-    const struct __pthread_mutex_s *m = &rr->snapshot.mutex.__data;
     printf("segment shmid=%d size=%d offset=0 initialized_by=%d state=%d\n", rr->segment_shmid, SEGMENT_SIZE, rr->snapshot.initialized_by, rr->snapshot.state);
-    printf("mutex lock=0x%x count=%u owner=%d nusers=%u kind=0x%x spins=%d elision=%d list_prev=0x%lx list_next=0x%lx\n",
-           (unsigned)m->__lock, m->__count, m->__owner, m->__nusers, (unsigned)m->__kind, m->__spins, m->__elision,
-           (unsigned long)m->__list.__prev, (unsigned long)m->__list.__next);
+    print_mutex_words(&rr->snapshot.mutex);
   }
   printf("counter final=%ld completed=%lld planned=%lld valid=%d\n", rr->snapshot_valid ? rr->snapshot.counter : 0L, completed,
          (long long)cfg->processes * cfg->threads * cfg->iterations, rr->snapshot_valid);

@@ -5,6 +5,7 @@
  * before a hung group is killed, the watchpoint counters and the mutex words at the end.
  */
 #include "supervisor.h"
+#include "libc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,7 +160,7 @@ static void start_experiment(const struct probe_config *cfg, struct evidence_reg
     read_maps(c->pid, c);
     if (cfg->watch == -1 || cfg->watch == i) {
       c->watch.requested = 1;
-      c->watch.address = pe->attach_address + offsetof(pthread_mutex_t, __data.__owner);
+      c->watch.address = pe->attach_address + MUTEX_WATCH_OFFSET;
       if (fires) {
         c->watch.fd = open_owner_watchpoint(c->pid, c->watch.address, &c->watch.err);
         c->watch.available = c->watch.fd >= 0;

@@ -3,9 +3,13 @@
 import type { Evidence, Mapping, ProcessExit, ProcessReport, Result } from '../engine/result.js';
 import type { Spec } from '../engine/spec.js';
 import type { TraceEvent, TraceOp } from '../engine/trace.js';
-import type { MutexWords, ProbeProcess, ProbeReport } from './probe-output.js';
+import type { MuslMutexWords, MutexWords, ProbeProcess, ProbeReport } from './probe-output.js';
 
-/** glibc stores __owner once when a lock succeeds and once in unlock (nptl/pthread_mutex_{lock,unlock}.c). */
+/**
+ * glibc stores __owner once when a lock succeeds and once in unlock (nptl/pthread_mutex_{lock,unlock}.c);
+ * musl has no owner field, and the musl probe watches _m_lock, which the CAS that takes a NORMAL
+ * mutex and the swap that releases it store once each (more when a waiter sets 0x80000000).
+ */
 const OWNER_STORES_PER_ACQUISITION = 2;
 
 /** The glibc assertion line (or any other line a dying process wrote) for the exit record. */
@@ -42,12 +46,26 @@ function mappingKind(perms: string, name: string): Mapping['kind'] {
   return perms.includes('x') ? 'text' : 'data';
 }
 
+/** musl's slots under their pthread_impl.h names. */
+export function muslWordsEvidence(m: MuslMutexWords | undefined): Record<string, number | string> | null {
+  if (!m) return null;
+  return { _m_type: m.type, _m_lock: m.lock, _m_waiters: m.waiters, _m_count: m.count, _m_prev: m.prev, _m_next: m.next };
+}
+
+/** How the probe learnt the version of its libc, for the result to say. */
+const VERSION_SOURCES = {
+  glibc: 'gnu_get_libc_version(), called by the probe at run time (the host\'s shared libc.so.6)',
+  musl: 'musl\'s own __libc_version string (src/internal/version.c, the version its loader prints), read from the libc.a statically linked into the probe when it was built; musl has no gnu_get_libc_version',
+} as const;
+
 export function mutexWordsEvidence(m: MutexWords | undefined): Record<string, number | string> | null {
   if (!m) return null;
   return { __lock: m.lock, __count: m.count, __owner: m.owner, __nusers: m.nusers, __kind: m.kind, __spins: m.spins, __elision: m.elision, '__list.__prev': m.listPrev, '__list.__next': m.listNext };
 }
 
 function watchpoints(report: ProbeReport): Evidence['watchpoints'] {
+  const musl = report.libc.name === 'musl';
+  const field = musl ? 'lockword' : 'owner';
   const stores = (p: ProbeProcess): number => (p.watch?.available ? p.watch.fired : p.acquisitions * OWNER_STORES_PER_ACQUISITION);
   const total = report.processes.reduce((sum, p) => sum + stores(p), 0);
   return report.processes.filter((p) => p.watch).map((p) => {
@@ -55,12 +73,12 @@ function watchpoints(report: ProbeReport): Evidence['watchpoints'] {
     const own = stores(p);
     return w.available
       ? {
-          pid: p.pid, field: 'owner', address: w.address, fired: w.fired, ownWrites: own, foreignWrites: total - own, available: true,
+          pid: p.pid, field, address: w.address, fired: w.fired, ownWrites: own, foreignWrites: total - own, available: true,
           note: 'measured by a hardware watchpoint: every watched store trapped into the kernel, which slows the run and can change its interleavings; leave tools.watchpoint off to see the race undisturbed',
         }
       : {
-          pid: p.pid, field: 'owner', address: w.address, fired: 0, ownWrites: own, foreignWrites: total - own, available: false,
-          note: `hardware watchpoint unavailable on this host (${w.reason}${w.errno ? `, errno ${w.errno}` : ''}); ownWrites and foreignWrites are derived from acquisitions (glibc stores __owner twice per lock/unlock cycle), not measured`,
+          pid: p.pid, field, address: w.address, fired: 0, ownWrites: own, foreignWrites: total - own, available: false,
+          note: `hardware watchpoint unavailable on this host (${w.reason}${w.errno ? `, errno ${w.errno}` : ''}); ownWrites and foreignWrites are derived from acquisitions (${musl ? 'musl stores _m_lock at least twice' : 'glibc stores __owner twice'} per lock/unlock cycle), not measured`,
         };
   });
 }
@@ -76,7 +94,7 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
   }));
   const creator = report.processes.find((p) => p.creator);
   const crashed = report.processes.find((p) => p.exit?.kind === 'signaled' && p.exit.killed === 'none');
-  const words = mutexWordsEvidence(report.mutex);
+  const words = report.libc.name === 'musl' ? muslWordsEvidence(report.muslMutex) : mutexWordsEvidence(report.mutex);
   const final = report.counter.valid ? report.counter.final : 0;
   const evidence: Evidence = {
     mutex: {
@@ -104,7 +122,8 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
       rlimits: { addressSpace: report.sandbox.rlimitAs, cpuSeconds: report.sandbox.rlimitCpu, processes: report.sandbox.rlimitNproc, core: 0 },
       namespaceError: report.sandbox.nsErrno,
     },
-    glibc: report.glibc,
+    libc: { name: report.libc.name, version: report.libc.version, versionFrom: VERSION_SOURCES[report.libc.name] },
+    ...(report.libc.name === 'glibc' ? { glibc: report.glibc } : {}),
     // the injected faults: taken or not, and who was left to meet the dead owner (probe.c: fault record)
     faults: report.processes.filter((p) => p.fault).map((p) => ({ process: p.index, pid: p.pid, taken: p.fault!.taken, survivorsWithWork: p.fault!.survivors })),
     cycles: { planned: report.counter.planned, completed: report.counter.completed },

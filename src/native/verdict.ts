@@ -2,44 +2,19 @@
 // brought back: exit statuses, the glibc assertion line, wait channels, lost updates, holders seen
 // inside the critical section at once, and the mutex words after the run. Written in the same
 // voice as the simulator's verdict (engine/verdicts/words.ts): the platform's own spelling of the
-// sharing attribute, the fix in glibc's API, and the glossary of the terms used.
+// sharing attribute, the fix in the POSIX API, and the glossary of the terms used. A probe linked
+// with musl gets musl's mechanisms (verdict-musl.ts) where they differ from glibc's.
 import type { ProcessReport, Verdict } from '../engine/result.js';
-import { list, plural, robustInit, sharedInit, sharingWords, withTerms } from '../engine/verdicts/words.js';
+import { list, plural, robustInit, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
+import { attributeWords, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, who } from './verdict-words.js';
+import { muslExclusion, muslHang, muslOwnerDied, muslPrivateOk } from './verdict-musl.js';
 import { rankedOutcome } from '../engine/outcome-rank.js';
 
-const PSHARED_BIT = 0x80;
 const ROBUST_BIT = 0x10;
 
-function fixShared(r: PartialResult): string {
-  const m = r.evidence.mutex;
-  return `Initialise the mutex process-shared in pid ${m.initializedBy}, the creator of key ${m.key}: ${sharedInit('posix')}.`;
-}
-
-const who = (p: ProcessReport) => `process ${p.index} (pid ${p.pid})`;
-
-function segmentStory(r: PartialResult): string {
-  const m = r.evidence.mutex;
-  const pids = list(r.processes.map((p) => String(p.pid)));
-  const addresses = [...new Set(r.processes.map((p) => p.attachAddress))];
-  const attached = addresses.length === 1 ? `, attached at ${addresses[0]} in each` : ` (attached at ${list(addresses)})`;
-  return `The mutex at offset ${m.offset} of System V segment key ${m.key} (shmid ${m.shmid}) is used by pids ${pids}${attached}; pid ${m.initializedBy} initialised it ${sharingWords('posix', r.spec.sharing)}`;
-}
-
-function kindWord(r: PartialResult): number | null {
-  const words = r.evidence.mutex.words as Record<string, string | number> | null;
-  return words ? parseInt(String(words.__kind), 16) : null;
-}
-
-function lostPart(r: PartialResult): string {
-  const c = r.counter;
-  return c.lostUpdates > 0 ? `; ${plural(c.lostUpdates, 'update')} of ${c.expected} lost (counter ${c.final})` : '';
-}
-
 function privateCause(r: PartialResult, mechanism: string): string {
-  const kind = kindWord(r);
-  const bit = kind === null ? '' : ` (__kind 0x${kind.toString(16)}: PSHARED bit 0x80 ${kind & PSHARED_BIT ? 'set' : 'clear'})`;
-  return `${segmentStory(r)}${bit}. A private mutex is only meant for the threads of one process: ${mechanism}`;
+  return `${segmentStory(r)}${attributeWords(r)}. A private mutex is only meant for the threads of one process: ${mechanism}`;
 }
 
 function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Omit<Verdict, 'terms'> {
@@ -67,6 +42,8 @@ function hangVerdict(r: PartialResult, hung: ProcessReport[]): Omit<Verdict, 'te
   const waits = blocked.map((b) => `TID ${b.tid} of pid ${b.pid} sleeps in the kernel in ${b.wchan} (state ${b.state})`).join('; ');
   const killedHolder = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
   const summary = `hang: ${list(hung.map(who))} made no progress: ${waits || 'no thread left to inspect'}${lostPart(r)}`;
+  const musl = libcOf(r) === 'musl' ? muslHang(r, killedHolder) : null;
+  if (musl) return { outcome: 'hang', summary, ...musl };
   if (killedHolder && !r.spec.robust) {
     return {
       outcome: 'hang', summary,
@@ -122,8 +99,8 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
     const exact = r.counter.lostUpdates === 0 ? `counter consistent (${r.counter.final} = ${r.counter.expected} completed cycles)` : `counter ${r.counter.final} of ${r.counter.expected}`;
     return {
       outcome: 'owner_died',
-      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (__lock ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}`,
-      cause: `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
+      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (${lockWordName(r)} ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}`,
+      cause: libcOf(r) === 'musl' ? muslOwnerDied(r, rec.lockWord) : `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
       fix: 'Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the protected data before calling pthread_mutex_consistent.',
     };
   }
@@ -131,7 +108,7 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
     return {
       outcome: 'mutual_exclusion_violation',
       summary: `up to ${maxHolders} threads were inside the critical section at once (${plural(violations, 'entry', 'entries')} found another holder inside)${lostPart(r)}`,
-      cause: r.spec.sharing.shared ? `${segmentStory(r)}; exclusion failed although the mutex is process-shared` : privateCause(r, 'in a single-threaded process glibc locks it with plain stores, so two processes take it at the same time and their read-modify-write cycles of the counter overwrite each other.'),
+      cause: libcOf(r) === 'musl' ? muslExclusion(r) : r.spec.sharing.shared ? `${segmentStory(r)}; exclusion failed although the mutex is process-shared` : privateCause(r, 'in a single-threaded process glibc locks it with plain stores, so two processes take it at the same time and their read-modify-write cycles of the counter overwrite each other.'),
       fix: r.spec.sharing.shared ? 'inspect the trace around the overlapping holders' : fixShared(r),
     };
   }
@@ -145,7 +122,7 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
     summary: `${r.spec.processCount} processes x ${r.spec.threadsPerProcess} threads x ${r.spec.iterations} iterations: counter exact (${r.counter.final}), never more than ${maxHolders} holder inside${victimNote}`,
     cause: r.spec.sharing.shared
       ? `${segmentStory(r)}: locking is an atomic compare-and-swap on the shared word and waiters sleep on shared futexes keyed by the segment's page, so processes exclude and wake each other`
-      : `${segmentStory(r)}; this run happened not to show the failure a private mutex risks across processes`,
+      : libcOf(r) === 'musl' ? muslPrivateOk(r) : `${segmentStory(r)}; this run happened not to show the failure a private mutex risks across processes`,
     fix: r.spec.sharing.shared ? 'Nothing to fix in this run.' : fixShared(r),
   };
 }

@@ -25,6 +25,8 @@ export const paths = {
   dashboard: join(ROOT, 'src', 'service', 'public'),
   /** The native probe binary (`make -C src/native`). */
   probe: join(ROOT, 'src', 'native', 'build', 'probe'),
+  /** The same probe linked statically against musl (built when musl-gcc is installed). */
+  probeMusl: join(ROOT, 'src', 'native', 'build', 'probe-musl'),
   /** The checked-in OpenAPI document. */
   openapi: join(ROOT, 'openapi', 'openapi.json'),
 } as const;

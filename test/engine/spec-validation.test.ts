@@ -123,3 +123,21 @@ test('property: whatever validateSpec accepts, its normalised spec is accepted a
   }), { numRuns: 400 });
   assert.ok(accepted > 100, `only ${accepted} of 400 generated specs were valid: the generator is too narrow`);
 });
+
+test('libc: native only, "glibc" by default in the normalised native spec; on the simulator a 400 naming libc that points to the platform', () => {
+  const native = validateSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', engine: 'native', libc: 'musl' }, () => 7);
+  assert.ok(native.ok);
+  assert.equal(native.spec.libc, 'musl');
+  const byDefault = validateSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', engine: 'native' }, () => 7);
+  assert.ok(byDefault.ok && byDefault.spec.libc === 'glibc');
+  const sim = validateSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234' }, () => 7);
+  assert.ok(sim.ok && !('libc' in sim.spec), 'a simulated spec has no libc: its platform says it');
+  const onSim = errorsOf({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', libc: 'musl' });
+  assert.deepEqual(onSim.map((e) => e.field), ['libc']);
+  assert.match(messageOf(onSim, 'libc'), /engine "native" only.*"platform": "musl-1\.2"/);
+  assert.match(messageOf(errorsOf({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', engine: 'sim', libc: 'glibc' }), 'libc'), /"platform": "glibc-2\.36"/);
+  // a bad value: the allowed values and a suggestion, together with the other bad fields
+  const bad = errorsOf({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, key: '0x1234', engine: 'native', libc: 'mussl', cpus: 0 });
+  assert.deepEqual(bad.map((e) => e.field).sort(), ['cpus', 'libc']);
+  assert.match(messageOf(bad, 'libc'), /"glibc", "musl".*did you mean "musl"\?/);
+});

@@ -32,6 +32,8 @@ const BAD: [string, unknown, string, string][] = [
   ['preset with a bad override', { preset: 'solaris10-crash', cpus: 0 }, 'application/json', 'cpus'],
   ['iterations negative', { ...spec, iterations: -1 }, 'application/json', 'iterations'],
   ['robust USYNC_THREAD on solaris10 (mutex_init refuses it)', { ...spec, platform: 'solaris10', mutexType: 'USYNC_THREAD', robust: true }, 'application/json', 'robust'],
+  ['libc on the simulator (it models musl as platform musl-1.2)', { ...spec, libc: 'musl' }, 'application/json', 'libc'],
+  ['unknown libc', { ...spec, engine: 'native', libc: 'uclibc' }, 'application/json', 'libc'],
   ['native with a per-process key', { ...spec, engine: 'native', processes: [{ key: '0x99' }, {}] }, 'application/json', 'processes[0].key'],
   ['repeat above its maximum', { ...spec, repeat: 1001 }, 'application/json', 'repeat'],
   ['compare on the simulator', { ...spec, compare: true }, 'application/json', 'compare'],
@@ -49,6 +51,14 @@ test('every bad body answers 400 problem+json naming its field', async (t) => {
     assert.ok(problem.type && problem.title && problem.detail, what);
     assert.ok(problem.errors.some((e: { field: string }) => e.field === field), `${what}: expected a problem naming ${field}, got ${JSON.stringify(problem.errors)}`);
   }
+});
+
+test('libc "musl" on the simulator: the 400 points to platform "musl-1.2"', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'POST', url: '/experiments', payload: { ...spec, mutexType: 'PTHREAD_PROCESS_PRIVATE', libc: 'musl' } });
+  assert.equal(res.statusCode, 400);
+  const error = res.json().errors.find((e: { field: string }) => e.field === 'libc');
+  assert.match(error.message, /"platform": "musl-1\.2"/);
 });
 
 test('all bad fields are named at once', async (t) => {

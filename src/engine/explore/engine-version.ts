@@ -23,6 +23,9 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   'illumos holder killed hang': '68f917ce 10ee4967',
   'glibc-2.36 private': 'c943f1ef 0ba2422d',
   'glibc-2.33 robust kill': '810ac98b b77118bf',
+  // added with the musl-1.2 platform (no bump: no earlier output or token changed)
+  'musl-1.2 private': '6a5e0985 16352ac6',
+  'musl-1.2 robust kill': 'b37cdc13 7b40dfd0',
   'random 300': '1e8614d9',
   'pct 100 depth 2': '12c59d96',
   'dfs bound 1': 'e314fd33 d7a96461 ae83b8a1',

@@ -5,8 +5,9 @@ import { solaris10 } from './solaris10.js';
 import { solaris9 } from './solaris9.js';
 import { illumos } from './illumos.js';
 import { glibc233, glibc236 } from './glibc.js';
+import { musl12 } from './musl.js';
 
-const PLATFORMS: PlatformDefinition[] = [solaris10, solaris9, illumos, glibc233, glibc236];
+const PLATFORMS: PlatformDefinition[] = [solaris10, solaris9, illumos, glibc233, glibc236, musl12];
 
 const byName = new Map<string, PlatformDefinition>(PLATFORMS.map((p) => [p.name, p]));
 

@@ -12,7 +12,7 @@ export const list = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `
 export type ApiFamily = 'solaris' | 'posix';
 
 export function familyOf(platform: string): ApiFamily {
-  return platform.startsWith('glibc') || platform === 'host' ? 'posix' : 'solaris';
+  return platform.startsWith('glibc') || platform.startsWith('musl') || platform === 'host' ? 'posix' : 'solaris';
 }
 
 /** The sharing attribute as the platform spells it, once: "USYNC_THREAD (process-private)". */
@@ -63,6 +63,13 @@ const GLOSSARY: readonly Term[] = [
   { term: 'TID', meaning: 'Linux kernel thread id; glibc stores the owner\'s TID in __owner.' },
   { term: '__owner', meaning: 'Field of glibc\'s pthread_mutex_t holding the owning thread\'s TID.' },
   { term: '__lock', meaning: 'The lock word of glibc\'s pthread_mutex_t: 0 free, 1 locked, 2 locked with possible sleepers.' },
+  { term: '_m_type', meaning: 'Word of musl\'s pthread_mutex_t holding the attributes: bits 0-1 the type (0 NORMAL), 4 robust, 128 process-shared.' },
+  { term: '_m_lock', meaning: 'The lock word of musl\'s pthread_mutex_t: 0 free, EBUSY (16) held by a NORMAL mutex, the owner\'s TID for other types; 0x80000000 marks a waiter, 0x40000000 a dead owner.' },
+  { term: '_m_waiters', meaning: 'Word of musl\'s pthread_mutex_t counting the lockers about to sleep or asleep on the futex; an unlock that sees it non-zero sends a FUTEX_WAKE.' },
+  { term: 'EBUSY', meaning: 'What musl stores in _m_lock to take a NORMAL mutex: it records that the mutex is held, not by whom.' },
+  { term: 'FUTEX_WAIT', meaning: 'The futex call a locker sleeps in until a FUTEX_WAKE on the same key (or the word changes before it sleeps).' },
+  { term: 'FUTEX_PRIVATE', meaning: 'Flag of a futex call (128) saying the word is private to the process: the kernel keys it by (address space, address), so other processes never meet it.' },
+  { term: 'set_robust_list', meaning: 'The system call that tells the kernel where a thread\'s list of held robust mutexes is, so it can mark them when the thread dies.' },
   { term: 'plain store', meaning: 'An ordinary memory write, not an atomic instruction: two processes can both see the lock free and both store to it.' },
   { term: 'SIGSEGV', meaning: 'The signal for a memory access to an address the process has no mapping for.' },
   { term: 'SIGABRT', meaning: 'The signal abort() raises; glibc calls it when an internal assertion fails.' },

@@ -9,7 +9,7 @@ import { progressView } from './progress.js';
 export const FILTERS = {
   status: ['queued', 'running', 'completed', 'failed', 'cancelled'],
   outcome: OUTCOMES,
-  platform: ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36', 'host'],
+  platform: ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36', 'musl-1.2', 'host'],
   mutexType: ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PRIVATE', 'PTHREAD_PROCESS_SHARED'],
   engine: ['sim', 'native'],
 };

@@ -1,0 +1,58 @@
+// What every native verdict says about the run, whichever libc the probe was linked with: who
+// the processes are, where the mutex is, the fix, lost updates, and the mutex's attribute word
+// in the libc's own names (glibc __kind, musl _m_type), all from the run's evidence.
+import type { ProcessReport } from '../engine/result.js';
+import { list, plural, sharedInit, sharingWords } from '../engine/verdicts/words.js';
+import type { PartialResult } from './to-result.js';
+
+export const who = (p: ProcessReport) => `process ${p.index} (pid ${p.pid})`;
+
+/** The libc the probe reported (evidence.libc), not the one the spec asked for. */
+export function libcOf(r: PartialResult): 'glibc' | 'musl' {
+  return (r.evidence.libc as { name?: string } | undefined)?.name === 'musl' ? 'musl' : 'glibc';
+}
+
+/** The mutex words as the probe read them after the run, or null. */
+export function mutexWords(r: PartialResult): Record<string, string | number> | null {
+  return r.evidence.mutex.words as Record<string, string | number> | null;
+}
+
+/** The lock word's name in the libc's pthread_mutex_t. */
+export const lockWordName = (r: PartialResult) => (libcOf(r) === 'musl' ? '_m_lock' : '__lock');
+
+export function fixShared(r: PartialResult): string {
+  const m = r.evidence.mutex;
+  return `Initialise the mutex process-shared in pid ${m.initializedBy}, the creator of key ${m.key}: ${sharedInit('posix')}.`;
+}
+
+export function segmentStory(r: PartialResult): string {
+  const m = r.evidence.mutex;
+  const pids = list(r.processes.map((p) => String(p.pid)));
+  const addresses = [...new Set(r.processes.map((p) => p.attachAddress))];
+  const attached = addresses.length === 1 ? `, attached at ${addresses[0]} in each` : ` (attached at ${list(addresses)})`;
+  return `The mutex at offset ${m.offset} of System V segment key ${m.key} (shmid ${m.shmid}) is used by pids ${pids}${attached}; pid ${m.initializedBy} initialised it ${sharingWords('posix', r.spec.sharing)}`;
+}
+
+export function lostPart(r: PartialResult): string {
+  const c = r.counter;
+  return c.lostUpdates > 0 ? `; ${plural(c.lostUpdates, 'update')} of ${c.expected} lost (counter ${c.final})` : '';
+}
+
+/** The attribute word (glibc __kind, musl _m_type) and the bit that says pshared, e.g. " (__kind 0x0: PSHARED bit 0x80 clear)". */
+export function attributeWords(r: PartialResult): string {
+  const words = mutexWords(r);
+  if (!words) return '';
+  if (libcOf(r) === 'musl') {
+    const type = parseInt(String(words._m_type), 16);
+    const robust = type & 4 ? ', robust bit 4 set' : '';
+    return ` (_m_type 0x${type.toString(16)}: pshared bit 128 ${type & 128 ? 'set' : 'clear'}${robust})`;
+  }
+  const kind = parseInt(String(words.__kind), 16);
+  return ` (__kind 0x${kind.toString(16)}: PSHARED bit 0x80 ${kind & 0x80 ? 'set' : 'clear'})`;
+}
+
+/** The glibc __kind word, for its robust bit. */
+export function kindWord(r: PartialResult): number | null {
+  const words = mutexWords(r);
+  return words && words.__kind !== undefined ? parseInt(String(words.__kind), 16) : null;
+}

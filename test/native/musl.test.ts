@@ -1,0 +1,93 @@
+// The probe linked statically against musl (`"libc": "musl"`): the result names musl and its
+// version, a PSHARED mutex is exact, a PRIVATE one across processes loses wake-ups (hang) and
+// never lets two holders in, a robust PSHARED mutex is recovered after its owner is killed with
+// 0x40000000 still in _m_lock, and a robust PRIVATE one is not recovered at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Result } from '../../src/engine/result.js';
+import { createNativeEngine } from '../../src/native/engine.js';
+import { probePathFor } from '../../src/native/probe-command.js';
+import { nativeSpec } from './helpers.js';
+
+const engine = createNativeEngine({ hangMs: 150 });
+const words = (r: Result) => r.evidence.mutex.words as Record<string, string | number>;
+
+async function runs(n: number, input: Record<string, unknown>): Promise<Result[]> {
+  const results: Result[] = [];
+  for (let i = 0; i < n; i++) results.push(await engine.run(nativeSpec({ libc: 'musl', ...input })));
+  return results;
+}
+
+test('the musl probe is built (musl-gcc -static)', () => {
+  assert.ok(existsSync(probePathFor('musl')), `${probePathFor('musl')} missing: install musl-tools (scripts/setup.sh) and npm run build`);
+});
+
+test('the result names the libc and its version: musl from the probe-musl build, glibc from the host', async () => {
+  const [musl] = await runs(1, { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 1000 });
+  const libc = musl!.evidence.libc as { name: string; version: string; versionFrom: string };
+  assert.equal(libc.name, 'musl');
+  assert.match(libc.version, /^1\.2\.\d+$/);
+  assert.match(libc.versionFrom, /__libc_version/);
+  assert.equal(musl!.evidence.glibc, undefined);
+  assert.deepEqual(Object.keys(words(musl!)), ['_m_type', '_m_lock', '_m_waiters', '_m_count', '_m_prev', '_m_next']);
+  const glibc = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 1000 }));
+  assert.equal(glibc.spec.libc, 'glibc');
+  assert.equal((glibc.evidence.libc as { name: string }).name, 'glibc');
+  assert.match((glibc.evidence.libc as { version: string }).version, /^2\.\d+$/);
+  assert.equal((glibc.evidence.libc as { version: string }).version, glibc.evidence.glibc);
+});
+
+test('PSHARED, 4 x 1 and 2 x 2 threads x 50000: ok and exact every time', async () => {
+  for (const shape of [{ processCount: 4 }, { processCount: 2, threadsPerProcess: 2 }]) {
+    for (const r of await runs(3, { mutexType: 'PTHREAD_PROCESS_SHARED', ...shape, iterations: 50_000, cpus: 2 })) {
+      assert.equal(r.verdict.outcome, 'ok', r.verdict.summary);
+      assert.equal(r.counter.final, 4 * 50_000);
+      assert.equal(r.mutualExclusion.maxHolders, 1);
+      assert.equal(words(r)._m_type, '0x80');
+      assert.equal(words(r)._m_lock, '0x0');
+    }
+  }
+});
+
+test('PRIVATE, 2 single-threaded processes x 100000: a lost wake-up (hang), never two holders; the verdict tells it from the words', async () => {
+  const results = await runs(4, { mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, iterations: 100_000, cpus: 2 });
+  for (const r of results) {
+    assert.equal(r.mutualExclusion.maxHolders, 1);
+    assert.equal(r.counter.lostUpdates, 0);
+    assert.ok(!r.processes.some((p) => p.exit.kind === 'signaled'));
+  }
+  const hung = results.filter((r) => r.verdict.outcome === 'hang');
+  assert.ok(hung.length >= 3, results.map((r) => r.verdict.outcome).join(', '));
+  const r = hung[0]!;
+  assert.ok(r.processes.some((p) => p.exit.kind === 'hung' && /futex/.test(p.exit.waitingIn)));
+  assert.equal(words(r)._m_lock, '0x0', 'released');
+  assert.ok(Number(words(r)._m_waiters) > 0, 'a counted sleeper');
+  assert.match(r.verdict.cause, /_m_type 0x0: pshared bit 128 clear/);
+  assert.match(r.verdict.cause, /FUTEX_PRIVATE/);
+  assert.match(r.verdict.cause, /_m_lock reads 0x0 \(free\) while _m_waiters still counts/);
+  assert.match(r.verdict.fix, /PTHREAD_PROCESS_SHARED/);
+});
+
+test('robust PSHARED, the holder killed at its 500th acquisition: owner_died, the new owner\'s _m_lock still has 0x40000000', async () => {
+  for (const r of await runs(2, { mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 2, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] })) {
+    assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
+    const rec = r.evidence.recoveries as { lockWord: string; consistentRc: number; tid: number }[];
+    assert.equal(rec.length, 1);
+    assert.equal(rec[0]!.consistentRc, 0);
+    assert.equal(parseInt(rec[0]!.lockWord, 16) & 0x40000000, 0x40000000);
+    assert.equal(parseInt(rec[0]!.lockWord, 16) & 0x3fffffff, rec[0]!.tid);
+    assert.equal(r.counter.final, 20_000 + 500);
+    assert.match(r.verdict.cause, /0x40000000 still in it/);
+  }
+});
+
+test('robust PRIVATE, the holder killed: musl gave the kernel no robust list, _m_lock keeps the dead TID, hang', async () => {
+  const [r] = await runs(1, { mutexType: 'PTHREAD_PROCESS_PRIVATE', robust: true, processCount: 2, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] });
+  assert.equal(r!.verdict.outcome, 'hang', r!.verdict.summary);
+  if (r!.processes[1]!.exit.kind === 'killed') { // the kill came (a lost wake-up can stop the run first)
+    const victimTid = r!.processes[1]!.threads[0]!.tid;
+    assert.equal(parseInt(String(words(r!)._m_lock), 16) & 0x3fffffff, victimTid);
+    assert.match(r!.verdict.cause, /set_robust_list/);
+  }
+});
