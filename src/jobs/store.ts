@@ -130,7 +130,7 @@ export class ExperimentStore {
     for (let attempt = 0; ; attempt++) {
       const [kind, existing] = (await this.run('CREATE', id, [
         this.keys.all, this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine),
-        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id),
+        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id), this.keys.idempotencyPending,
       ], JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, opts.maxQueued, opts.idempotencyKey ? '1' : '', opts.bodyHash ?? '', opts.replay ?? '', seen)) as [string, string];
       if (kind === 'retry' && attempt < 5) { seen = existing; continue; }
       if (kind === 'retry') throw new Error('the Idempotency-Key kept changing while it was read');
@@ -148,12 +148,12 @@ export class ExperimentStore {
    * Records many experiments in one script (admission.ts): for each, in order, true when
    * recorded, false when refused because the queue already holds `maxQueued` experiments.
    */
-  async createMany(entries: readonly { id: string; spec: Spec }[], maxQueued: number): Promise<boolean[]> {
+  async createMany(entries: readonly { id: string; spec: Spec; job?: string }[], maxQueued: number): Promise<boolean[]> {
     const keyList = [this.keys.seq, this.keys.all, ...this.statusKeys];
     const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, maxQueued, entries.length];
-    for (const { id, spec } of entries) {
+    for (const { id, spec, job } of entries) {
       keyList.push(this.keys.record(id), this.keys.events(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
-      args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine);
+      args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, job && job !== id ? job : '');
     }
     const created = (await this.call('CREATE_MANY', keyList, args)) as number[];
     return created.map((c) => c === 1);
@@ -161,13 +161,16 @@ export class ExperimentStore {
 
   async confirmQueued(id: string, idempotencyKey?: string, bodyHash?: string): Promise<void> {
     if (!idempotencyKey) return;
-    await this.call('CONFIRM', [this.keys.idempotency(idempotencyKey)], [id, this.ttlSeconds, bodyHash ?? '']);
+    await this.call('CONFIRM', [this.keys.idempotency(idempotencyKey), this.keys.idempotencyPending], [id, this.ttlSeconds, bodyHash ?? '']);
   }
 
   /** Undo a create whose job could not be queued, so no record waits forever. */
   async abandon(id: string, idempotencyKey?: string): Promise<void> {
     await this.delete(id);
-    if (idempotencyKey) await this.redis.del(this.keys.idempotency(idempotencyKey));
+    if (idempotencyKey) {
+      const key = this.keys.idempotency(idempotencyKey);
+      await this.redis.multi().del(key).zrem(this.keys.idempotencyPending, key).exec();
+    }
   }
 
   async begin(id: string, worker: string): Promise<Begun> {
@@ -349,13 +352,24 @@ export class ExperimentStore {
     return { items, next: encodeCursor(max.slice(1)) };
   }
 
+  /**
+   * Lowest index score of a live record: scores are creation ms * 1000 + seq and a record
+   * expires ttlSeconds after its creation, so entries below it name expired records (which the
+   * reaper trims). Counting from it makes every count one of live records at once.
+   */
+  liveFrom(now = Date.now()): string {
+    return String((now - this.ttlSeconds * 1000) * 1000);
+  }
+
   async countsByStatus(): Promise<Record<string, number>> {
-    const counts = await Promise.all(STATUSES.map((s) => this.redis.zcard(this.keys.index('status', s))));
+    const from = this.liveFrom();
+    const counts = await Promise.all(STATUSES.map((s) => this.redis.zcount(this.keys.index('status', s), from, '+inf')));
     return Object.fromEntries(STATUSES.map((s, i) => [s, counts[i]!]));
   }
 
   async countsByOutcome(outcomes: readonly string[]): Promise<Record<string, number>> {
-    const counts = await Promise.all(outcomes.map((o) => this.redis.zcard(this.keys.index('outcome', o))));
+    const from = this.liveFrom();
+    const counts = await Promise.all(outcomes.map((o) => this.redis.zcount(this.keys.index('outcome', o), from, '+inf')));
     return Object.fromEntries(outcomes.map((o, i) => [o, counts[i]!]));
   }
 }
