@@ -103,8 +103,12 @@ export class Admission {
     } catch (err) {
       // no job, no experiment: take the records back so none waits forever as queued (if the
       // API dies right here instead, the reaper queues them again)
-      await Promise.allSettled([...admitted].map((id) => this.store.abandon(id)));
+      // answered first and not awaited: while Redis does not answer, taking back would hold
+      // this flush's slot, and so every POST waiting for it, for two more command timeouts
+      // (README "Failure and recovery" bounds a request's wait). If it fails, the reaper
+      // queues the records after all.
       for (const p of batch) p.reject(err);
+      void Promise.allSettled([...admitted].map((id) => this.store.abandon(id)));
       return;
     }
     batch.forEach((p, i) => p.resolve(created[i] ? 'queued' : 'full'));

@@ -16,14 +16,20 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Spec } from '../engine/spec.js';
 import { enqueueExperiment } from './explore-flow.js';
 import { QUEUE_NAME, type QueuedJob } from './queue.js';
+import { isRedisUnavailable } from './redis.js';
 import type { ExperimentStore } from './store.js';
 
 export const REAPER_EVERY_MS = 5_000;
 export const GRACE_MS = 10_000;
 /** Records (and pending keys) looked at per pass, oldest first: a pass costs a bounded amount. */
 const PASS_LIMIT = 2_000;
-/** How long the lock may be held by a pass whose instance died before releasing it. */
-const LOCK_MS = 60_000;
+/**
+ * How long the lock may be held by a pass whose instance died (or lost Redis) before releasing
+ * it. A pass of PASS_LIMIT records takes well under a second; should one take longer than this,
+ * a second instance may pass at the same time, which is harmless: every repair is conditional
+ * (FAIL changes only unfinished records, a job id is added once, a key is set to the same value).
+ */
+const LOCK_MS = 20_000;
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -40,15 +46,23 @@ export class Reaper {
     private readonly store: ExperimentStore,
     private readonly queue: Queue<QueuedJob>,
     private readonly owner: string,
-    private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+    private readonly log: Pick<FastifyBaseLogger, 'warn' | 'debug'>,
     private readonly opts: { everyMs?: number; graceMs?: number } = {},
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
+    const tick = () => {
       if (this.running) return;
-      this.running = this.pass().catch((err) => this.log.warn({ err }, 'reaper pass failed')).finally(() => { this.running = undefined; });
-    }, this.opts.everyMs ?? REAPER_EVERY_MS);
+      this.running = this.pass().catch((err) => {
+        // an outage is reported by the connections themselves; the next pass after it repairs
+        if (isRedisUnavailable(err)) this.log.debug({ err: (err as Error).message }, 'reaper pass skipped: Redis does not answer');
+        else this.log.warn({ err }, 'reaper pass failed');
+      }).finally(() => { this.running = undefined; });
+    };
+    // a first pass at once: an instance restarted after a crash repairs what the crash left
+    // without waiting a period (and an instance killed again soon still got its pass in)
+    setImmediate(tick);
+    this.timer = setInterval(tick, this.opts.everyMs ?? REAPER_EVERY_MS);
     this.timer.unref();
   }
 

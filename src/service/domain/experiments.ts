@@ -95,7 +95,9 @@ export class ExperimentService {
     try {
       await enqueueExperiment(this.queue, id, spec);
     } catch (err) {
-      await this.store.abandon(id, idempotencyKey).catch(() => {});
+      // not awaited: while Redis does not answer it would add two command timeouts to this
+      // request's wait; if it fails, the reaper queues the record (and answers its key) instead
+      void this.store.abandon(id, idempotencyKey).catch(() => {});
       throw err;
     }
     if (idempotencyKey) await this.store.confirmQueued(id, idempotencyKey, bodyHash);
