@@ -29,6 +29,7 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
   const api = `http://127.0.0.1:${inst.apiPort}`;
 
   const accepted = new Set<string>();
+  const acceptedAt: number[] = [];
   const byKey = new Map<string, Set<string>>();
   const keyWaits: number[] = [];
   const unanswered: string[] = [];
@@ -50,7 +51,7 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
       if (n % 2 === 0) {
         // without a key: a request the kill cut off is not retried (its fate is unknown to the client)
         const r = await postOnce();
-        if (r.status === 202 && r.id) accepted.add(r.id);
+        if (r.status === 202 && r.id) { accepted.add(r.id); acceptedAt.push(Date.now()); }
         if (r.status === 0) await sleep(100);
         continue;
       }
@@ -69,9 +70,11 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
   };
   const loops = Array.from({ length: LOOPS }, (_, n) => loop(n));
   const downtimes: number[] = [];
+  const killedAt: number[] = [];
   for (let k = 0; k < KILLS; k++) {
     await sleep(UP_MS);
     const at = Date.now();
+    killedAt.push(at);
     await inst.api!.kill();
     await inst.startApi();
     downtimes.push(Date.now() - at);
@@ -88,6 +91,9 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
   let f = await figures(redis.url, inst.prefix, all);
   while (f.lost > 0 && Date.now() < deadline) { await sleep(1000); f = await figures(redis.url, inst.prefix, all); }
   const ofAccepted = await figures(redis.url, inst.prefix, [...accepted]);
+  // recovery: from each kill to the first experiment accepted after it (restart included)
+  const recoveries = killedAt.map((k) => (acceptedAt.find((a) => a > k) ?? NaN) - k).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  ofAccepted.recoveryMs = { p50: recoveries[Math.floor((recoveries.length - 1) / 2)] ?? null, max: recoveries.at(-1) ?? null };
   const keysWithTwo = [...byKey.values()].filter((s) => s.size > 1).length;
   keyWaits.sort((a, b) => a - b);
   printFigures('api-kills', ofAccepted, {

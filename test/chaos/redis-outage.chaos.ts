@@ -13,12 +13,12 @@ const REQUEST_BOUND_MS = 5_000;
 const STOP_MS = Number(process.env.CHAOS_REDIS_STOP_MS ?? 30_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Traffic { accepted: string[]; slowest: number; slowestWhat: string; answers: Record<string, number>; noRetryAfter: number; stop(): Promise<void> }
+interface Traffic { accepted: string[]; acceptedAt: number[]; slowest: number; slowestWhat: string; answers: Record<string, number>; noRetryAfter: number; stop(): Promise<void> }
 
 /** POST and GET loops against the API, every request timed. */
 function traffic(inst: Installation, loops = 6): Traffic {
   const api = `http://127.0.0.1:${inst.apiPort}`;
-  const t: Traffic = { accepted: [], slowest: 0, slowestWhat: '', answers: {}, noRetryAfter: 0, stop: async () => {} };
+  const t: Traffic = { accepted: [], acceptedAt: [], slowest: 0, slowestWhat: '', answers: {}, noRetryAfter: 0, stop: async () => {} };
   let stopping = false;
   const call = async (what: string, url: string, init?: RequestInit) => {
     const started = Date.now();
@@ -39,7 +39,7 @@ function traffic(inst: Installation, loops = 6): Traffic {
   const post = () => call('POST', `${api}/experiments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset: 'solaris10-crash' }) });
   const loop = async (n: number) => {
     while (!stopping) {
-      if (n % 2 === 0) { const id = await post(); if (id) t.accepted.push(id); }
+      if (n % 2 === 0) { const id = await post(); if (id) { t.accepted.push(id); t.acceptedAt.push(Date.now()); } }
       else {
         const last = t.accepted.at(-1);
         await call('GET', last ? `${api}/experiments/${last}` : `${api}/stats`);
@@ -52,6 +52,13 @@ function traffic(inst: Installation, loops = 6): Traffic {
   const all = Array.from({ length: loops }, (_, n) => loop(n));
   t.stop = async () => { stopping = true; await Promise.all(all); };
   return t;
+}
+
+/** From the moment Redis is back to the first experiment accepted after it. */
+function recovery(load: Traffic, backAt: number): { p50: number | null; max: number | null } {
+  const first = load.acceptedAt.find((at) => at >= backAt);
+  const ms = first === undefined ? null : first - backAt;
+  return { p50: ms, max: ms };
 }
 
 async function settle(url: string, prefix: string, accepted: string[], ms = 120_000) {
@@ -77,6 +84,7 @@ test(`Redis SIGSTOP for ${STOP_MS / 1000} s: every request answered within ${REQ
   await sleep(5_000);
   await load.stop();
   const f = await settle(redis.url, inst.prefix, load.accepted);
+  f.recoveryMs = recovery(load, contAt);
   printFigures('redis-sigstop', f, { stopMs: contAt - stoppedAt, slowestRequestMs: load.slowest, slowest: load.slowestWhat, boundMs: REQUEST_BOUND_MS, answers: load.answers, size: STOP_MS === 30_000 ? 'full' : 'ci' });
   assert.ok(load.slowest <= REQUEST_BOUND_MS, `a request waited ${load.slowest} ms (${load.slowestWhat})`);
   assert.ok((load.answers['POST 503'] ?? 0) > 0, 'the outage was met by requests');
@@ -98,10 +106,12 @@ test('Redis SIGKILL with AOF (appendfsync always), restarted 3 s later: everythi
   await redis.proc.kill();
   await sleep(3_000);
   await redis.restart();
-  const backAfter = Date.now() - killedAt;
+  const backAt = Date.now();
+  const backAfter = backAt - killedAt;
   await sleep(5_000);
   await load.stop();
   const f = await settle(redis.url, inst.prefix, load.accepted);
+  f.recoveryMs = recovery(load, backAt);
   printFigures('redis-sigkill-aof', f, { downMs: backAfter, slowestRequestMs: load.slowest, slowest: load.slowestWhat, answers: load.answers });
   assert.ok(load.slowest <= REQUEST_BOUND_MS, `a request waited ${load.slowest} ms (${load.slowestWhat})`);
   assert.equal(load.noRetryAfter, 0, '503 without Retry-After');
