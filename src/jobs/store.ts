@@ -326,7 +326,9 @@ export class ExperimentStore {
       for (let i = 0; i < entries.length; i += 2) { ids.push(entries[i]!); scores.push(entries[i + 1]!); }
       const pipe = this.redis.pipeline();
       for (const id of ids) pipe.hmget(this.keys.record(id), ...SUMMARY_FIELDS);
-      const rows = (await pipe.exec())!.map(([, v]) => v as (string | null)[]);
+      // a pipeline answers each command's error in place instead of rejecting: raise it (a
+      // Redis timeout here is a 503 like any other), never read a missing row as a record
+      const rows = (await pipe.exec())!.map(([err, v]) => { if (err) throw err; return v as (string | null)[]; });
       const stale: string[] = [];
       for (let i = 0; i < ids.length; i++) {
         scanned++;

@@ -50,8 +50,9 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
     for (let i = 0; !stop; i++) {
       if (n % 2 === 0) {
         // without a key: a request the kill cut off is not retried (its fate is unknown to the client)
+        const sent = Date.now();
         const r = await postOnce();
-        if (r.status === 202 && r.id) { accepted.add(r.id); acceptedAt.push(Date.now()); }
+        if (r.status === 202 && r.id) { accepted.add(r.id); acceptedAt.push(sent); }
         if (r.status === 0) await sleep(100);
         continue;
       }
@@ -91,7 +92,7 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
   let f = await figures(redis.url, inst.prefix, all);
   while (f.lost > 0 && Date.now() < deadline) { await sleep(1000); f = await figures(redis.url, inst.prefix, all); }
   const ofAccepted = await figures(redis.url, inst.prefix, [...accepted]);
-  // recovery: from each kill to the first experiment accepted after it (restart included)
+  // recovery: from each kill to the first POST sent after it that was accepted (restart included)
   const recoveries = killedAt.map((k) => (acceptedAt.find((a) => a > k) ?? NaN) - k).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   ofAccepted.recoveryMs = { p50: recoveries[Math.floor((recoveries.length - 1) / 2)] ?? null, max: recoveries.at(-1) ?? null };
   const keysWithTwo = [...byKey.values()].filter((s) => s.size > 1).length;

@@ -89,6 +89,7 @@ test(`Redis SIGSTOP for ${STOP_MS / 1000} s: every request answered within ${REQ
   assert.ok(load.slowest <= REQUEST_BOUND_MS, `a request waited ${load.slowest} ms (${load.slowestWhat})`);
   assert.ok((load.answers['POST 503'] ?? 0) > 0, 'the outage was met by requests');
   assert.equal(load.noRetryAfter, 0, '503 without Retry-After');
+  assert.deepEqual(Object.keys(load.answers).filter((a) => / 5\d\d$/.test(a) && !a.endsWith(' 503')), [], 'no 500s');
   assert.ok(f.accepted > 0);
   assert.equal(f.lost, 0, `accepted and never finished: ${f.lostIds.slice(0, 5).join(' ')}`);
   assert.equal(f.duplicated, 0);
@@ -115,6 +116,7 @@ test('Redis SIGKILL with AOF (appendfsync always), restarted 3 s later: everythi
   printFigures('redis-sigkill-aof', f, { downMs: backAfter, slowestRequestMs: load.slowest, slowest: load.slowestWhat, answers: load.answers });
   assert.ok(load.slowest <= REQUEST_BOUND_MS, `a request waited ${load.slowest} ms (${load.slowestWhat})`);
   assert.equal(load.noRetryAfter, 0, '503 without Retry-After');
+  assert.deepEqual(Object.keys(load.answers).filter((a) => / 5\d\d$/.test(a) && !a.endsWith(' 503')), [], 'no 500s');
   assert.ok(f.accepted > 0);
   assert.equal(f.lost, 0, `accepted and never finished: ${f.lostIds.slice(0, 5).join(' ')}`);
   assert.equal(f.duplicated, 0);
