@@ -8,6 +8,7 @@
 //    experiment's id, so a retry gets the experiment instead of 409; removed if the record is gone.
 //  - Index entries of expired records (P:idx:*): dropped by score (a record expires RESULT_TTL
 //    after its creation, and the score is its creation time), so the sets stop growing.
+//  - Bytes of expired traces: taken off the stored-trace total (TRACE_STORE_MAX_BYTES).
 // Only what is older than GRACE_MS is looked at: a live request makes its writes within
 // milliseconds, and the API's Redis command timeout bounds it to a few seconds.
 import type { Queue } from 'bullmq';
@@ -31,9 +32,17 @@ const PASS_LIMIT = 2_000;
  */
 const LOCK_MS = 20_000;
 
+/** Takes expired traces' bytes off the total, atomically, so a retried pass never subtracts twice. */
+const EXPIRE_TRACE_BYTES = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local sum = 0
+for _, m in ipairs(due) do sum = sum + tonumber(string.match(m, '|(%d+)$')) end
+if #due > 0 then redis.call('ZREM', KEYS[2], unpack(due)); redis.call('DECRBY', KEYS[1], sum) end
+return sum`;
+
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-export interface ReaperFigures { requeued: number; lost: number; keysFreed: number; keysDone: number; indexEntriesDropped: number }
+export interface ReaperFigures { requeued: number; lost: number; keysFreed: number; keysDone: number; indexEntriesDropped: number; traceBytesExpired: number }
 
 type JobState = 'live' | 'missing' | 'failed' | 'completed';
 
@@ -76,10 +85,11 @@ export class Reaper {
     const lock = this.store.keys.reaperLock;
     if (await this.redis.set(lock, this.owner, 'PX', LOCK_MS, 'NX') !== 'OK') return null;
     try {
-      const f: ReaperFigures = { requeued: 0, lost: 0, keysFreed: 0, keysDone: 0, indexEntriesDropped: 0 };
+      const f: ReaperFigures = { requeued: 0, lost: 0, keysFreed: 0, keysDone: 0, indexEntriesDropped: 0, traceBytesExpired: 0 };
       await this.repairRecords(f);
       await this.repairIdempotency(f); // after the records: a key's experiment has its job by now
       await this.trimIndexes(f);
+      f.traceBytesExpired = Number(await this.redis.eval(EXPIRE_TRACE_BYTES, 2, this.store.keys.traceBytes, this.store.keys.traceBytesExpiry, Date.now(), PASS_LIMIT));
       if (f.requeued + f.lost + f.keysFreed + f.keysDone > 0) this.log.warn(f, 'reaper repaired what a dead process left behind');
       return f;
     } finally {

@@ -102,6 +102,12 @@ export class ExperimentStore {
   /** idx:status:* of every status, in STATUSES order (the scripts' status_keys). */
   private readonly statusKeys: string[];
 
+  /**
+   * Largest gzip trace stored for one experiment (TRACE_MAX_BYTES); a bigger one is not kept:
+   * the result is, with `trace.truncated` and no trace bytes. 0: no limit.
+   */
+  traceMaxBytes = 0;
+
   constructor(redis: Redis, readonly prefix: string, readonly ttlSeconds: number) {
     this.keys = keys(prefix);
     this.statusKeys = STATUSES.map((s) => this.keys.index('status', s));
@@ -191,8 +197,19 @@ export class ExperimentStore {
    * stored. `metrics` (MetricsRecorder.completeArgs) are counted in the same script, only if stored.
    */
   async complete(id: string, result: Completed['result'], trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
-    const item = { id, result, trace, metrics };
-    return (await this.run('COMPLETE', id, [this.keys.index('outcome', result.verdict.outcome), this.keys.trace(id), ...metricKeysOf(metrics)], ...completeArgs(item))) === 1;
+    const item = { id, result, trace: this.withinQuota(trace), metrics };
+    return (await this.run('COMPLETE', id, [this.keys.index('outcome', result.verdict.outcome), this.keys.trace(id), ...metricKeysOf(metrics), this.keys.traceBytes, this.keys.traceBytesExpiry], ...completeArgs(item))) === 1;
+  }
+
+  /** The trace as stored: none at all (truncated) beyond traceMaxBytes. */
+  private withinQuota(trace: StoredTrace): StoredTrace {
+    if (this.traceMaxBytes <= 0 || trace.gzip.length <= this.traceMaxBytes) return trace;
+    return { gzip: Buffer.alloc(0), events: trace.events, stored: 0, truncated: true };
+  }
+
+  /** Bytes of stored traces over all experiments (TRACE_STORE_MAX_BYTES counts these). */
+  async storedTraceBytes(): Promise<number> {
+    return Number(await this.redis.get(this.keys.traceBytes) ?? 0);
   }
 
   /** COMPLETE for several results at once (a window of a group job): stored or not, in order. */
@@ -205,8 +222,9 @@ export class ExperimentStore {
       // a result not counted still fills its three metric key slots, with its own record's key
       keyList.push(record, this.keys.events(item.id), this.keys.index('outcome', item.result.verdict.outcome), this.keys.trace(item.id),
         ...(counted.length === 3 ? counted : [record, record, record]));
-      args.push(item.id, ...completeArgs(item));
+      args.push(item.id, ...completeArgs({ ...item, trace: this.withinQuota(item.trace) }));
     }
+    keyList.push(this.keys.traceBytes, this.keys.traceBytesExpiry);
     return ((await this.call('COMPLETE_MANY', keyList, args)) as number[]).map((s) => s === 1);
   }
 
@@ -245,6 +263,7 @@ export class ExperimentStore {
       const deleted = await this.run('DELETE', id, [
         this.keys.all, outcome ? this.keys.index('outcome', outcome) : this.keys.record(id), this.keys.index('platform', platform ?? ''),
         this.keys.index('mutexType', mutexType ?? ''), this.keys.index('engine', engine ?? ''), this.keys.trace(id), this.keys.chunks(id),
+        this.keys.traceBytes, this.keys.traceBytesExpiry,
       ], outcome ?? '', platform ?? '', mutexType ?? '', engine ?? '');
       if (deleted !== -1) return deleted === 1;
     }

@@ -36,9 +36,14 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const commands = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}`);
   const subscriber = connectRedis(config.redisUrl, 'subscriber', `worker-${process.pid}`);
   const connection = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}-bull`);
-  await whenReady(commands, 10_000);
+  // A worker started while Redis is away (down, restarting, stopped) waits for it instead of
+  // exiting: a worker that exits is one fewer until someone restarts it.
+  for (;;) {
+    try { await whenReady(commands, 10_000); break; } catch { log.warn({ redisUrl: config.redisUrl }, 'Redis does not answer yet; the worker waits for it'); }
+  }
 
   const store = new ExperimentStore(commands, config.prefix, config.resultTtlSeconds);
+  store.traceMaxBytes = config.traceMaxBytes;
   const sandbox = new EngineSandbox({ runner: config.runner, memoryMb: config.engineMemoryMb, traceMaxEvents: config.traceMaxEvents });
   await sandbox.warm(config.workerConcurrency);
   const active = new Map<string, AbortController>();
