@@ -123,7 +123,7 @@ export class Reaper {
         continue;
       }
       const why = state === 'missing' ? 'no job carries it any more' : `its job ${state === 'failed' ? 'failed' : 'ended'} without ending it`;
-      if (await this.store.fail(id, { code: 'worker_lost', message: `${why}: the worker running it died` })) f.lost++;
+      if (await this.store.fail(id, { code: 'worker_lost', message: `${why}: the worker running it died before it could end it, or a chunk of its exploration failed` })) f.lost++;
     }
   }
 
