@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Spec } from '../engine/spec.js';
-import type { QueuedJob } from './queue.js';
+import { isGroupJob, type QueuedJob } from './queue.js';
 import type { ExperimentStore } from './store.js';
 
 /**
@@ -85,20 +85,30 @@ export class Admission {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
+    // the jobs are planned first so that each record names the job that will carry it (the
+    // reaper asks that job's state when the record stays queued or running too long)
+    const planned = jobsFor(batch);
+    const jobOf = new Map<string, string>();
+    for (const job of planned) for (const id of isGroupJob(job.data) ? job.data.ids : [job.data.id]) jobOf.set(id, job.opts.jobId!);
     let created: boolean[];
     try {
-      created = await this.store.createMany(batch, this.maxQueued);
+      created = await this.store.createMany(batch.map((p) => ({ id: p.id, spec: p.spec, job: jobOf.get(p.id) })), this.maxQueued);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
-    const admitted = batch.filter((_, i) => created[i]);
+    const admitted = new Set(batch.filter((_, i) => created[i]).map((p) => p.id));
     try {
-      await this.addJobs(jobsFor(admitted));
+      await this.addJobs(onlyAdmitted(planned, admitted));
     } catch (err) {
-      // no job, no experiment: take the records back so none waits forever as queued
-      await Promise.allSettled(admitted.map((p) => this.store.abandon(p.id)));
+      // no job, no experiment: take the records back so none waits forever as queued (if the
+      // API dies right here instead, the reaper queues them again)
+      // answered first and not awaited: while Redis does not answer, taking back would hold
+      // this flush's slot, and so every POST waiting for it, for two more command timeouts
+      // (README "Failure and recovery" bounds a request's wait). If it fails, the reaper
+      // queues the records after all.
       for (const p of batch) p.reject(err);
+      void Promise.allSettled([...admitted].map((id) => this.store.abandon(id)));
       return;
     }
     batch.forEach((p, i) => p.resolve(created[i] ? 'queued' : 'full'));
@@ -110,8 +120,19 @@ export class Admission {
   }
 }
 
+/** The planned jobs without the experiments MAX_QUEUED refused (a group keeps its id: its records name it). */
+function onlyAdmitted(planned: JobToAdd[], admitted: ReadonlySet<string>): JobToAdd[] {
+  const jobs: JobToAdd[] = [];
+  for (const job of planned) {
+    if (!isGroupJob(job.data)) { if (admitted.has(job.data.id)) jobs.push(job); continue; }
+    const ids = job.data.ids.filter((id) => admitted.has(id));
+    if (ids.length > 0) jobs.push({ ...job, data: { ids } });
+  }
+  return jobs;
+}
+
 /** The groupable experiments of a flush in groups (a plain job when one is alone), a job for each other. */
-function jobsFor(admitted: readonly Pending[]): JobToAdd[] {
+function jobsFor(admitted: readonly { id: string; spec: Spec }[]): JobToAdd[] {
   const jobs: JobToAdd[] = [];
   let group: string[] = [];
   let groupCycles = 0;

@@ -17,6 +17,10 @@ export interface Config {
   /** Origins (scheme://host[:port]) whose pages may call the API; empty: same-origin only. */
   corsOrigins: string[];
   traceMaxEvents: number;
+  /** Largest gzip trace kept for one experiment; 0: no limit. */
+  traceMaxBytes: number;
+  /** Bytes of stored traces over all experiments beyond which POST answers 503; 0: no limit. */
+  traceStoreMaxBytes: number;
   shutdownGraceMs: number;
   engineMemoryMb: number;
   /** BullMQ lock settings (see the defaults below for why they are short). */
@@ -81,6 +85,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: parseRateLimit(env.RATE_LIMIT),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     traceMaxEvents: int(env, 'TRACE_MAX_EVENTS', 200_000, 2),
+    // solaris10-crash's trace is ~13 KB of gzip, a 3000-iteration solaris10-fixed run ~2 MB
+    traceMaxBytes: int(env, 'TRACE_MAX_BYTES', 8 * 1024 * 1024, 0),
+    traceStoreMaxBytes: int(env, 'TRACE_STORE_MAX_BYTES', 1024 * 1024 * 1024, 0),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),
     // Short, because runs are short and CPU-bound work is in engine threads, so the worker's own

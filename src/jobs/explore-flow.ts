@@ -7,7 +7,7 @@
 import { FlowProducer, type Queue } from 'bullmq';
 import { splitRange } from '../engine/explore/chunk.js';
 import type { Spec } from '../engine/spec.js';
-import { JOB_OPTIONS, QUEUE_NAME, type ExperimentJob, type QueuedJob } from './queue.js';
+import { CHUNK_QUEUE_NAME, JOB_OPTIONS, QUEUE_NAME, type ExperimentJob, type QueuedJob } from './queue.js';
 
 /** Schedules per chunk; an exploration with more than this runs as a flow (MUTEXLAB_EXPLORE_CHUNK overrides). */
 export const EXPLORE_CHUNK_SCHEDULES = Number(process.env.MUTEXLAB_EXPLORE_CHUNK ?? 5000);
@@ -20,6 +20,9 @@ export function chunksOf(spec: Spec): ChunkJob['chunk'][] | null {
   const ranges = splitRange(e.schedules, Math.ceil(e.schedules / EXPLORE_CHUNK_SCHEDULES));
   return ranges.map((r, index) => ({ ...r, index, of: ranges.length }));
 }
+
+/** BullMQ's largest priority (2^21). */
+const MAX_PRIORITY = 2_097_152;
 
 const producers = new WeakMap<Queue, FlowProducer>();
 
@@ -41,8 +44,13 @@ export async function enqueueExperiment(queue: Queue<QueuedJob>, id: string, spe
   await flow.add({
     name: 'run', queueName: QUEUE_NAME, data: { id }, opts: { ...JOB_OPTIONS, jobId: id },
     children: chunks.map((chunk) => ({
-      name: 'explore-chunk', queueName: QUEUE_NAME, data: { id, chunk } satisfies ChunkJob,
-      opts: { ...JOB_OPTIONS, jobId: `${id}-chunk-${chunk.index}`, failParentOnFailure: true },
+      // Fairness: chunks go to their own queue (CHUNK_QUEUE_NAME, own worker slots), so a
+      // small experiment submitted behind a huge exploration never waits for its chunks.
+      // Between explorations: priority = chunk index + 1, so chunk k of every exploration comes
+      // before chunk k+1 of any, and two explorations share the chunk slots instead of running
+      // one after the other.
+      name: 'explore-chunk', queueName: CHUNK_QUEUE_NAME, data: { id, chunk } satisfies ChunkJob,
+      opts: { ...JOB_OPTIONS, jobId: `${id}-chunk-${chunk.index}`, failParentOnFailure: true, priority: Math.min(chunk.index + 1, MAX_PRIORITY) },
     })),
   });
 }

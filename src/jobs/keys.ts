@@ -6,6 +6,10 @@
 //   P:idx:all           sorted set of ids by creation (score = ms * 1000 + seq: unique, ordered)
 //   P:idx:{filter}:{v}  the same, per filter value (status, outcome, platform, mutexType, engine)
 //   P:idem:{key}        Idempotency-Key -> "pending|done" | body hash | id
+//   P:idempending       sorted set of P:idem:{key} still pending, by ms (the reaper's to-do list)
+//   P:tracebytes        bytes of stored traces, all experiments (TRACE_STORE_MAX_BYTES)
+//   P:tracebytes:expiry sorted set "id|bytes" by the ms its trace expires (the reaper subtracts it)
+//   P:reaper:lock       held by the API instance whose reaper is on its pass
 //   P:events            pub/sub channel: one JSON message per status event of any experiment
 //   P:cancel            pub/sub channel: ids whose running engine must be stopped
 //   P:seq               counter behind the index scores
@@ -25,6 +29,10 @@ export const keys = (prefix: string) => ({
   all: `${prefix}:idx:all`,
   index: (filter: FilterName, value: string) => `${prefix}:idx:${filter}:${value}`,
   idempotency: (key: string) => `${prefix}:idem:${key}`,
+  idempotencyPending: `${prefix}:idempending`,
+  reaperLock: `${prefix}:reaper:lock`,
+  traceBytes: `${prefix}:tracebytes`,
+  traceBytesExpiry: `${prefix}:tracebytes:expiry`,
   eventChannel: `${prefix}:events`,
   cancelChannel: `${prefix}:cancel`,
 });

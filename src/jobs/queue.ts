@@ -7,6 +7,12 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const QUEUE_NAME = 'experiments';
+/**
+ * The chunks of big explorations (explore-flow.ts) have a queue of their own, served by their
+ * own worker slots (worker.ts): however many chunks one exploration queues, they never stand
+ * in front of other experiments, nor occupy the slots those run in.
+ */
+export const CHUNK_QUEUE_NAME = 'experiment-chunks';
 
 export interface ExperimentJob { id: string }
 export interface GroupJob { ids: string[] }
@@ -24,6 +30,6 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 1000 },
 };
 
-export function openQueue(connection: Redis, prefix: string): Queue<QueuedJob> {
-  return new Queue<QueuedJob>(QUEUE_NAME, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
+export function openQueue(connection: Redis, prefix: string, name = QUEUE_NAME): Queue<QueuedJob> {
+  return new Queue<QueuedJob>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
 }

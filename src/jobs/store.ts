@@ -102,6 +102,12 @@ export class ExperimentStore {
   /** idx:status:* of every status, in STATUSES order (the scripts' status_keys). */
   private readonly statusKeys: string[];
 
+  /**
+   * Largest gzip trace stored for one experiment (TRACE_MAX_BYTES); a bigger one is not kept:
+   * the result is, with `trace.truncated` and no trace bytes. 0: no limit.
+   */
+  traceMaxBytes = 0;
+
   constructor(redis: Redis, readonly prefix: string, readonly ttlSeconds: number) {
     this.keys = keys(prefix);
     this.statusKeys = STATUSES.map((s) => this.keys.index('status', s));
@@ -130,7 +136,7 @@ export class ExperimentStore {
     for (let attempt = 0; ; attempt++) {
       const [kind, existing] = (await this.run('CREATE', id, [
         this.keys.all, this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine),
-        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id),
+        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id), this.keys.idempotencyPending,
       ], JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, opts.maxQueued, opts.idempotencyKey ? '1' : '', opts.bodyHash ?? '', opts.replay ?? '', seen)) as [string, string];
       if (kind === 'retry' && attempt < 5) { seen = existing; continue; }
       if (kind === 'retry') throw new Error('the Idempotency-Key kept changing while it was read');
@@ -148,12 +154,12 @@ export class ExperimentStore {
    * Records many experiments in one script (admission.ts): for each, in order, true when
    * recorded, false when refused because the queue already holds `maxQueued` experiments.
    */
-  async createMany(entries: readonly { id: string; spec: Spec }[], maxQueued: number): Promise<boolean[]> {
+  async createMany(entries: readonly { id: string; spec: Spec; job?: string }[], maxQueued: number): Promise<boolean[]> {
     const keyList = [this.keys.seq, this.keys.all, ...this.statusKeys];
     const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, maxQueued, entries.length];
-    for (const { id, spec } of entries) {
+    for (const { id, spec, job } of entries) {
       keyList.push(this.keys.record(id), this.keys.events(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
-      args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine);
+      args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, job && job !== id ? job : '');
     }
     const created = (await this.call('CREATE_MANY', keyList, args)) as number[];
     return created.map((c) => c === 1);
@@ -161,13 +167,16 @@ export class ExperimentStore {
 
   async confirmQueued(id: string, idempotencyKey?: string, bodyHash?: string): Promise<void> {
     if (!idempotencyKey) return;
-    await this.call('CONFIRM', [this.keys.idempotency(idempotencyKey)], [id, this.ttlSeconds, bodyHash ?? '']);
+    await this.call('CONFIRM', [this.keys.idempotency(idempotencyKey), this.keys.idempotencyPending], [id, this.ttlSeconds, bodyHash ?? '']);
   }
 
   /** Undo a create whose job could not be queued, so no record waits forever. */
   async abandon(id: string, idempotencyKey?: string): Promise<void> {
     await this.delete(id);
-    if (idempotencyKey) await this.redis.del(this.keys.idempotency(idempotencyKey));
+    if (idempotencyKey) {
+      const key = this.keys.idempotency(idempotencyKey);
+      await this.redis.multi().del(key).zrem(this.keys.idempotencyPending, key).exec();
+    }
   }
 
   async begin(id: string, worker: string): Promise<Begun> {
@@ -188,8 +197,19 @@ export class ExperimentStore {
    * stored. `metrics` (MetricsRecorder.completeArgs) are counted in the same script, only if stored.
    */
   async complete(id: string, result: Completed['result'], trace: StoredTrace, metrics: string[] = []): Promise<boolean> {
-    const item = { id, result, trace, metrics };
-    return (await this.run('COMPLETE', id, [this.keys.index('outcome', result.verdict.outcome), this.keys.trace(id), ...metricKeysOf(metrics)], ...completeArgs(item))) === 1;
+    const item = { id, result, trace: this.withinQuota(trace), metrics };
+    return (await this.run('COMPLETE', id, [this.keys.index('outcome', result.verdict.outcome), this.keys.trace(id), ...metricKeysOf(metrics), this.keys.traceBytes, this.keys.traceBytesExpiry], ...completeArgs(item))) === 1;
+  }
+
+  /** The trace as stored: none at all (truncated) beyond traceMaxBytes. */
+  private withinQuota(trace: StoredTrace): StoredTrace {
+    if (this.traceMaxBytes <= 0 || trace.gzip.length <= this.traceMaxBytes) return trace;
+    return { gzip: Buffer.alloc(0), events: trace.events, stored: 0, truncated: true };
+  }
+
+  /** Bytes of stored traces over all experiments (TRACE_STORE_MAX_BYTES counts these). */
+  async storedTraceBytes(): Promise<number> {
+    return Number(await this.redis.get(this.keys.traceBytes) ?? 0);
   }
 
   /** COMPLETE for several results at once (a window of a group job): stored or not, in order. */
@@ -202,8 +222,9 @@ export class ExperimentStore {
       // a result not counted still fills its three metric key slots, with its own record's key
       keyList.push(record, this.keys.events(item.id), this.keys.index('outcome', item.result.verdict.outcome), this.keys.trace(item.id),
         ...(counted.length === 3 ? counted : [record, record, record]));
-      args.push(item.id, ...completeArgs(item));
+      args.push(item.id, ...completeArgs({ ...item, trace: this.withinQuota(item.trace) }));
     }
+    keyList.push(this.keys.traceBytes, this.keys.traceBytesExpiry);
     return ((await this.call('COMPLETE_MANY', keyList, args)) as number[]).map((s) => s === 1);
   }
 
@@ -242,6 +263,7 @@ export class ExperimentStore {
       const deleted = await this.run('DELETE', id, [
         this.keys.all, outcome ? this.keys.index('outcome', outcome) : this.keys.record(id), this.keys.index('platform', platform ?? ''),
         this.keys.index('mutexType', mutexType ?? ''), this.keys.index('engine', engine ?? ''), this.keys.trace(id), this.keys.chunks(id),
+        this.keys.traceBytes, this.keys.traceBytesExpiry,
       ], outcome ?? '', platform ?? '', mutexType ?? '', engine ?? '');
       if (deleted !== -1) return deleted === 1;
     }
@@ -323,7 +345,9 @@ export class ExperimentStore {
       for (let i = 0; i < entries.length; i += 2) { ids.push(entries[i]!); scores.push(entries[i + 1]!); }
       const pipe = this.redis.pipeline();
       for (const id of ids) pipe.hmget(this.keys.record(id), ...SUMMARY_FIELDS);
-      const rows = (await pipe.exec())!.map(([, v]) => v as (string | null)[]);
+      // a pipeline answers each command's error in place instead of rejecting: raise it (a
+      // Redis timeout here is a 503 like any other), never read a missing row as a record
+      const rows = (await pipe.exec())!.map(([err, v]) => { if (err) throw err; return v as (string | null)[]; });
       const stale: string[] = [];
       for (let i = 0; i < ids.length; i++) {
         scanned++;
@@ -349,13 +373,24 @@ export class ExperimentStore {
     return { items, next: encodeCursor(max.slice(1)) };
   }
 
+  /**
+   * Lowest index score of a live record: scores are creation ms * 1000 + seq and a record
+   * expires ttlSeconds after its creation, so entries below it name expired records (which the
+   * reaper trims). Counting from it makes every count one of live records at once.
+   */
+  liveFrom(now = Date.now()): string {
+    return String((now - this.ttlSeconds * 1000) * 1000);
+  }
+
   async countsByStatus(): Promise<Record<string, number>> {
-    const counts = await Promise.all(STATUSES.map((s) => this.redis.zcard(this.keys.index('status', s))));
+    const from = this.liveFrom();
+    const counts = await Promise.all(STATUSES.map((s) => this.redis.zcount(this.keys.index('status', s), from, '+inf')));
     return Object.fromEntries(STATUSES.map((s, i) => [s, counts[i]!]));
   }
 
   async countsByOutcome(outcomes: readonly string[]): Promise<Record<string, number>> {
-    const counts = await Promise.all(outcomes.map((o) => this.redis.zcard(this.keys.index('outcome', o))));
+    const from = this.liveFrom();
+    const counts = await Promise.all(outcomes.map((o) => this.redis.zcount(this.keys.index('outcome', o), from, '+inf')));
     return Object.fromEntries(outcomes.map((o, i) => [o, counts[i]!]));
   }
 }

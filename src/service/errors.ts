@@ -26,6 +26,7 @@ export const PROBLEMS = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   queue_full: { status: 503, title: 'The queue is full' },
+  storage_full: { status: 503, title: 'The trace storage quota is used up' },
   redis_unavailable: { status: 503, title: 'The datastore is unavailable' },
 } as const satisfies Record<string, ProblemKind>;
 

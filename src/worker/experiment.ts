@@ -15,7 +15,10 @@ const PROGRESS_EVERY_MS = 250;
 export async function processExperiment(ctx: ProcessorContext, id: string, job: Job<QueuedJob>, token?: string, signal?: AbortSignal): Promise<unknown> {
   const log = ctx.logger.child({ experimentId: id, attempt: job.attemptsMade + 1 });
   const controller = new AbortController();
-  ctx.active.set(id, controller);
+  // chunks of one exploration may run side by side on this worker: each has its own entry
+  // (experiment id # job id), and a cancel stops every entry of the experiment (worker.ts)
+  const key = isChunkJob(job) ? `${id}#${job.id}` : id;
+  ctx.active.set(key, controller);
   const onBullAbort = () => controller.abort(new Error(ABORT_CANCELLED));
   signal?.addEventListener('abort', onBullAbort, { once: true });
   try {
@@ -69,6 +72,6 @@ export async function processExperiment(ctx: ProcessorContext, id: string, job: 
     }
   } finally {
     signal?.removeEventListener('abort', onBullAbort);
-    if (ctx.active.get(id) === controller) ctx.active.delete(id);
+    if (ctx.active.get(key) === controller) ctx.active.delete(key);
   }
 }

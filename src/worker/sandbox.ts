@@ -28,6 +28,12 @@ export type BatchItem =
   | { kind: 'result'; verdict: { outcome: string; summary: string }; resultJson: string; traceGzip: Buffer; trace: TraceMeta }
   | { kind: 'engine_error'; message: string };
 /** How a run was stopped from outside the engine. */
+/**
+ * How long past limits.timeoutMs a native run may take to report: the probe kills its
+ * processes at timeoutMs, and run-probe.ts's own backstop fires 3 s after it; this is beyond both.
+ */
+export const NATIVE_REPORT_GRACE_MS = 5_000;
+
 export type StopOutcome = Extract<SandboxOutcome, { kind: 'timeout' | 'aborted' | 'crashed' }>;
 /** A batch: items 0..finished-1 ended (each heard by onItem); `stopped` says why it ended early, if it did. */
 export interface BatchRun { finished: number; stopped?: StopOutcome }
@@ -97,10 +103,13 @@ export class EngineSandbox {
   async run(request: EngineRequest, opts: { signal?: AbortSignal; onProgress?: (progress: RunProgress) => void } = {}): Promise<SandboxOutcome> {
     const { spec } = request;
     // An exploration stops itself at explore.timeMs; leave it room to shrink and finish.
-    // A repeat (or compare) stops starting runs at LIMITS.repeatTimeMs; its last run may take its own limits.timeoutMs.
+    // A repeat (or compare) stops starting runs at LIMITS.repeatTimeMs; its last run may take its
+    // own limits.timeoutMs. A native run's probe enforces limits.timeoutMs itself and then reports
+    // what it saw (the processes, their wait channels, the mutex words): wait
+    // NATIVE_REPORT_GRACE_MS longer for that report, so the service keeps the evidence as the CLI does.
     const timeoutMs = spec.explore ? Math.max(spec.limits.timeoutMs, spec.explore.timeMs + 30_000)
       : spec.repeat !== undefined ? LIMITS.repeatTimeMs.default + spec.limits.timeoutMs + 30_000
-      : spec.limits.timeoutMs;
+      : spec.engine === 'native' ? spec.limits.timeoutMs + NATIVE_REPORT_GRACE_MS : spec.limits.timeoutMs;
     return this.drive<SandboxOutcome>({ kind: 'request', request, traceMaxEvents: this.options.traceMaxEvents }, timeoutMs, opts.signal, (m, settle) => {
       if (m.kind === 'progress') opts.onProgress?.(m.progress);
       else if (m.kind === 'result' || m.kind === 'chunk' || m.kind === 'error') settle(itemOutcome(m));

@@ -2,10 +2,10 @@
 // the engine sandbox, listens for cancels, and closes gracefully (running experiments get
 // SHUTDOWN_GRACE_MS to finish, then are stopped and handed back to the queue).
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../jobs/config.js';
-import { isGroupJob, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
+import { CHUNK_QUEUE_NAME, isGroupJob, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
 import { connectRedis, whenReady } from '../jobs/redis.js';
 import { MetricsRecorder } from '../jobs/metrics.js';
 import { ExperimentStore } from '../jobs/store.js';
@@ -36,22 +36,31 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const commands = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}`);
   const subscriber = connectRedis(config.redisUrl, 'subscriber', `worker-${process.pid}`);
   const connection = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}-bull`);
-  await whenReady(commands, 10_000);
+  // A worker started while Redis is away (down, restarting, stopped) waits for it instead of
+  // exiting: a worker that exits is one fewer until someone restarts it.
+  for (;;) {
+    try { await whenReady(commands, 10_000); break; } catch { log.warn({ redisUrl: config.redisUrl }, 'Redis does not answer yet; the worker waits for it'); }
+  }
 
   const store = new ExperimentStore(commands, config.prefix, config.resultTtlSeconds);
+  store.traceMaxBytes = config.traceMaxBytes;
   const sandbox = new EngineSandbox({ runner: config.runner, memoryMb: config.engineMemoryMb, traceMaxEvents: config.traceMaxEvents });
   await sandbox.warm(config.workerConcurrency);
   const active = new Map<string, AbortController>();
   const ctx: ProcessorContext = { store, sandbox, logger: log, workerName: name, active, metrics: new MetricsRecorder(commands, config.prefix) };
 
   subscriber.on('message', (_channel: string, id: string) => {
-    const controller = active.get(id);
-    if (controller) { log.info({ experimentId: id }, 'cancel received; stopping the engine'); controller.abort(new Error(ABORT_CANCELLED)); }
+    // the experiment itself, or every chunk of it running here (keys `id#jobId`, experiment.ts)
+    for (const [key, controller] of active) {
+      if (key !== id && !key.startsWith(`${id}#`)) continue;
+      log.info({ experimentId: id, run: key }, 'cancel received; stopping the engine');
+      controller.abort(new Error(ABORT_CANCELLED));
+    }
   });
   await subscriber.subscribe(store.keys.cancelChannel);
 
-  const worker = new Worker<QueuedJob>(QUEUE_NAME, (job, token, signal) => processJob(ctx, job, token, signal), {
-    connection,
+  const consume = (queueName: string, conn: typeof connection) => new Worker<QueuedJob>(queueName, (job, token, signal) => processJob(ctx, job, token, signal), {
+    connection: conn,
     prefix: config.prefix,
     name,
     concurrency: config.workerConcurrency,
@@ -59,8 +68,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: MAX_STALLS,
   });
-  worker.on('error', errorReporter(log, 'worker'));
-  worker.on('failed', (job, err) => {
+  const worker = consume(QUEUE_NAME, connection);
+  // Exploration chunks get WORKER_CONCURRENCY slots of their own (more engine threads, sharing
+  // the CPUs), so the experiments of the main queue never wait behind an exploration's chunks.
+  const chunkConnection = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}-chunks`);
+  const chunkWorker = consume(CHUNK_QUEUE_NAME, chunkConnection);
+  const onFailed = (job: Job<QueuedJob> | undefined, err: Error) => {
     if (!job || err.name === 'WaitingError') return;
     const ids = isGroupJob(job.data) ? job.data.ids : [job.data.id];
     const jlog = log.child(ids.length === 1 ? { experimentId: ids[0] } : { experimentIds: ids });
@@ -79,8 +92,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
     for (const id of ids) {
       store.fail(id, error).catch((e) => jlog.error({ err: e, experimentId: id }, 'could not record the failure'));
     }
-  });
-  await worker.waitUntilReady();
+  };
+  for (const [w, source] of [[worker, 'worker'], [chunkWorker, 'chunk worker']] as const) {
+    w.on('error', errorReporter(log, source));
+    w.on('failed', onFailed);
+  }
+  await Promise.all([worker.waitUntilReady(), chunkWorker.waitUntilReady()]);
   log.info({ concurrency: config.workerConcurrency, prefix: config.prefix }, 'worker ready');
 
   let closing: Promise<void> | undefined;
@@ -91,11 +108,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
       for (const [id, controller] of active) { log.info({ experimentId: id }, 'grace period over; stopping the engine'); controller.abort(new Error(ABORT_SHUTDOWN)); }
     }, config.shutdownGraceMs);
     try {
-      await worker.close();
+      await Promise.all([worker.close(), chunkWorker.close()]);
     } finally {
       clearTimeout(grace);
       await sandbox.close();
-      await Promise.allSettled([commands.quit(), subscriber.quit(), connection.quit()]);
+      await Promise.allSettled([commands.quit(), subscriber.quit(), connection.quit(), chunkConnection.quit()]);
     }
   })();
   return { name, worker, sandbox, close };

@@ -34,11 +34,11 @@ export class Proc {
 export interface PrivateRedis { port: number; url: string; dir: string; proc: Proc; restart(): Promise<void>; stop(): Promise<void> }
 
 /** redis-server on a free port, AOF on (everysec) when asked, data in its own temp dir. */
-export async function startRedis(opts: { aof?: boolean } = {}): Promise<PrivateRedis> {
+export async function startRedis(opts: { aof?: boolean; fsync?: 'always' | 'everysec' } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'mutexlab-chaos-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction',
-    '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec'];
+    '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', opts.fsync ?? 'everysec'];
   const self: PrivateRedis = {
     port, dir, url: `redis://127.0.0.1:${port}`,
     proc: undefined as unknown as Proc,

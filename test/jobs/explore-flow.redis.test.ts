@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build, finished, poll, post, queueOf, REAL_RUNNER, testConfig, worker } from '../service/helpers.js';
+import { CHUNK_QUEUE_NAME } from '../../src/jobs/queue.js';
 import { runExploration } from '../../src/runner/explore-run.js';
 import { validateSpec } from '../../src/engine/spec.js';
 import { findPreset } from '../../src/runner/presets.js';
@@ -23,7 +24,7 @@ test('two workers run the chunks of a 20000-schedule exploration; the merged res
   assert.equal(x.chunks, 4);
   assert.equal(x.schedules, 20000);
   // The chunks were spread over both workers (BullMQ records who processed each job).
-  const queue = await queueOf(t, config);
+  const queue = await queueOf(t, config, CHUNK_QUEUE_NAME);
   const by = new Set<string>();
   for (let i = 0; i < 4; i++) {
     const job = await queue.getJob(`${id}-chunk-${i}`);

@@ -82,10 +82,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** A BullMQ queue handle of the test's prefix, closed after the test. */
-export async function queueOf(t: TestContext, config: Config) {
+export async function queueOf(t: TestContext, config: Config, name?: string) {
   const { openQueue } = await import('../../src/jobs/queue.js');
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const queue = openQueue(connection, config.prefix);
+  const queue = openQueue(connection, config.prefix, name);
   // BullMQ writes the queue's meta key on its own schedule: clean the prefix again once it is closed
   t.after(async () => { await queue.close(); connection.disconnect(); await deleteKeys(config.redisUrl, config.prefix); });
   return queue;

@@ -3,8 +3,9 @@
 -- KEYS: 1 the id sequence, 2 idx:all, 3-7 idx:status:{queued, running, completed, failed,
 --       cancelled}, then 5 per experiment: record, events stream, idx:platform:{p},
 --       idx:mutexType:{m}, idx:engine:{e}
--- ARGV: 1 retention s, 2 events channel, 3 maxQueued (0 = no limit), 4 n, then 5 per
---       experiment: id, spec JSON, platform, mutexType, engine
+-- ARGV: 1 retention s, 2 events channel, 3 maxQueued (0 = no limit), 4 n, then 6 per
+--       experiment: id, spec JSON, platform, mutexType, engine, the id of the job that will
+--       carry it ('' for its own)
 -- Returns one 1 (created) or 0 (refused: the queue holds maxQueued) per experiment, in order.
 local rec, events_key, id
 local all_key = KEYS[2]
@@ -13,18 +14,18 @@ local ttl, channel = tonumber(ARGV[1]), ARGV[2]
 --- @include "includes/new-record"
 local maxQueued, n = tonumber(ARGV[3]), tonumber(ARGV[4])
 local queued = 0
-if maxQueued > 0 then queued = redis.call('ZCARD', status_keys.queued) end
 local ms = now_ms()
+if maxQueued > 0 then queued = live_count(status_keys.queued, ms) end
 local seq = redis.call('INCRBY', KEYS[1], n) - n
 local adds, out, batch = {}, {}, {}
 for i = 0, n - 1 do
-  local a, k = 5 + i * 5, 8 + i * 5
+  local a, k = 5 + i * 6, 8 + i * 5
   if maxQueued > 0 and queued >= maxQueued then
     out[i + 1] = 0
   else
     queued = queued + 1
     id, rec, events_key = ARGV[a], KEYS[k], KEYS[k + 1]
-    new_record(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ms, seq + i + 1, {KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]}, adds, batch)
+    new_record(ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ms, seq + i + 1, {KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]}, adds, batch, ARGV[a + 5])
     out[i + 1] = 1
   end
 end

@@ -1,7 +1,9 @@
 -- CREATE: a new queued record, unless the queue is full or the Idempotency-Key was seen.
 -- KEYS: 1-7 as includes/single, 8 idx:all, 9 idx:platform:{p}, 10 idx:mutexType:{m},
 --       11 idx:engine:{e}, 12 the id sequence, 13 the Idempotency-Key's key (the record's key
---       when there is none), 14 the record the key pointed to when the caller read it (else KEYS[1])
+--       when there is none), 14 the record the key pointed to when the caller read it (else KEYS[1]),
+--       15 the sorted set of Idempotency-Keys still pending (the reaper resolves those whose
+--       request died)
 -- ARGV: 1-3 as includes/single, 4 spec JSON, 5 platform, 6 mutexType, 7 engine, 8 maxQueued
 --       (0 = no limit), 9 '1' when an Idempotency-Key was sent, 10 body hash, 11 replay token
 --       or '', 12 the id the caller read under the key ('' when none)
@@ -19,18 +21,29 @@ if hasIdem then
     local state, hash, eid = string.match(v, '^(%a+)|(%x+)|(.+)$')
     if eid ~= seen then return {'retry', eid} end
     if hash ~= bodyHash then return {'idempotency_mismatch', eid} end
-    if state == 'pending' then return {'idempotency_in_flight', eid} end
+    if state == 'pending' then
+      -- a worker has begun it (or it ended): its job was queued, whatever became of the request
+      -- that queued it, so the key answers with it from now on
+      local s = redis.call('HGET', KEYS[14], 'status')
+      if not s or s == 'queued' then return {'idempotency_in_flight', eid} end
+      redis.call('SET', idem_key, 'done|' .. hash .. '|' .. eid, 'KEEPTTL')
+      redis.call('ZREM', KEYS[15], idem_key)
+      return {'existing', eid}
+    end
     if redis.call('EXISTS', KEYS[14]) == 1 then return {'existing', eid} end
   elseif seen ~= '' then
     return {'retry', ''}
   end
 end
-if maxQueued > 0 and redis.call('ZCARD', status_keys.queued) >= maxQueued then return {'full', ''} end
 local ms = now_ms()
+if maxQueued > 0 and live_count(status_keys.queued, ms) >= maxQueued then return {'full', ''} end
 local adds = {}
 new_record(ARGV[4], ARGV[5], ARGV[6], ARGV[7], ms, redis.call('INCR', KEYS[12]), {KEYS[9], KEYS[10], KEYS[11]}, adds)
 -- a replay's token, kept beside the spec it recorded (the worker replays its schedule)
 if replay ~= '' then redis.call('HSET', rec, 'replay', replay) end
 flush_adds(adds, ms)
-if hasIdem then redis.call('SET', idem_key, 'pending|' .. bodyHash .. '|' .. id, 'EX', ttl) end
+if hasIdem then
+  redis.call('SET', idem_key, 'pending|' .. bodyHash .. '|' .. id, 'EX', ttl)
+  redis.call('ZADD', KEYS[15], ms, idem_key)
+end
 return {'created', id}

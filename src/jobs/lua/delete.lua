@@ -2,7 +2,7 @@
 -- checks), and an abandoned create (admission could not queue its job).
 -- KEYS: 1-7 as includes/single, 8 idx:all, 9 idx:outcome:{outcome} (the record's key when it
 --       has none), 10 idx:platform:{p}, 11 idx:mutexType:{m}, 12 idx:engine:{e}, 13 trace,
---       14 chunks hash
+--       14 chunks hash, 15 the stored trace bytes total, 16 its expiry sorted set
 -- ARGV: 1-3 as includes/single, 4 outcome, 5 platform, 6 mutexType, 7 engine, as the caller
 --       read them (the index keys were built from them)
 -- Returns 1 deleted | 0 unknown | -1 the fields are not what the caller read (it reads again).
@@ -15,6 +15,9 @@ redis.call('ZREM', status_keys[f[1]], id)
 if f[2] then redis.call('ZREM', KEYS[9], id) end
 for k = 10, 12 do redis.call('ZREM', KEYS[k], id) end
 redis.call('ZREM', KEYS[8], id)
+-- its trace's bytes leave the quota now rather than at its expiry
+local tlen = redis.call('STRLEN', KEYS[13])
+if tlen > 0 and redis.call('ZREM', KEYS[16], id .. '|' .. tlen) == 1 then redis.call('DECRBY', KEYS[15], tlen) end
 redis.call('DEL', rec, KEYS[13], KEYS[14])
 emit('deleted', {status = 'deleted'}, nil, true)
 return 1

@@ -16,6 +16,9 @@ import { chunksOf, enqueueExperiment } from '../../jobs/explore-flow.js';
 import { TERMINAL, type ExperimentRecord, type ExperimentStore } from '../../jobs/store.js';
 
 export interface SubmitOptions { idempotencyKey?: string }
+
+/** How stale the stored-trace total may be when a POST checks TRACE_STORE_MAX_BYTES. */
+const STORAGE_READ_EVERY_MS = 1000;
 export interface Submitted { id: string; created: boolean }
 
 /** JSON in RFC 8785 canonical form (sorted keys), so two bodies that differ only in member order hash alike. */
@@ -67,12 +70,25 @@ export class ExperimentService {
     readonly queue: Queue<QueuedJob>,
     readonly hub: EventHub,
     private readonly maxQueued: number,
+    private readonly traceStoreMaxBytes = 0,
   ) {
     this.admission = new Admission(store, queue, maxQueued);
   }
 
+  /** The stored-trace total as last read: read at most once a second, not once per POST. */
+  private traceBytes = { value: 0, readAt: 0 };
+
+  private async checkStorage(): Promise<void> {
+    if (this.traceStoreMaxBytes <= 0) return;
+    if (Date.now() - this.traceBytes.readAt > STORAGE_READ_EVERY_MS) this.traceBytes = { value: await this.store.storedTraceBytes(), readAt: Date.now() };
+    if (this.traceBytes.value >= this.traceStoreMaxBytes) {
+      throw new Problem('storage_full', `stored traces take ${this.traceBytes.value} bytes, TRACE_STORE_MAX_BYTES is ${this.traceStoreMaxBytes}; space comes back as experiments expire (RESULT_TTL) or are deleted`, { retryAfter: 60 });
+    }
+  }
+
   async submit(body: unknown, opts: SubmitOptions = {}): Promise<Submitted> {
     const { spec, replay } = specFromBody(body);
+    await this.checkStorage();
     const id = randomUUID();
     const idempotencyKey = opts.idempotencyKey;
     if (!idempotencyKey && !replay && !chunksOf(spec)) {
@@ -95,7 +111,9 @@ export class ExperimentService {
     try {
       await enqueueExperiment(this.queue, id, spec);
     } catch (err) {
-      await this.store.abandon(id, idempotencyKey).catch(() => {});
+      // not awaited: while Redis does not answer it would add two command timeouts to this
+      // request's wait; if it fails, the reaper queues the record (and answers its key) instead
+      void this.store.abandon(id, idempotencyKey).catch(() => {});
       throw err;
     }
     if (idempotencyKey) await this.store.confirmQueued(id, idempotencyKey, bodyHash);

@@ -12,7 +12,9 @@ local function tally(counts, cmd, key, field, by)
   fields[field] = (fields[field] or 0) + by
 end
 
-local function complete_one(outcome_key, trace_key, result, outcome, summary, gz, events, stored, truncated, m, batch, counts)
+-- quota: {total bytes key, expiry sorted set} (the last two KEYS of the caller): the trace's
+-- bytes are added to the total and scheduled to be taken off when the trace expires.
+local function complete_one(outcome_key, trace_key, result, outcome, summary, gz, events, stored, truncated, m, batch, counts, quota)
   local f = redis.call('HMGET', rec, 'status', 'score', 'version', 'results')
   local status, score = f[1], f[2]
   if status ~= 'running' and status ~= 'queued' then return 0 end
@@ -22,6 +24,11 @@ local function complete_one(outcome_key, trace_key, result, outcome, summary, gz
     traceEvents = events, traceStored = stored, traceTruncated = truncated, traceBytes = string.len(gz),
     results = tonumber(f[4] or '0') + 1}, f[3] or '1')
   redis.call('SET', trace_key, gz, 'EX', ttl)
+  local len = string.len(gz)
+  if quota and len > 0 then
+    redis.call('INCRBY', quota[1], len)
+    redis.call('ZADD', quota[2], now_ms() + ttl * 1000, id .. '|' .. len)
+  end
   emit('completed', {status = 'completed', outcome = outcome}, batch)
   if m[1] and m[1] ~= '' then
     -- summed per counter; the script writes each once with write_counts

@@ -1,13 +1,26 @@
 -- A new record in state queued with its index entries and its 'queued' event; `rec`, `events_key`
 -- and `id` must name it, `all_key` is idx:all, `index_keys` its platform, mutexType and engine
 -- indexes (KEYS). ZADDs are collected in `adds` (index key -> {score, id, ...}) so a batch
--- writes each index once; flush_adds sends them.
+-- writes each index once; flush_adds sends them. `job` is the id of the BullMQ job that will
+-- carry it ('' when it is the experiment's own id), so the reaper can ask that job's state.
 --- @include "includes/record"
 
-local function new_record(spec, platform, mutexType, engine, ms, seq, index_keys, adds, batch)
+-- Index scores are creation ms * 1000 + seq, and a record expires RESULT_TTL after its
+-- creation: entries scored below this can only name expired records.
+local function live_from(ms)
+  return string.format('%.0f', (ms - ttl * 1000) * 1000)
+end
+
+-- Records in an index that are still alive (MAX_QUEUED counts these, not expired ghosts).
+local function live_count(key, ms)
+  return redis.call('ZCOUNT', key, live_from(ms), '+inf')
+end
+
+local function new_record(spec, platform, mutexType, engine, ms, seq, index_keys, adds, batch, job)
   local score = string.format('%.0f', ms * 1000 + seq % 1000)
   redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
     'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
+  if job and job ~= '' then redis.call('HSET', rec, 'job', job) end
   redis.call('EXPIRE', rec, ttl)
   local targets = {all_key, status_keys.queued, index_keys[1], index_keys[2], index_keys[3]}
   for _, k in ipairs(targets) do
@@ -20,6 +33,9 @@ end
 
 local function flush_adds(adds, ms)
   for k, list in pairs(adds) do redis.call('ZADD', k, unpack(list)) end
-  -- entries older than the retention can only point at expired records
-  redis.call('ZREMRANGEBYSCORE', all_key, '-inf', string.format('%.0f', (ms - ttl * 1000) * 1000))
+  -- entries older than the retention can only point at expired records; the reaper trims the
+  -- other indexes (outcome, platform...) on its schedule
+  local stale = '(' .. live_from(ms)
+  redis.call('ZREMRANGEBYSCORE', all_key, '-inf', stale)
+  for _, k in pairs(status_keys) do redis.call('ZREMRANGEBYSCORE', k, '-inf', stale) end
 end

@@ -1,0 +1,136 @@
+// The reaper against real Redis and real BullMQ (own key prefix): what a process that died
+// between two writes leaves behind is repaired once, by one instance, and counts are of live
+// records only.
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { test, type TestContext } from 'node:test';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { validateSpec, type Spec } from '../../src/engine/spec.js';
+import { Admission } from '../../src/jobs/admission.js';
+import { openQueue, QUEUE_NAME } from '../../src/jobs/queue.js';
+import { Reaper } from '../../src/jobs/reaper.js';
+import { ExperimentStore } from '../../src/jobs/store.js';
+import { deleteKeys, REDIS_URL, silent } from '../service/helpers.js';
+import { EventHub } from '../../src/jobs/events.js';
+import { ExperimentService } from '../../src/service/domain/experiments.js';
+
+const spec = (): Spec => {
+  const r = validateSpec({ mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', iterations: 10, seed: 1 }, () => 1);
+  assert.ok(r.ok);
+  return r.spec;
+};
+
+async function setup(t: TestContext, ttl = 3600) {
+  const prefix = `test-reaper-${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(REDIS_URL);
+  const store = new ExperimentStore(redis, prefix, ttl);
+  const queue = openQueue(redis, prefix);
+  const reaper = (owner = 'r1') => new Reaper(redis, store, queue, owner, silent, { graceMs: 0 });
+  t.after(async () => { await queue.close(); redis.disconnect(); await deleteKeys(REDIS_URL, prefix); });
+  return { prefix, redis, store, queue, reaper };
+}
+
+test('a record queued without a job (the API died before queue.add) is queued again, once', async (t) => {
+  const { store, queue, reaper } = await setup(t);
+  const id = randomUUID();
+  assert.deepEqual(await store.createMany([{ id, spec: spec() }], 0), [true]);
+  assert.equal(await queue.getJob(id), undefined);
+  const first = await reaper().pass();
+  assert.equal(first?.requeued, 1);
+  assert.equal(await (await queue.getJob(id))?.getState(), 'waiting');
+  assert.equal((await reaper().pass())?.requeued, 0, 'a record with a live job is left alone');
+});
+
+test('a record whose job failed without ending it (its worker died in between) fails as worker_lost, with its finishing event', async (t) => {
+  const { prefix, redis, store, queue, reaper } = await setup(t);
+  const id = randomUUID();
+  await store.createMany([{ id, spec: spec() }], 0);
+  await queue.add('run', { id }, { jobId: id, attempts: 1 });
+  // a worker that marks it running and whose job then fails, with nobody to end the record
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const w = new Worker(QUEUE_NAME, async () => { await store.begin(id, 'doomed'); throw new UnrecoverableError('died'); }, { connection, prefix });
+  const failed = new Promise((r) => w.once('failed', r));
+  await failed;
+  await w.close();
+  connection.disconnect();
+  assert.equal((await store.get(id))?.status, 'running');
+  assert.equal((await reaper().pass())?.lost, 1);
+  const record = await store.get(id);
+  assert.equal(record?.status, 'failed');
+  assert.equal(record?.error?.code, 'worker_lost');
+  const events = await redis.xrange(store.keys.events(id), '-', '+');
+  assert.equal(events.at(-1)?.[1][1], 'failed');
+});
+
+test('a pending Idempotency-Key whose request died answers with its experiment, never 409 for ever', async (t) => {
+  const { redis, store, queue, reaper } = await setup(t);
+  const service = new ExperimentService(store, queue, new EventHub(redis, store.keys.eventChannel), 0);
+  const body = { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', iterations: 10, seed: 3 };
+  // the request died after its record script: key pending, record queued, no job
+  const hash = createHash('sha256').update(canonicalize(body)!).digest('hex');
+  const id = randomUUID();
+  const created = await store.create(id, spec(), { maxQueued: 0, idempotencyKey: 'k-died', bodyHash: hash });
+  assert.equal(created.kind, 'created');
+  await assert.rejects(service.submit(body, { idempotencyKey: 'k-died' }), (e: { code?: string; status?: number }) => /in_flight/.test(JSON.stringify(e)));
+  const f = await reaper().pass();
+  assert.equal(f?.requeued, 1);
+  assert.equal(f?.keysDone, 1);
+  assert.deepEqual(await service.submit(body, { idempotencyKey: 'k-died' }), { id, created: false });
+  // one whose record never came (or expired) is freed: the key can be used afresh
+  await redis.set(store.keys.idempotency('k-gone'), `pending|${hash}|${randomUUID()}`, 'EX', 60);
+  await redis.zadd(store.keys.idempotencyPending, 1, store.keys.idempotency('k-gone'));
+  assert.equal((await reaper().pass())?.keysFreed, 1);
+  assert.equal(await redis.exists(store.keys.idempotency('k-gone')), 0);
+  assert.equal(await redis.zcard(store.keys.idempotencyPending), 0);
+});
+
+test('a pending key whose experiment has begun answers with it at once (no reaper needed)', async (t) => {
+  const { redis, store, queue } = await setup(t);
+  const service = new ExperimentService(store, queue, new EventHub(redis, store.keys.eventChannel), 0);
+  const body = { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234', iterations: 10, seed: 4 };
+  const first = await service.submit(body, { idempotencyKey: 'k-begun' });
+  // the request's last write (CONFIRM) undone, as if it died just before it; a worker began it
+  const key = store.keys.idempotency('k-begun');
+  await redis.set(key, (await redis.get(key))!.replace(/^done/, 'pending'));
+  await store.begin(first.id, 'w');
+  assert.deepEqual(await service.submit(body, { idempotencyKey: 'k-begun' }), { id: first.id, created: false });
+  assert.match((await redis.get(key))!, /^done\|/);
+});
+
+test('two reapers at once: one pass repairs, the other finds the lock taken', async (t) => {
+  const { store, reaper } = await setup(t);
+  await store.createMany([{ id: randomUUID(), spec: spec() }], 0);
+  const passes = await Promise.all([reaper('a').pass(), reaper('b').pass()]);
+  assert.equal(passes.filter((p) => p === null).length, 1);
+  assert.equal(passes.find((p) => p !== null)?.requeued, 1);
+  assert.notEqual(await reaper('c').pass(), null, 'the lock is released after a pass');
+});
+
+test('index entries of expired records are not counted and are trimmed; MAX_QUEUED counts live records only', async (t) => {
+  const { redis, store, reaper } = await setup(t, 1);
+  const ids = [randomUUID(), randomUUID()];
+  await store.createMany(ids.map((id) => ({ id, spec: spec() })), 0);
+  await store.complete(ids[1]!, { verdict: { outcome: 'ok', summary: 's' } }, { gzip: Buffer.alloc(1), events: 0, stored: 0, truncated: false });
+  assert.deepEqual([(await store.countsByStatus()).queued, (await store.countsByOutcome(['ok'])).ok], [1, 1]);
+  await new Promise((r) => setTimeout(r, 1200)); // RESULT_TTL=1: both records expire
+  assert.equal(await redis.exists(store.keys.record(ids[0]!)), 0);
+  assert.deepEqual([(await store.countsByStatus()).queued, (await store.countsByOutcome(['ok'])).ok], [0, 0], 'ghosts are not counted');
+  // MAX_QUEUED=1 admits a new one although the ghost is still in idx:status:queued
+  assert.deepEqual(await store.createMany([{ id: randomUUID(), spec: spec() }], 1), [true]);
+  const f = await reaper().pass();
+  assert.ok(f!.indexEntriesDropped >= 3, `dropped ${f!.indexEntriesDropped}`);
+  assert.equal(await redis.zcard(store.keys.index('outcome', 'ok')), 0);
+});
+
+test('admission: every record names the job that carries it (a group job for small simulations)', async (t) => {
+  const { redis, store, queue } = await setup(t);
+  const admission = new Admission(store, queue, 0);
+  const ids = [randomUUID(), randomUUID(), randomUUID()];
+  await Promise.all(ids.map((id) => admission.admit(id, spec())));
+  const jobs = await redis.hmget(store.keys.record(ids[0]!), 'job');
+  assert.match(jobs[0] ?? '', /^group-/);
+  const job = await queue.getJob(jobs[0]!);
+  assert.deepEqual((job?.data as { ids: string[] }).ids.sort(), [...ids].sort());
+});
