@@ -32,6 +32,9 @@ export interface SimOptions {
   recordSchedule?: boolean;
   /** Cap on trace events kept (default TRACE_MAX_EVENTS). */
   traceLimit?: number;
+  /** Called every `checkpointEvery` steps (default 2^20) with the steps run: progress for a caller with a clock. */
+  onCheckpoint?: (steps: number) => void;
+  checkpointEvery?: number;
 }
 
 /** A spec the simulator cannot run although it is valid (e.g. a platform not modelled yet). */
@@ -53,6 +56,7 @@ export function execute(spec: Spec, options: SimOptions = {}): Execution {
   const scheduler = options.scheduler ?? new RandomScheduler(spec.seed);
   const m = new Machine(spec.cpus, spec.limits.maxSteps, scheduler, spec.seed, options.recordSchedule ?? false);
   if (options.trace) m.tr = new TraceBuffer(options.traceLimit);
+  if (options.onCheckpoint) { m.onCheckpoint = options.onCheckpoint; if (options.checkpointEvery) m.checkpointEvery = options.checkpointEvery; }
   return runOn(spec, platform, m, buildWorld(m, spec, platform));
 }
 

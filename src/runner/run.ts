@@ -10,6 +10,7 @@
 // native: dist/src/native/engine.js must export `nativeEngine: Engine`; its events are collected.
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../engine/sim.js';
+import { LOCK_CYCLE_STEPS } from '../engine/workload.js';
 import { planExploration } from '../engine/explore/index.js';
 import type { Engine, RunOptions } from '../engine/engine.js';
 import type { Spec } from '../engine/spec.js';
@@ -91,9 +92,36 @@ async function runOnce(spec: Spec, options: RunOptions): Promise<RunOutput> {
     result.stats.engineMs = round(performance.now() - started);
     return { result, trace: events };
   }
-  const { result, trace } = simulate(spec, { trace: wantTrace, ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
+  const progress = options.onProgress ? runProgress(spec, started, options.onProgress) : undefined;
+  const { result, trace } = simulate(spec, { trace: wantTrace, ...(options.scheduler ? { scheduler: options.scheduler } : {}), ...(progress ? { onCheckpoint: progress, checkpointEvery: CHECKPOINT_STEPS } : {}) });
   result.stats.engineMs = round(performance.now() - started);
   return { result, trace };
+}
+
+/** Steps between the simulator's checkpoints: about 10 ms of simulation at 10-30M steps/s. */
+const CHECKPOINT_STEPS = 1 << 18;
+/** A run is reported once it has taken this long, then at most every PROGRESS_EVERY_MS. */
+const PROGRESS_AFTER_MS = 500;
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Progress of one simulated run: steps done of an estimate. The estimate is the planned lock
+ * cycles times the steps of a cycle (LOCK_CYCLE_STEPS plus the spec's work inside and outside),
+ * capped at limits.maxSteps; contention makes a run longer than that, so `steps` may pass it
+ * (the dashboard shows "about"). The engine only calls back; the clock is here.
+ */
+function runProgress(spec: Spec, started: number, onProgress: NonNullable<RunOptions['onProgress']>): (steps: number) => void {
+  const perCycle = (work: { inside: number; outside: number } | undefined) => LOCK_CYCLE_STEPS + (work?.inside ?? 0) + (work?.outside ?? 0);
+  const cycles = spec.processes.reduce((sum, p) => sum + p.threads * spec.iterations * perCycle(p.work ?? spec.work), 0);
+  const planned = Math.min(spec.limits.maxSteps, cycles);
+  let last = -Infinity;
+  return (steps) => {
+    const now = performance.now();
+    const elapsed = now - started;
+    if (elapsed < PROGRESS_AFTER_MS || now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    onProgress({ kind: 'run', steps, planned, elapsedMs: round(elapsed) });
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -50,6 +50,13 @@ export class Machine extends MemoryBus {
   program: (t: SimThread) => void = () => { throw new Error('no program loaded'); };
   /** Time slices handed to the scheduler (RunShape.slice); set from the workload's timing. */
   slice: { min: number; max: number } = DEFAULT_SLICE;
+  /**
+   * Called with the steps run so far every `checkpointEvery` steps, if set: how a caller with a
+   * clock (the runner) reports a long run's progress. The machine itself keeps no time; the
+   * call changes nothing in the run.
+   */
+  onCheckpoint: ((steps: number) => void) | null = null;
+  checkpointEvery = 1 << 20;
 
   private readonly cpuThread: Int32Array;
   private readonly lastThread: Int32Array;
@@ -238,6 +245,9 @@ export class Machine extends MemoryBus {
     const ct = this.cpuThread, stepTick = this.stepTick;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
     this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice });
+    // One comparison per step serves both the step limit and the checkpoints.
+    const every = this.onCheckpoint !== null ? Math.max(1, this.checkpointEvery) : Infinity;
+    let check = Math.min(this.maxSteps, this.steps + every);
     for (;;) {
       // The turn CPU: the next one, in order, that has a thread or can take one from the run queue.
       let c = this.turn;
@@ -250,7 +260,11 @@ export class Machine extends MemoryBus {
           return (this.stop = this.live > 0 ? 'hang' : 'done');
         }
       }
-      if (this.steps >= this.maxSteps) { this.now++; return (this.stop = 'limit'); }
+      if (this.steps >= check) {
+        if (this.steps >= this.maxSteps) { this.now++; return (this.stop = 'limit'); }
+        this.onCheckpoint!(this.steps);
+        check = Math.min(this.maxSteps, this.steps + every);
+      }
       const g = this.pick(c);
       const t = threads[g]!;
       c = t.cpu;

@@ -57,7 +57,9 @@ const experiments: FastifyPluginAsync = async (fastify) => {
       const record = await app.experiments.store.get(id);
       if (record) return reply.code(200).header('location', links(id).self).send(representation(record) as never);
     }
-    const record = created ? undefined : await app.experiments.store.get(id);
+    // A new experiment answered at once is queued; after a ?wait that ran out, or for a replayed
+    // Idempotency-Key, the record says where it really is (running, or finished meanwhile).
+    const record = created && wait === 0 ? undefined : await app.experiments.store.get(id);
     return reply.code(202).header('location', links(id).self).header('retry-after', '1')
       .send({ id, status: record?.status ?? 'queued', links: links(id) } as never);
   });
