@@ -19,9 +19,9 @@ async function runs(n: number, input: Record<string, unknown>): Promise<Result[]
 // processes took the lock with plain stores); or a lost wake-up: a single-threaded process that
 // found the lock held sleeps on a PRIVATE futex, keyed by its own mm, that no other process's
 // unlock reaches (the others unlock with a plain store and wake nobody). Which one a run ends in
-// is timing; under the probe's interleaving (sched_yield every 8th unlock when 4 processes share
-// 2 CPUs) a loaded host showed 2 hangs in 10.
-test('PRIVATE, 4 single-threaded processes x 200000: the assertion, lost updates or a lost private-futex wake-up in >= 9 of 10, the assertion in most', async () => {
+// is timing: under the probe's interleaving (sched_yield every 8th unlock when 4 processes share
+// 2 CPUs) loaded CI hosts showed 2 and 7 hangs in 10, so no share of the three is asserted.
+test('PRIVATE, 4 single-threaded processes x 200000: the assertion, lost updates or a lost private-futex wake-up in >= 9 of 10', async () => {
   const results = await runs(10, { mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 200_000, cpus: 2 });
   const assertion = (r: (typeof results)[number]) => {
     const aborted = r.processes.find((p) => p.exit.kind === 'signaled' && p.exit.signal === 'SIGABRT');
@@ -34,7 +34,8 @@ test('PRIVATE, 4 single-threaded processes x 200000: the assertion, lost updates
   });
   const show = results.map((r) => r.verdict.outcome).join(', ');
   assert.ok(broken.length >= 9, `only ${broken.length}/10: ${show}`);
-  assert.ok(results.filter(assertion).length >= 5, `the assertion in fewer than half: ${show}`);
+  const hung = results.find((r) => r.verdict.outcome === 'hang');
+  if (hung) assert.match(hung.verdict.summary, /futex/);
   const crash = results.find((r) => r.verdict.outcome === 'crash');
   if (crash) {
     assert.match(crash.verdict.summary, /SIGABRT/);
