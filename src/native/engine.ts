@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import type { Engine, RunOptions } from '../engine/engine.js';
 import type { Result } from '../engine/result.js';
 import type { Spec } from '../engine/spec.js';
-import { probeArguments, probePathFor, type ProbeTuning } from './probe-command.js';
+import { MuslProbeMissingError, probeArguments, probePathFor, type ProbeTuning } from './probe-command.js';
+
+export { MuslProbeMissingError } from './probe-command.js';
 import { parseProbeOutput, ProbeOutputError } from './probe-output.js';
 import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
@@ -19,10 +21,6 @@ export interface NativeEngineOptions extends Partial<ProbeTuning> {
   onProbeGroup?: (pgid: number) => void;
 }
 
-/** A musl run on a host where the musl probe was not built (no musl-gcc when `make` ran). */
-export class MuslProbeMissingError extends Error {
-  constructor(path: string) { super(`the musl probe ${path} is not built: install musl-tools (scripts/setup.sh does) and run npm run build`); }
-}
 
 export const NATIVE_DEFAULTS: ProbeTuning = { hangMs: 500, settleMs: 10, ringSize: 256, isolate: true, trace: true, realtime: true };
 

@@ -57,3 +57,8 @@ export function probeArguments(spec: Spec, tuning: ProbeTuning): string[] {
   for (const f of spec.faults) args.push(`fault=${f.kill}:${Math.max(1, f.afterAcquisitions)}:${f.whileHolding ? 1 : 0}`);
   return args;
 }
+
+/** A musl run on a host where the musl probe was not built (no musl-gcc when `make` ran). */
+export class MuslProbeMissingError extends Error {
+  constructor(path: string) { super(`the musl probe ${path} is not built: install musl-tools (scripts/setup.sh does) and run npm run build`); }
+}

@@ -6,7 +6,8 @@
 import type { Result } from '../engine/result.js';
 import type { Spec } from '../engine/spec.js';
 import type { TraceEvent } from '../engine/trace.js';
-import { DEFAULT_PROBE_PATH, probeArguments, type ProbeTuning } from './probe-command.js';
+import { existsSync } from 'node:fs';
+import { MuslProbeMissingError, probeArguments, probePathFor, type ProbeTuning } from './probe-command.js';
 import { parseProbeOutput, ProbeOutputError, RepetitionSplitter } from './probe-output.js';
 import { runProbe } from './run-probe.js';
 import { toResult, traceEvents } from './to-result.js';
@@ -63,7 +64,10 @@ export async function runNativeRepetitions(spec: Spec, n: number, options: Repea
   // Every repetition may use its whole limits.timeoutMs: the backstop covers them all.
   const budget = spec.limits.timeoutMs * n;
   try {
-    const run = await runProbe(options.probePath ?? DEFAULT_PROBE_PATH, args, budget, stop.signal, options.onProbeGroup, (chunk) => splitter.push(chunk));
+    // the probe of the spec's libc (build/probe or build/probe-musl), as the single-run engine picks it
+    const probePath = options.probePath ?? probePathFor(spec.libc);
+    if (spec.libc === 'musl' && !existsSync(probePath)) throw new MuslProbeMissingError(probePath);
+    const run = await runProbe(probePath, args, budget, stop.signal, options.onProbeGroup, (chunk) => splitter.push(chunk));
     if (!failure && runs < n) {
       const why = run.signal ? `killed by ${run.signal}` : `exit code ${run.code}`;
       throw new ProbeOutputError(`the probe stopped after ${runs} of ${n} repetitions (${why}${run.stderr ? `, stderr: ${run.stderr.trim().slice(0, 500)}` : ''})`);

@@ -88,3 +88,15 @@ test('the early hang rule: a lost owner is a hang in well under hang_ms, decided
   assert.ok(hangs.length >= 3, `hangs in ${hangs.length} of 5: ${ends.join(' | ')}`);
   assert.ok(ms < 5000, `5 hangs took ${ms.toFixed(0)} ms: the 5 s hang_ms was not waited for`);
 });
+
+test('repeat with libc musl runs the musl probe every time, and compare takes the musl-1.2 model', async () => {
+  const out = await runRepeat(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 2000, cpus: 2, repeat: 5, libc: 'musl' }));
+  assert.equal(out.distribution.runs, 5);
+  assert.equal(out.distribution.outcomes.ok, 5);
+  for (const ex of Object.values(out.distribution.examples)) assert.equal((ex!.result.evidence.libc as { name: string }).name, 'musl');
+  assert.equal(out.distribution.libc?.name, 'musl');
+  const { runCompare } = await import('../../src/runner/compare-run.js');
+  const cmp = await runCompare(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 500, cpus: 2, repeat: 5, libc: 'musl', compare: true }));
+  assert.equal(cmp.comparison.model.platform, 'musl-1.2');
+  assert.equal(cmp.comparison.verdict, 'agree', cmp.comparison.summary);
+});
