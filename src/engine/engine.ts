@@ -11,7 +11,8 @@ import type { TraceEvent } from './trace.js';
 /** How far a long run is: schedules of an exploration, or steps of one run against its budget. */
 export type RunProgress =
   | { kind: 'exploration'; strategy: string; done: number; planned: number; failures: number; elapsedMs: number }
-  | { kind: 'run'; steps: number; planned: number; elapsedMs: number }
+  /** one long simulated run: `done` = `steps` simulated so far, `planned` an estimate (the run may pass it) */
+  | { kind: 'run'; done: number; steps: number; planned: number; elapsedMs: number }
   | { kind: 'repetitions'; engine: 'sim' | 'native'; side?: 'native' | 'model'; done: number; planned: number; failures: number; elapsedMs: number };
 
 /** The options of a run, whoever runs it (an Engine, or the runner around both engines). */

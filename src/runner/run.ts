@@ -120,7 +120,7 @@ function runProgress(spec: Spec, started: number, onProgress: NonNullable<RunOpt
     const elapsed = now - started;
     if (elapsed < PROGRESS_AFTER_MS || now - last < PROGRESS_EVERY_MS) return;
     last = now;
-    onProgress({ kind: 'run', steps, planned, elapsedMs: round(elapsed) });
+    onProgress({ kind: 'run', done: steps, steps, planned, elapsedMs: round(elapsed) });
   };
 }
 
