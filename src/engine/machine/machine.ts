@@ -64,6 +64,16 @@ export class Machine extends MemoryBus {
   private ready = new Int32Array(16);
   private readyCount = 0;
   private readonly point: SchedulePoint;
+  /**
+   * The lease (see SchedulePoint.keep / keepAlone): decision points with another CPU busy at
+   * which the scheduler has promised to keep the turn CPU's thread, how many of them were taken
+   * without calling it since its last step() (handed over as SchedulePoint.skipped), and whether
+   * the points with no other CPU busy are covered too.
+   */
+  private lease = 0;
+  private leased = 0;
+  private leaseAlone = false;
+  private leasing = false;
   private readonly timers: Timer[] = [];
   /** Core dump durations (seeded with the run's seed, apart from the scheduler's draws). */
   private readonly dumpPrng = new Prng(0);
@@ -82,7 +92,7 @@ export class Machine extends MemoryBus {
     this.quantum = new Int32Array(cpus);
     this.stepTick = new Int32Array(cpus).fill(-1);
     this.choices = recordSchedule ? new Int32Array(256) : null;
-    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0 };
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0, keep: 0, keepAlone: false, skipped: 0 };
   }
 
   /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
@@ -163,6 +173,23 @@ export class Machine extends MemoryBus {
     const curRunnable = cur >= 0;
     const rc = this.readyCount;
     const p = this.point;
+    // Inside a lease the scheduler would return the current thread and at most count the call,
+    // so the machine takes the decision for it: counted and recorded the same, without the call.
+    if ((this.lease > 0 || this.leaseAlone) && curRunnable && this.woken < 0 && this.ranFor[c]! < this.quantum[c]!) {
+      if (this.cpus > 1 && this.othersBusy(c)) {
+        if (this.lease > 0) {
+          this.lease--;
+          this.leased++;
+          this.decisionCount++;
+          if (this.choices !== null) this.record(cur);
+          return cur;
+        }
+      } else if (this.leaseAlone && this.readyCount > 0) { // with nothing ready it is no decision at all (below)
+        this.decisionCount++;
+        if (this.choices !== null) this.record(cur);
+        return cur;
+      }
+    }
     let others = 0;
     if (this.cpus > 1) {
       const run = p.running, ct = this.cpuThread, n = this.cpus;
@@ -182,7 +209,10 @@ export class Machine extends MemoryBus {
       p.ranFor = ran; p.sliceExpired = ran >= this.quantum[c]!; p.steps = this.steps; p.now = this.now;
       p.woken = this.woken;
       p.local = curRunnable && this.threads[cur]!.local;
+      p.skipped = this.leased; p.keep = 0; p.keepAlone = false;
+      this.leased = 0;
       choice = this.scheduler.step(p);
+      if (this.leasing) { this.lease = p.keep; this.leaseAlone = p.keepAlone; }
       this.woken = -1;
       this.decisionCount++;
       if (this.choices !== null) this.record(choice);
@@ -191,6 +221,13 @@ export class Machine extends MemoryBus {
     }
     this.dispatch(c, choice, cur);
     return choice;
+  }
+
+  /** Whether a CPU other than c has a thread (SchedulePoint.runningCount > 0). */
+  private othersBusy(c: number): boolean {
+    const ct = this.cpuThread, n = this.cpus;
+    for (let o = 0; o < n; o++) if (o !== c && ct[o]! >= 0) return true;
+    return false;
   }
 
   private record(choice: number): void {
@@ -237,6 +274,7 @@ export class Machine extends MemoryBus {
     const threads = this.threads;
     const ct = this.cpuThread, stepTick = this.stepTick;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
+    this.lease = 0; this.leased = 0; this.leaseAlone = false; this.leasing = this.scheduler.leases === true;
     this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice });
     for (;;) {
       // The turn CPU: the next one, in order, that has a thread or can take one from the run queue.

@@ -20,6 +20,7 @@ export const DRIFT = { stallGap: 24, maxStall: 8 } as const;
 
 export class RandomScheduler implements Scheduler {
   readonly name = 'random';
+  readonly leases = true;
   private readonly prng: Prng;
   private minSlice = 20;
   private maxSlice = 400;
@@ -46,6 +47,10 @@ export class RandomScheduler implements Scheduler {
 
   step(p: SchedulePoint): number {
     const others = p.runningCount;
+    // Calls the machine took under the lease: each returned current after --untilStall.
+    this.untilStall -= p.skipped;
+    // Where no other CPU is busy it only keeps current until the slice ends or a thread wakes.
+    p.keepAlone = true;
     if (others > 0) {
       if (this.stallLeft > 0 && p.cpu === this.stallCpu) {
         this.stallLeft--;
@@ -61,7 +66,12 @@ export class RandomScheduler implements Scheduler {
     if (p.woken >= 0 && p.currentRunnable) {
       for (let i = 0; i < p.readyCount; i++) if (p.ready[i] === p.woken) return p.woken;
     }
-    if (p.currentRunnable && !p.sliceExpired) return p.current;
+    if (p.currentRunnable && !p.sliceExpired) {
+      // With another CPU busy and no stall under way, the next untilStall - 1 such points keep
+      // current too (the stall check counts them down, nothing else is drawn): lend them out.
+      if (others > 0 && this.stallLeft === 0) p.keep = this.untilStall - 1;
+      return p.current;
+    }
     const n = p.readyCount + (p.currentRunnable ? 1 : 0);
     if (n === 0) return p.running[this.prng.below(others)]!; // the turn CPU has nothing to run
     const i = this.prng.below(n);
