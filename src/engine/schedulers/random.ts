@@ -46,11 +46,20 @@ export class RandomScheduler implements Scheduler {
   }
 
   step(p: SchedulePoint): number {
-    const others = p.runningCount;
-    // Calls the machine took under the lease: each returned current after --untilStall.
+    // Calls the machine took under the lease: each returned current after --untilStall, or
+    // was a stalled turn (--stallLeft).
     this.untilStall -= p.skipped;
+    this.stallLeft -= p.skippedYields;
     // Where no other CPU is busy it only keeps current until the slice ends or a thread wakes.
     p.keepAlone = true;
+    const choice = this.choose(p);
+    // A stall under way: the stalled CPU's next turns go to the other CPU, whatever they hold.
+    if (this.stallLeft > 0) { p.yields = this.stallLeft; p.yieldCpu = this.stallCpu; }
+    return choice;
+  }
+
+  private choose(p: SchedulePoint): number {
+    const others = p.runningCount;
     if (others > 0) {
       if (this.stallLeft > 0 && p.cpu === this.stallCpu) {
         this.stallLeft--;

@@ -52,8 +52,17 @@ export interface SchedulePoint {
    * until its next step().
    */
   keepAlone: boolean;
-  /** Decision points the machine took under the scheduler's lease since its previous step(). */
+  /** Decision points the machine took under the scheduler's lease (keep) since its previous step(). */
   skipped: number;
+  /**
+   * The lease's other half (the machine sets 0 before each step()): the number of following
+   * points at CPU yieldCpu at which, whenever exactly one other CPU has a thread, the scheduler
+   * would return that thread (the CPU stalls), whatever else the point holds, counting the call.
+   */
+  yields: number;
+  yieldCpu: number;
+  /** Points the machine took under `yields` since the scheduler's previous step(). */
+  skippedYields: number;
 }
 
 /** Facts a scheduler may want before the run starts. */
