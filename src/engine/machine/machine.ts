@@ -218,7 +218,7 @@ export class Machine extends MemoryBus {
    */
   private leasedTurn(c: number, cur: number): boolean {
     if (this.cpus > 1 && this.othersBusy(c)) {
-      if (this.lease === 0) return false;
+      if (this.lease === 0 || (this.yields > 0 && c === this.yieldCpu)) return false; // a stalled turn the lease could not take
       this.lease--;
       this.leased++;
     } else if (!this.leaseAlone || this.readyCount === 0) return false; // nothing ready: no decision at all (pick)

@@ -55,6 +55,9 @@ export class RandomScheduler implements Scheduler {
     const choice = this.choose(p);
     // A stall under way: the stalled CPU's next turns go to the other CPU, whatever they hold.
     if (this.stallLeft > 0) { p.yields = this.stallLeft; p.yieldCpu = this.stallCpu; }
+    // Any other point with another CPU busy only counts the stall countdown down, and keeps
+    // current (if it can go on, its slice lasts and nobody woke) until the next stall starts.
+    if (this.untilStall > 1) p.keep = this.untilStall - 1;
     return choice;
   }
 
@@ -75,12 +78,7 @@ export class RandomScheduler implements Scheduler {
     if (p.woken >= 0 && p.currentRunnable) {
       for (let i = 0; i < p.readyCount; i++) if (p.ready[i] === p.woken) return p.woken;
     }
-    if (p.currentRunnable && !p.sliceExpired) {
-      // With another CPU busy and no stall under way, the next untilStall - 1 such points keep
-      // current too (the stall check counts them down, nothing else is drawn): lend them out.
-      if (others > 0 && this.stallLeft === 0) p.keep = this.untilStall - 1;
-      return p.current;
-    }
+    if (p.currentRunnable && !p.sliceExpired) return p.current;
     const n = p.readyCount + (p.currentRunnable ? 1 : 0);
     if (n === 0) return p.running[this.prng.below(others)]!; // the turn CPU has nothing to run
     const i = this.prng.below(n);

@@ -40,7 +40,8 @@ export interface SchedulePoint {
    * A lease the scheduler may grant (the machine sets 0 before each step()): the number of
    * following decision points at which it would return point.current, with no effect on its
    * state but counting the call, provided at each of them that another CPU has a thread
-   * (runningCount > 0), current is runnable, its slice has not expired and woken is -1. The
+   * (runningCount > 0), current is runnable, its slice has not expired and woken is -1, and
+   * the point is not one of the `yields` below (at yieldCpu while some remain). The
    * machine takes those decisions itself (counted and recorded as usual) and does not call step().
    * Honoured only from a scheduler that declares `leases` (a wrapper forwarding to one does not
    * inherit it, so a wrapper still sees every decision).
