@@ -63,7 +63,8 @@ export function execute(spec: Spec, options: SimOptions = {}): Execution {
 /** Attach the mutex, the workload and the tools to a machine whose world is set up, and run it. */
 export function runOn(spec: Spec, platform: PlatformDefinition, m: Machine, world: World, mutex: MutexProgram = platform.create(m, spec)): Execution {
   const faults = new FaultInjector(m, spec, platform, mutex);
-  const workload = loadWorkload(m, faults, spec, world.shm.segments.length);
+  // Without faults the injector only forwards lock and unlock: the workload calls the platform directly.
+  const workload = loadWorkload(m, spec.faults.length > 0 ? faults : mutex, spec, world.shm.segments.length);
   const wp = spec.tools.watchpoint;
   const watchpoints = wp ? new Watchpoints(m, world.segment, wp.field, wp.process, platform) : null;
   const cores = new CoreSnapshots(m, platform, spec.tools.core);

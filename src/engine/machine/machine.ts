@@ -71,6 +71,20 @@ export class Machine extends MemoryBus {
   private ready = new Int32Array(16);
   private readyCount = 0;
   private readonly point: SchedulePoint;
+  /**
+   * The lease (see SchedulePoint.keep / keepAlone): decision points with another CPU busy at
+   * which the scheduler has promised to keep the turn CPU's thread, how many of them were taken
+   * without calling it since its last step() (handed over as SchedulePoint.skipped), and whether
+   * the points with no other CPU busy are covered too.
+   */
+  private lease = 0;
+  private leased = 0;
+  private leaseAlone = false;
+  /** The other half of the lease (SchedulePoint.yields): turns CPU yieldCpu gives away, and how many were taken. */
+  private yields = 0;
+  private yieldCpu = -1;
+  private yielded = 0;
+  private leasing = false;
   private readonly timers: Timer[] = [];
   /** Core dump durations (seeded with the run's seed, apart from the scheduler's draws). */
   private readonly dumpPrng = new Prng(0);
@@ -89,7 +103,7 @@ export class Machine extends MemoryBus {
     this.quantum = new Int32Array(cpus);
     this.stepTick = new Int32Array(cpus).fill(-1);
     this.choices = recordSchedule ? new Int32Array(256) : null;
-    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0 };
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0, keep: 0, keepAlone: false, skipped: 0, yields: 0, yieldCpu: -1, skippedYields: 0 };
   }
 
   /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
@@ -189,7 +203,10 @@ export class Machine extends MemoryBus {
       p.ranFor = ran; p.sliceExpired = ran >= this.quantum[c]!; p.steps = this.steps; p.now = this.now;
       p.woken = this.woken;
       p.local = curRunnable && this.threads[cur]!.local;
+      p.skipped = this.leased; p.skippedYields = this.yielded; p.keep = 0; p.keepAlone = false; p.yields = 0;
+      this.leased = 0; this.yielded = 0;
       choice = this.scheduler.step(p);
+      if (this.leasing) { this.lease = p.keep; this.leaseAlone = p.keepAlone; this.yields = p.yields; this.yieldCpu = p.yieldCpu; }
       this.woken = -1;
       this.decisionCount++;
       if (this.choices !== null) this.record(choice);
@@ -198,6 +215,52 @@ export class Machine extends MemoryBus {
     }
     this.dispatch(c, choice, cur);
     return choice;
+  }
+
+  /**
+   * Whether the decision at CPU c, whose thread `cur` can run on, falls inside the scheduler's
+   * lease (the caller checked the slice and that no thread woke): then the scheduler would
+   * return cur and at most count the call, so the machine takes the decision for it, counted
+   * and recorded the same, without the call. Small, so that the run loop inlines it.
+   */
+  private leasedTurn(c: number, cur: number): boolean {
+    if (this.cpus > 1 && this.othersBusy(c)) {
+      if (this.lease === 0 || (this.yields > 0 && c === this.yieldCpu)) return false; // a stalled turn the lease could not take
+      this.lease--;
+      this.leased++;
+    } else if (!this.leaseAlone || this.readyCount === 0) return false; // nothing ready: no decision at all (pick)
+    this.decisionCount++;
+    if (this.choices !== null) this.record(cur);
+    return true;
+  }
+
+  /**
+   * The turn of CPU c (yieldCpu) inside the scheduler's yield lease: when exactly one other CPU
+   * has a thread, the scheduler would hand it the step (SchedulePoint.yields), so the machine
+   * does, counted and recorded the same; -1 when the point is not one the lease covers.
+   */
+  private yieldedTurn(c: number): number {
+    const ct = this.cpuThread, n = this.cpus;
+    let g = -1;
+    for (let o = 0; o < n; o++) {
+      if (o === c || ct[o]! < 0) continue;
+      if (g >= 0) return -1;
+      g = ct[o]!;
+    }
+    if (g < 0 || this.threads[g]!.state !== RUNNABLE) return -1;
+    this.yields--;
+    this.yielded++;
+    this.decisionCount++;
+    if (this.choices !== null) this.record(g);
+    this.woken = -1; // as after any decision
+    return g;
+  }
+
+  /** Whether a CPU other than c has a thread (SchedulePoint.runningCount > 0). */
+  private othersBusy(c: number): boolean {
+    const ct = this.cpuThread, n = this.cpus;
+    for (let o = 0; o < n; o++) if (o !== c && ct[o]! >= 0) return true;
+    return false;
   }
 
   private record(choice: number): void {
@@ -242,8 +305,9 @@ export class Machine extends MemoryBus {
   run(): StopReason {
     const n = this.cpus;
     const threads = this.threads;
-    const ct = this.cpuThread, stepTick = this.stepTick;
+    const ct = this.cpuThread, stepTick = this.stepTick, ranFor = this.ranFor, quantum = this.quantum;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
+    this.lease = 0; this.leased = 0; this.leaseAlone = false; this.yields = 0; this.yieldCpu = -1; this.yielded = 0; this.leasing = this.scheduler.leases === true;
     this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice });
     // One comparison per step serves both the step limit and the checkpoints.
     const every = this.onCheckpoint !== null ? Math.max(1, this.checkpointEvery) : Infinity;
@@ -265,7 +329,9 @@ export class Machine extends MemoryBus {
         this.onCheckpoint!(this.steps);
         check = Math.min(this.maxSteps, this.steps + every);
       }
-      const g = this.pick(c);
+      const cur = ct[c]!;
+      let g = this.yields > 0 && c === this.yieldCpu ? this.yieldedTurn(c) : -1;
+      if (g < 0) g = cur >= 0 && (this.lease > 0 || this.leaseAlone) && this.woken < 0 && ranFor[c]! < quantum[c]! && this.leasedTurn(c, cur) ? cur : this.pick(c);
       const t = threads[g]!;
       c = t.cpu;
       // A CPU's second step in this tick starts the next tick (timers due then fire first).
@@ -275,7 +341,7 @@ export class Machine extends MemoryBus {
       }
       stepTick[c] = this.now;
       this.steps++;
-      this.ranFor[c]++;
+      ranFor[c]++;
       this.program(t);
       if (t.state !== RUNNABLE && t.cpu === c) this.offCpu(t);
       this.turn = c + 1 === n ? 0 : c + 1;

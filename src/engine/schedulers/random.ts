@@ -20,6 +20,7 @@ export const DRIFT = { stallGap: 24, maxStall: 8 } as const;
 
 export class RandomScheduler implements Scheduler {
   readonly name = 'random';
+  readonly leases = true;
   private readonly prng: Prng;
   private minSlice = 20;
   private maxSlice = 400;
@@ -45,6 +46,22 @@ export class RandomScheduler implements Scheduler {
   }
 
   step(p: SchedulePoint): number {
+    // Calls the machine took under the lease: each returned current after --untilStall, or
+    // was a stalled turn (--stallLeft).
+    this.untilStall -= p.skipped;
+    this.stallLeft -= p.skippedYields;
+    // Where no other CPU is busy it only keeps current until the slice ends or a thread wakes.
+    p.keepAlone = true;
+    const choice = this.choose(p);
+    // A stall under way: the stalled CPU's next turns go to the other CPU, whatever they hold.
+    if (this.stallLeft > 0) { p.yields = this.stallLeft; p.yieldCpu = this.stallCpu; }
+    // Any other point with another CPU busy only counts the stall countdown down, and keeps
+    // current (if it can go on, its slice lasts and nobody woke) until the next stall starts.
+    if (this.untilStall > 1) p.keep = this.untilStall - 1;
+    return choice;
+  }
+
+  private choose(p: SchedulePoint): number {
     const others = p.runningCount;
     if (others > 0) {
       if (this.stallLeft > 0 && p.cpu === this.stallCpu) {

@@ -36,6 +36,34 @@ export interface SchedulePoint {
   /** Steps executed so far in this run (all CPUs) and the virtual clock. */
   steps: number;
   now: number;
+  /**
+   * A lease the scheduler may grant (the machine sets 0 before each step()): the number of
+   * following decision points at which it would return point.current, with no effect on its
+   * state but counting the call, provided at each of them that another CPU has a thread
+   * (runningCount > 0), current is runnable, its slice has not expired and woken is -1, and
+   * the point is not one of the `yields` below (at yieldCpu while some remain). The
+   * machine takes those decisions itself (counted and recorded as usual) and does not call step().
+   * Honoured only from a scheduler that declares `leases` (a wrapper forwarding to one does not
+   * inherit it, so a wrapper still sees every decision).
+   */
+  keep: number;
+  /**
+   * Also part of the lease: at the points with no other CPU busy (runningCount 0), under the same
+   * conditions, the scheduler would return point.current with no effect on its state at all,
+   * until its next step().
+   */
+  keepAlone: boolean;
+  /** Decision points the machine took under the scheduler's lease (keep) since its previous step(). */
+  skipped: number;
+  /**
+   * The lease's other half (the machine sets 0 before each step()): the number of following
+   * points at CPU yieldCpu at which, whenever exactly one other CPU has a thread, the scheduler
+   * would return that thread (the CPU stalls), whatever else the point holds, counting the call.
+   */
+  yields: number;
+  yieldCpu: number;
+  /** Points the machine took under `yields` since the scheduler's previous step(). */
+  skippedYields: number;
 }
 
 /** Facts a scheduler may want before the run starts. */
@@ -47,6 +75,8 @@ export interface RunShape {
 
 export interface Scheduler {
   readonly name: string;
+  /** It may grant leases (SchedulePoint.keep) and reads SchedulePoint.skipped. */
+  readonly leases?: boolean;
   /** Called once before the first step of each run (a scheduler may be reused for many runs). */
   start(shape: RunShape): void;
   /**
