@@ -8,10 +8,12 @@ import type { Scheduler } from './schedulers/scheduler.js';
 import type { Spec } from './spec.js';
 import type { TraceEvent } from './trace.js';
 
-/** How far a long run is: schedules of an exploration, or steps of one run against its budget. */
+/**
+ * How far a long run is: schedules of an exploration, or runs of a repeat. Each variant has the
+ * shape the API's progress schema gives (kind, done, planned): GET serialises it through that schema.
+ */
 export type RunProgress =
   | { kind: 'exploration'; strategy: string; done: number; planned: number; failures: number; elapsedMs: number }
-  | { kind: 'run'; steps: number; planned: number; elapsedMs: number }
   | { kind: 'repetitions'; engine: 'sim' | 'native'; side?: 'native' | 'model'; done: number; planned: number; failures: number; elapsedMs: number };
 
 /** The options of a run, whoever runs it (an Engine, or the runner around both engines). */
