@@ -12,6 +12,7 @@ import auth from './plugins/app/auth.js';
 import compress from './plugins/external/compress.js';
 import cors from './plugins/external/cors.js';
 import rateLimit from './plugins/external/rate-limit.js';
+import underPressure from './plugins/external/under-pressure.js';
 import redis from './plugins/external/redis.js';
 import swagger from './plugins/external/swagger.js';
 import experimentRoutes from './routes/experiments/experiment.js';
@@ -57,6 +58,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
   fastify.removeContentTypeParser('text/plain');
   installErrorHandlers(fastify);
   await fastify.register(redis);
+  await fastify.register(underPressure);
   await fastify.register(allowedMethods);
   await fastify.register(compress);
   await fastify.register(cors);
