@@ -27,8 +27,8 @@ export function serviceHelp(command: string, what: string, vars: string[]): stri
   return [`usage: mutexlab ${command} [--help]`, '', what, '',
     'Configuration comes from the environment only (README, "Configuration", lists every variable):',
     ...vars.map((v) => `  ${v.padEnd(width)}  ${ENV_HELP[v]}`), '',
-    'It runs until SIGTERM or SIGINT (closing gracefully; a second signal exits at once).',
-    'Exit codes: 0 closed by a signal, 2 bad usage or configuration, 1 could not start.', ''].join('\n');
+    'It runs until SIGTERM or SIGINT (closing gracefully; a second signal exits at once, code 130).',
+    'Exit codes: 0 closed by a signal, 2 bad usage or configuration, 1 could not start or an uncaught error (closed first).', ''].join('\n');
 }
 
 export function configOrExit(): Config | number {
@@ -62,11 +62,13 @@ export async function serve(config: Config, parts: Parts, logger: Logger = creat
     await beforeExit?.();
     return 1;
   }
+  // close-with-grace exits the process itself once the close is done (0 after a signal, 1
+  // after an uncaught error); the promise resolves first so that callers see the code too.
   return new Promise<number>((resolve) => {
     closeOnSignals(logger, async () => {
       for (const close of closers) await close();
       await beforeExit?.();
       resolve(0);
-    });
+    }, config.shutdownGraceMs);
   });
 }

@@ -8,7 +8,11 @@ import type { Scheduler } from './schedulers/scheduler.js';
 import type { Spec } from './spec.js';
 import type { TraceEvent } from './trace.js';
 
-/** How far a long run is: schedules of an exploration, or steps of one run against its budget. */
+/**
+ * How far a long run is: schedules of an exploration, runs of a repeat, or steps of one long run.
+ * Each variant has the shape the API's progress schema gives (kind, done, planned): GET
+ * serialises it through that schema.
+ */
 export type RunProgress =
   | { kind: 'exploration'; strategy: string; done: number; planned: number; failures: number; elapsedMs: number }
   /** one long simulated run: `done` = `steps` simulated so far, `planned` an estimate (the run may pass it) */

@@ -22,6 +22,10 @@ export interface Config {
   /** Bytes of stored traces over all experiments beyond which POST answers 503; 0: no limit. */
   traceStoreMaxBytes: number;
   shutdownGraceMs: number;
+  /** Load shedding (API): 503 while the event loop lags more than this; 0: not checked. */
+  maxEventLoopDelayMs: number;
+  /** Load shedding (API): 503 while the V8 heap holds more than this many MiB; 0: not checked. */
+  maxHeapUsedMb: number;
   engineMemoryMb: number;
   /** BullMQ lock settings (see the defaults below for why they are short). */
   lockDurationMs: number;
@@ -89,6 +93,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     traceMaxBytes: int(env, 'TRACE_MAX_BYTES', 8 * 1024 * 1024, 0),
     traceStoreMaxBytes: int(env, 'TRACE_STORE_MAX_BYTES', 1024 * 1024 * 1024, 0),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    // Off by default: `mutexlab start` runs a worker in the API's process, and the worker's own
+    // main-thread work (merging an exploration's chunks) lags the loop past a second at times,
+    // which would turn POSTs away. An API-only process behind a load balancer sets it (1000 is a
+    // sane value). The heap has no default because its right size depends on the container.
+    maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
+    maxHeapUsedMb: int(env, 'MAX_HEAP_USED_MB', 0, 0),
     engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),
     // Short, because runs are short and CPU-bound work is in engine threads, so the worker's own
     // event loop renews locks (every lock/2) even while the engine is busy. A dead worker's job

@@ -4,6 +4,7 @@
 // O(log n + page) per page, whatever the total.
 import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
+import type { RunProgress } from '../engine/engine.js';
 import type { Spec } from '../engine/spec.js';
 import { FILTERS, keys, type FilterName } from './keys.js';
 import { scripts, type ScriptName } from './scripts.js';
@@ -236,7 +237,8 @@ export class ExperimentStore {
     return (await this.run('REQUEUE', id, [], reason)) === 1;
   }
 
-  async progress(id: string, progress: unknown): Promise<void> {
+  /** Typed: GET /experiments/{id} serialises what is stored here through the progress schema. */
+  async progress(id: string, progress: RunProgress): Promise<void> {
     await this.run('PROGRESS', id, [], JSON.stringify(progress));
   }
 

@@ -28,6 +28,7 @@ export const PROBLEMS = {
   queue_full: { status: 503, title: 'The queue is full' },
   storage_full: { status: 503, title: 'The trace storage quota is used up' },
   redis_unavailable: { status: 503, title: 'The datastore is unavailable' },
+  overloaded: { status: 503, title: 'The server is overloaded' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -52,6 +52,11 @@ test('/metrics parses as Prometheus text, names everything mutexlab_*, and its c
   for (const name of ['mutexlab_experiments_total', 'mutexlab_experiments', 'mutexlab_queue_depth', 'mutexlab_workers_busy', 'mutexlab_experiment_duration_seconds']) {
     assert.ok(before.types.has(name), `${name} is exposed`);
   }
+  // the answering process's own figures (prom-client's default metrics)
+  assert.ok(value(before.samples, 'mutexlab_process_cpu_seconds_total') > 0, 'process CPU time');
+  assert.ok(value(before.samples, 'mutexlab_process_resident_memory_bytes') > 0, 'resident memory');
+  assert.ok(before.types.has('mutexlab_nodejs_eventloop_lag_seconds'), 'event-loop lag');
+  assert.ok(before.types.has('mutexlab_nodejs_heap_size_used_bytes'), 'heap used');
   assert.equal(value(before.samples, 'mutexlab_experiments_total'), 0);
 
   const ids = [] as string[];
