@@ -101,7 +101,8 @@ export class Reaper {
 
   private async repairRecords(f: ReaperFigures): Promise<void> {
     const k = this.store.keys;
-    const before = String((Date.now() - this.graceMs) * 1000); // index scores are ms * 1000 + seq
+    // index scores are ms * 1000 + seq: every record of the cutoff's millisecond counts as old enough
+    const before = String((Date.now() - this.graceMs) * 1000 + 999);
     const from = this.store.liveFrom();
     const candidates: { id: string; status: 'queued' | 'running' }[] = [];
     for (const status of ['queued', 'running'] as const) {
