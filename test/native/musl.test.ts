@@ -50,15 +50,22 @@ test('PSHARED, 4 x 1 and 2 x 2 threads x 50000: ok and exact every time', async 
   }
 });
 
-test('PRIVATE, 2 single-threaded processes x 100000: a lost wake-up (hang), never two holders; the verdict tells it from the words', async () => {
-  const results = await runs(4, { mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, iterations: 100_000, cpus: 2 });
+// musl's lost wake-up is rare per cycle and its rate per run depends on the host's load (bench:musl
+// at load ~10: 97 of 100 runs of 100000 iterations hung; a quiet CI host: 1 of 4). What always
+// holds is asserted on every run; the hang is looked for in up to 12 runs of 400000.
+test('PRIVATE, 2 single-threaded processes: never two holders or lost updates; a lost wake-up (hang) found, its verdict told from the words', async () => {
+  const results: Result[] = [];
+  while (results.length < 12 && results.filter((r) => r.verdict.outcome === 'hang').length < 1) {
+    results.push(...await runs(1, { mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, iterations: 400_000, cpus: 2 }));
+  }
   for (const r of results) {
+    assert.ok(r.verdict.outcome === 'ok' || r.verdict.outcome === 'hang', r.verdict.summary);
     assert.equal(r.mutualExclusion.maxHolders, 1);
     assert.equal(r.counter.lostUpdates, 0);
     assert.ok(!r.processes.some((p) => p.exit.kind === 'signaled'));
   }
   const hung = results.filter((r) => r.verdict.outcome === 'hang');
-  assert.ok(hung.length >= 3, results.map((r) => r.verdict.outcome).join(', '));
+  assert.ok(hung.length >= 1, results.map((r) => r.verdict.outcome).join(', '));
   const r = hung[0]!;
   assert.ok(r.processes.some((p) => p.exit.kind === 'hung' && /futex/.test(p.exit.waitingIn)));
   assert.equal(words(r)._m_lock, '0x0', 'released');
