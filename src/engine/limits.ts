@@ -4,12 +4,13 @@ export interface Limit { field: string; default: number; minimum: number; maximu
 
 export const LIMITS = {
   iterations: { field: 'iterations', default: 100, minimum: 1, maximum: 10_000_000, unit: 'cycles', description: 'lock/unlock cycles per thread (sim)' },
-  maxSteps: { field: 'limits.maxSteps', default: 2_000_000, minimum: 1, maximum: 200_000_000, unit: 'steps', description: 'simulated steps of one run before it stops as limit_exceeded' },
+  maxSteps: { field: 'limits.maxSteps', default: 20_000_000, minimum: 1, maximum: 200_000_000, unit: 'steps', description: 'simulated steps of one run before it stops as limit_exceeded' },
   timeoutMs: { field: 'limits.timeoutMs', default: 10_000, minimum: 1, maximum: 120_000, unit: 'ms', description: 'wall-clock budget of one experiment (the worker kills it beyond)' },
   workOutside: { field: 'work.outside', default: 0, minimum: 0, maximum: 1_000_000, unit: 'steps', description: 'steps of work a thread does between unlock and its next lock (sim)' },
   workInside: { field: 'work.inside', default: 0, minimum: 0, maximum: 1_000_000, unit: 'steps', description: 'steps of work a thread does inside the critical section, holding the mutex (sim)' },
   workSpread: { field: 'work.spread', default: 0, minimum: 0, maximum: 100, unit: '%', description: 'each work period and kernel sleep is drawn from its length +- this percentage, seeded (sim)' },
   workBlockInside: { field: 'work.blockInside', default: 0, minimum: 0, maximum: 1_000_000, unit: 'ticks', description: 'the holder sleeps in the kernel this long inside every critical section, off its CPU, as a program making a system call while holding the lock; 0 = never (sim)' },
+  workYieldEvery: { field: 'work.yieldEvery', default: 0, minimum: 0, maximum: 1_000_000, unit: 'cycles', description: 'every thread calls sched_yield after every Nth unlock, outside the critical section (the native probe does so with N = 8 under SCHED_RR when there are more threads than CPUs); 0 = never (sim)' },
   exploreSchedules: { field: 'explore.schedules', default: 1_000, minimum: 1, maximum: 1_000_000, unit: 'schedules', description: 'schedules one exploration runs at most' },
   exploreTimeMs: { field: 'explore.timeMs', default: 60_000, minimum: 100, maximum: 600_000, unit: 'ms', description: 'wall-clock budget of an exploration: beyond it, it stops and reports the schedules it covered' },
   nativeProcesses: { field: 'processCount', default: 4, minimum: 1, maximum: 16, unit: 'processes', description: 'processes of a native run' },

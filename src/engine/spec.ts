@@ -16,12 +16,14 @@ export const MUTEX_TYPES = ['USYNC_THREAD', 'USYNC_PROCESS', 'PTHREAD_PROCESS_PR
 export const ENGINES = ['sim', 'native'] as const;
 export const PLATFORMS = ['solaris10', 'solaris9', 'illumos', 'glibc-2.33', 'glibc-2.36', 'musl-1.2'] as const;
 export const STRATEGIES = ['random', 'pct', 'dfs'] as const;
+export const SCHEDULING = ['time-sharing', 'round-robin'] as const;
 export const WATCH_FIELDS = ['owner', 'lockword', 'ownerpid'] as const;
 
 export type MutexType = (typeof MUTEX_TYPES)[number];
 export type EngineKind = (typeof ENGINES)[number];
 export type Platform = (typeof PLATFORMS)[number];
 export type Strategy = (typeof STRATEGIES)[number];
+export type Scheduling = (typeof SCHEDULING)[number];
 export type WatchField = (typeof WATCH_FIELDS)[number];
 
 const oneOf = <T extends readonly string[]>(values: T, description: string) =>
@@ -42,7 +44,8 @@ export const WorkSchema = Type.Object({
   inside: Type.Optional(limit('workInside', 'steps of work inside the critical section, holding the mutex')),
   spread: Type.Optional(limit('workSpread', 'percentage by which every work period and kernel sleep varies (seeded, per thread)')),
   blockInside: Type.Optional(limit('workBlockInside', 'ticks the holder sleeps in the kernel inside every critical section (a system call holding the lock); 0 = never')),
-}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; the time slice is a fixed multiple of the resulting lock cycle' });
+  yieldEvery: Type.Optional(limit('workYieldEvery', 'sched_yield after every Nth unlock, outside the critical section; 0 = never')),
+}, { additionalProperties: false, description: 'sim only: the timing of the workload, in steps of the simulated machine; under time-sharing the time slice is a fixed multiple of the resulting lock cycle' });
 
 export const ProcessOverrideSchema = Type.Object({
   index: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'the entry\'s position, as the normalised spec shows it; when sent it must equal the position' })),
@@ -110,6 +113,7 @@ export const SpecSchema = Type.Object({
   explore: Type.Optional(ExploreSchema),
   limits: Type.Optional(LimitsSchema),
   work: Type.Optional(WorkSchema),
+  scheduling: Type.Optional(oneOf(SCHEDULING, 'sim only: the kernel\'s scheduling class. time-sharing (default): slices of a few dozen lock cycles, and a thread woken from a sleep preempts the running one (Solaris TS, Linux CFS); round-robin: Linux SCHED_RR as the native probe runs, 100 ms slices (longer than any run), a woken thread waits at the tail of the run queue, the next thread is the head')),
   repeat: Type.Optional(limit('repeat', 'run the experiment this many times and report the distribution of outcomes (native: N real runs in one probe invocation; sim: seeds seed, seed+1, ...)')),
   compare: Type.Optional(Type.Boolean({ description: 'engine native: run the spec natively `repeat` times and on the simulator\'s model of the host libc as many times (seeds), and report the two side by side' })),
 }, { additionalProperties: false, $id: 'ExperimentSpec' });
@@ -119,7 +123,7 @@ export type SpecInput = Static<typeof SpecSchema>;
 /** A System V key in its normalised spelling. */
 export type SysvKey = string; // "0x00001234" style is NOT used: "0x1234" (lower-case, no padding) or "IPC_PRIVATE"
 
-export interface WorkTiming { outside: number; inside: number; spread: number; blockInside: number }
+export interface WorkTiming { outside: number; inside: number; spread: number; blockInside: number; /** present only when not 0 */ yieldEvery?: number }
 
 /** One process: its key, threads, program and its workload's timing (validateSpec always fills it; absent = spec.work). */
 export interface ProcessSpec { index: number; key: SysvKey; threads: number; program: string; work?: WorkTiming }
@@ -147,6 +151,8 @@ export interface Spec {
   limits: { maxSteps: number; timeoutMs: number };
   /** The workload's timing (sim): steps of work outside / inside the critical section, spread %, kernel sleep ticks inside. */
   work: WorkTiming;
+  /** The kernel's scheduling class (sim); present only when round-robin, time-sharing otherwise. */
+  scheduling?: 'round-robin';
   /** Runs for a distribution (present only when asked for, or filled in by compare). */
   repeat?: number;
   /** Native against the model of the host libc (present only when true). */
@@ -253,6 +259,7 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
       }
     }
     if (s.explore) errors.push({ field: 'explore', message: 'applies to engine "sim" only' });
+    if (s.scheduling !== undefined) errors.push({ field: 'scheduling', message: 'applies to engine "sim" only: the native probe runs its processes under SCHED_RR (the model of that is "round-robin")' });
   }
   if (s.compare === true && engine !== 'native') errors.push({ field: 'compare', message: 'needs engine "native": it runs the spec natively and on the simulator\'s model of the host libc' });
   if (s.repeat !== undefined && s.explore) errors.push({ field: 'repeat', message: 'does not combine with explore: an exploration already runs many schedules (explore.schedules) and reports their outcome counts' });
@@ -280,6 +287,8 @@ function normalise(s: SpecInput, seed: number): Spec {
     inside: s.work?.inside ?? LIMITS.workInside.default,
     spread: s.work?.spread ?? LIMITS.workSpread.default,
     blockInside: s.work?.blockInside ?? LIMITS.workBlockInside.default,
+    // only when asked for, so that the normalised spec of every other run is unchanged
+    ...(s.work?.yieldEvery ? { yieldEvery: s.work.yieldEvery } : {}),
   };
   const processes: ProcessSpec[] = [];
   for (let index = 0; index < s.processCount; index++) {
@@ -329,6 +338,7 @@ function normalise(s: SpecInput, seed: number): Spec {
     },
     work,
   };
+  if (s.scheduling === 'round-robin') spec.scheduling = 'round-robin';
   // Only when asked for, so that the normalised spec of a single run is unchanged.
   if (s.repeat !== undefined || s.compare === true) spec.repeat = s.repeat ?? LIMITS.repeat.default;
   if (s.compare === true) spec.compare = true;

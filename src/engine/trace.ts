@@ -5,6 +5,8 @@ export const TRACE_OPS = [
   'unlock', 'cs_enter', 'cs_exit', 'read', 'write', 'switch', 'signal', 'core_dump', 'exit', 'watchpoint',
   // mutex_lock returned an error (note: the errno name) without taking the mutex
   'lock_error',
+  // sched_yield(2): the thread left its CPU for the tail of the run queue
+  'yield',
 ] as const;
 export type TraceOp = (typeof TRACE_OPS)[number];
 

@@ -16,6 +16,8 @@ import { DONE, type MutexProgram } from './platforms/platform.js';
 import type { Spec, WorkTiming } from './spec.js';
 
 const LOCK = 0, READ = 1, WRITE = 2, UNLOCK = 3, INSIDE = 4, OUTSIDE = 5;
+// The workload's program also calls sched_yield after every `work.yieldEvery`th unlock, as the
+// native probe does under SCHED_RR with more threads than CPUs (its interleave=auto).
 
 /** Steps of an uncontended lock / read / write / unlock cycle without work, about (Solaris 10: 3 + 2 + 4). */
 export const LOCK_CYCLE_STEPS = 10;
@@ -111,8 +113,10 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
       }
       case UNLOCK:
         if (mutex.unlock(m, t) === DONE) {
-          if (++t.iter >= iterations) m.exitThread(t);
-          else if (timed && works[t.gtid]!.outside > 0) {
+          if (++t.iter >= iterations) { m.exitThread(t); return; }
+          const every = works[t.gtid]!.yieldEvery ?? 0;
+          if (every > 0 && t.iter % every === 0) m.schedYield(t);
+          if (timed && works[t.gtid]!.outside > 0) {
             t.work = draw(prngs[t.gtid]!, works[t.gtid]!.outside, works[t.gtid]!.spread);
             t.phase = t.work > 0 ? OUTSIDE : LOCK;
             t.local = t.work > 1;

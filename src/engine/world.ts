@@ -11,6 +11,7 @@ import type { Machine } from './machine/machine.js';
 import type { PlatformDefinition } from './platforms/platform.js';
 import type { Spec } from './spec.js';
 import { timeSlice } from './workload.js';
+import { RR_SLICE_STEPS } from './machine/syscall-cost.js';
 
 export const FIRST_PID = 1001;
 const STACK_SIZE = 0x10000;
@@ -73,7 +74,9 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
     }
   }
   for (const p of m.processes) for (const t of p.threads) m.addThread(t);
-  m.slice = timeSlice(spec.work);
+  // round-robin: SCHED_RR's 100 ms is longer than any run; time-sharing: a ratio to the lock cycle
+  m.policy = spec.scheduling ?? 'time-sharing';
+  m.slice = m.policy === 'round-robin' ? { min: RR_SLICE_STEPS, max: RR_SLICE_STEPS } : timeSlice(spec.work);
   return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset, arena };
 }
 

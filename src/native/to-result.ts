@@ -117,6 +117,8 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
     sandbox: {
       ipcNamespace: report.sandbox.ipc === 'namespace', pidNamespace: report.sandbox.pidns === 'namespace', mountNamespace: report.sandbox.mountns === 'namespace',
       scheduler: report.sandbox.sched === 'rr' ? 'SCHED_RR (experiment and supervisor at priority 1)' : 'SCHED_OTHER',
+      // the probe's interleave: every thread calls sched_yield after every Nth unlock (0: never)
+      yieldEvery: Number(report.config.yield_every ?? 0),
       isolation: report.sandbox.ipc === 'namespace' ? 'ipc+pid namespaces' : 'unique key on the host',
       key: report.sandbox.key, requestedKey: report.sandbox.requested, cpus: report.sandbox.cpus,
       rlimits: { addressSpace: report.sandbox.rlimitAs, cpuSeconds: report.sandbox.rlimitCpu, processes: report.sandbox.rlimitNproc, core: 0 },

@@ -11,18 +11,47 @@ import type { Spec } from '../engine/spec.js';
 import { modelFor } from './libc-models.js';
 import { libcOf, runRepeat, type RepeatOutput, type RepeatRunOptions } from './repeat-run.js';
 
-const STEPS_PER_CYCLE = 50;
+// Steps a lock cycle may take in the model: about 17 uncontended on the glibc models, plus the
+// probe's own work (PROBE_WORK), plus, when contended, a FUTEX_WAIT and a FUTEX_WAKE of about
+// 560 steps each (machine/syscall-cost.ts).
+const STEPS_PER_CYCLE = 1200;
 
-/** The model's version of a native spec: the same experiment on the simulated platform. */
-export function modelSpec(spec: Spec, platform: Spec['platform']): Spec {
+/**
+ * The probe's own work around the mutex (src/native/child.c, run_cycles, with its trace on as
+ * the native engine runs it), counted the way the simulator counts a step, one memory
+ * operation each, from the code rather than fitted to an outcome:
+ * - inside the critical section, beyond the counter's read and write: the evidence's
+ *   holders++, max_holders load, acquisitions++ and holders--: 4;
+ * - outside it: four ring records of about 9 memory operations each (record(): the index, six
+ *   fields, the pid load, the index store): 36; two rdtsc reads (tick_lock and the unlock's
+ *   time) of about 10 ns, 14 steps each (syscall-cost.ts STEP_NS): 28; progress++: 1. 65 in all.
+ */
+export const PROBE_WORK = { inside: 4, outside: 65, spread: 0 } as const;
+
+/** How the native runs were scheduled, as their evidence says (sandbox.scheduler, sandbox.yieldEvery). */
+export interface NativeScheduling { roundRobin: boolean; yieldEvery: number }
+
+export function nativeScheduling(result: { evidence: Record<string, unknown> }): NativeScheduling {
+  const sandbox = (result.evidence.sandbox ?? {}) as { scheduler?: string; yieldEvery?: number };
+  return { roundRobin: (sandbox.scheduler ?? '').startsWith('SCHED_RR'), yieldEvery: sandbox.yieldEvery ?? 0 };
+}
+
+/**
+ * The model's version of a native spec: the same program (the probe's loop, with its
+ * sched_yield every Nth unlock) under the same scheduling class (SCHED_RR is modelled as
+ * "round-robin") on the simulated platform.
+ */
+export function modelSpec(spec: Spec, platform: Spec['platform'], sched: NativeScheduling = { roundRobin: false, yieldEvery: 0 }): Spec {
   const { libc: _libc, compare: _compare, ...rest } = spec as Spec & { libc?: string };
+  const work = { ...spec.work, ...PROBE_WORK, ...(sched.yieldEvery > 0 ? { yieldEvery: sched.yieldEvery } : {}) };
   return {
-    ...rest, engine: 'sim', platform,
+    ...rest, engine: 'sim', platform, work,
+    processes: spec.processes.map((p) => ({ ...p, work })),
+    ...(sched.roundRobin ? { scheduling: 'round-robin' as const } : {}),
     // what the simulator would have filled in for a sim spec; the watchpoints cost it nothing
     tools: { ...spec.tools, watchpoint: { process: 'all', field: 'owner' } },
-    // Enough simulated steps for every planned cycle (a lock cycle costs about 17 steps on the
-    // glibc models, 50 leaves room for contention): the model must not stop as limit_exceeded
-    // where the native runs finish (seen with 2 x 2 x 100000 under the 2 000 000 default).
+    // Enough simulated steps for every planned cycle (STEPS_PER_CYCLE): the model must not stop
+    // as limit_exceeded where the native runs finish (seen with 2 x 2 x 100000).
     limits: {
       maxSteps: Math.min(LIMITS.maxSteps.maximum, Math.max(spec.limits.maxSteps, STEPS_PER_CYCLE * spec.processCount * spec.threadsPerProcess * spec.iterations)),
       timeoutMs: LIMITS.timeoutMs.default,
@@ -71,7 +100,7 @@ export async function runCompare(spec: Spec, options: Omit<RepeatRunOptions, 'si
   const choice = modelFor(libc);
   let model: RepeatOutput | null = null;
   if (choice.platform && !options.signal?.aborted) {
-    model = await runRepeat({ ...modelSpec(spec, choice.platform), repeat: spec.repeat ?? LIMITS.repeat.default }, { ...options, side: 'model', deadline });
+    model = await runRepeat({ ...modelSpec(spec, choice.platform, nativeScheduling(native.result)), repeat: spec.repeat ?? LIMITS.repeat.default }, { ...options, side: 'model', deadline });
   }
   const comparison = compareDistributions(native.distribution, model?.distribution ?? null, choice, libc);
   const result = { ...native.result, comparison };

@@ -26,13 +26,17 @@ const CASES: Record<string, Record<string, unknown>> = {
   'illumos': { ...story, platform: 'illumos', mutexType: 'USYNC_THREAD', cpus: 2, tools: { watchpoint: { field: 'owner', process: 1 } } },
   'glibc-2.33 robust kill': { key: '0x1234', platform: 'glibc-2.33', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 4, cpus: 2, faults: kill },
   'glibc-2.36 private': { key: '0x1234', platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 4, cpus: 3 },
+  // futex sleepers left on their queues (time-sharing), and round-robin with sched_yield
+  'musl-1.2 private': { key: '0x1234', platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 40, cpus: 2 },
+  'musl-1.2 shared round-robin': { key: '0x1234', platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 4, iterations: 40, cpus: 2, scheduling: 'round-robin', work: { yieldEvery: 8 } },
   'step limit': { ...story, platform: 'solaris10', mutexType: 'USYNC_PROCESS', cpus: 2, limits: { maxSteps: 60 } },
 };
 
 // What the 40 seeds of each case end in: the comparison covers these paths.
 const OUTCOMES: Record<string, string[]> = {
   'solaris10 crash': ['crash', 'ok'], 'solaris10 two keys': ['ok'], 'solaris10 robust kill': ['owner_died'], 'solaris9': ['ok'],
-  'illumos': ['crash', 'hang', 'mutual_exclusion_violation', 'ok'], 'glibc-2.33 robust kill': ['owner_died'], 'glibc-2.36 private': ['crash', 'hang'], 'step limit': ['limit_exceeded'],
+  'illumos': ['crash', 'hang', 'mutual_exclusion_violation', 'ok'], 'glibc-2.33 robust kill': ['ok', 'owner_died'], 'glibc-2.36 private': ['crash', 'mutual_exclusion_violation'],
+  'musl-1.2 private': ['hang', 'ok'], 'musl-1.2 shared round-robin': ['ok'], 'step limit': ['limit_exceeded'],
 };
 
 for (const [name, input] of Object.entries(CASES)) {

@@ -63,8 +63,10 @@ for (const [name, input] of Object.entries(CASES)) {
       leasedCalls += leased.calls;
       decisions += b.result.stats.decisions;
     }
-    // The shortcut is taken (otherwise this test would compare a path with itself).
-    assert.ok(leasedCalls < decisions * 0.75, `${leasedCalls} calls for ${decisions} decisions`);
+    // The shortcut is taken (otherwise this test would compare a path with itself). Since
+    // system calls take time (sim-3), glibc-2.36 private on 2 cpus calls at 0.83 of its
+    // decisions (18937 of 22742), the others stay below 0.75: 0.9 still fails a lease never taken.
+    assert.ok(leasedCalls < decisions * 0.9, `${leasedCalls} calls for ${decisions} decisions`);
   });
 }
 

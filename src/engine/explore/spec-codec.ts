@@ -39,9 +39,9 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
     w.varint(p.threads);
     w.string(p.program);
     const work = p.work ?? spec.work;
-    w.varint(work.outside); w.varint(work.inside); w.varint(work.spread); w.varint(work.blockInside);
+    w.varint(work.outside); w.varint(work.inside); w.varint(work.spread); w.varint(work.blockInside); w.varint(work.yieldEvery ?? 0);
   }
-  w.byte((spec.robust ? 1 : 0) | (spec.tools.core ? 2 : 0) | (spec.tools.pmap ? 4 : 0) | (spec.tools.watchpoint === false ? 8 : 0));
+  w.byte((spec.robust ? 1 : 0) | (spec.tools.core ? 2 : 0) | (spec.tools.pmap ? 4 : 0) | (spec.tools.watchpoint === false ? 8 : 0) | (spec.scheduling === 'round-robin' ? 16 : 0));
   if (spec.tools.watchpoint !== false) {
     const wp = spec.tools.watchpoint;
     w.varint(wp.process === 'all' ? 0 : wp.process + 1);
@@ -51,7 +51,14 @@ export function writeSpec(w: ByteWriter, spec: Spec): void {
   for (const f of spec.faults) { w.varint(f.kill); w.byte(f.whileHolding ? 1 : 0); w.varint(f.afterAcquisitions); }
   w.varint(spec.limits.maxSteps);
   w.varint(spec.limits.timeoutMs);
-  w.varint(spec.work.outside); w.varint(spec.work.inside); w.varint(spec.work.spread); w.varint(spec.work.blockInside);
+  w.varint(spec.work.outside); w.varint(spec.work.inside); w.varint(spec.work.spread); w.varint(spec.work.blockInside); w.varint(spec.work.yieldEvery ?? 0);
+}
+
+/** A work record as read back: yieldEvery only when not 0, as validateSpec normalises it. */
+function readWork(r: ByteReader): { outside: number; inside: number; spread: number; blockInside: number; yieldEvery?: number } {
+  const work = { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() };
+  const yieldEvery = r.varint();
+  return yieldEvery > 0 ? { ...work, yieldEvery } : work;
 }
 
 /** Spec input (validateSpec still has to normalise it); `seed` comes from the token header. */
@@ -65,7 +72,7 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   const iterations = r.varint();
   const cpus = r.varint();
   const processes = [];
-  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string(), work: { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() } });
+  for (let i = 0; i < processCount; i++) processes.push({ key: keyText(r.varint()), threads: r.varint(), program: r.string(), work: readWork(r) });
   const flags = r.byte();
   const watchpoint = flags & 8 ? false as const : (() => {
     const p = r.varint();
@@ -77,9 +84,10 @@ export function readSpec(r: ByteReader, seed: number): SpecInput {
   for (let i = 0; i < faultCount; i++) faults.push({ kill: r.varint(), whileHolding: r.byte() === 1, afterAcquisitions: r.varint() });
   const maxSteps = r.varint();
   const timeoutMs = r.varint();
-  const work = { outside: r.varint(), inside: r.varint(), spread: r.varint(), blockInside: r.varint() };
+  const work = readWork(r);
   return {
     mutexType, platform, processCount, key, engine: 'sim', threadsPerProcess, iterations, cpus, seed, processes,
     robust: (flags & 1) !== 0, faults, tools: { watchpoint, core: (flags & 2) !== 0, pmap: (flags & 4) !== 0 }, limits: { maxSteps, timeoutMs }, work,
+    ...(flags & 16 ? { scheduling: 'round-robin' as const } : {}),
   } as SpecInput;
 }

@@ -50,6 +50,8 @@ export class Machine extends MemoryBus {
   program: (t: SimThread) => void = () => { throw new Error('no program loaded'); };
   /** Time slices handed to the scheduler (RunShape.slice); set from the workload's timing. */
   slice: { min: number; max: number } = DEFAULT_SLICE;
+  /** The kernel's scheduling class (RunShape.policy); set with the slices. */
+  policy: 'time-sharing' | 'round-robin' = 'time-sharing';
   /**
    * Called with the steps run so far every `checkpointEvery` steps, if set: how a caller with a
    * clock (the runner) reports a long run's progress. The machine itself keeps no time; the
@@ -296,6 +298,28 @@ export class Machine extends MemoryBus {
     this.lastThread[c] = next;
   }
 
+  /**
+   * t spends its next `steps` steps on its CPU inside a system call's entry or return path
+   * (see machine/syscall-cost.ts): time passes and other CPUs go on, but t touches no memory, so
+   * the kernel acts on what memory holds after the entry, not when the caller decided to call.
+   */
+  spend(t: SimThread, steps: number): void {
+    t.busy += steps;
+    t.local = t.busy > 0;
+  }
+
+  /**
+   * sched_yield(2): t leaves its CPU for the tail of the run queue when another thread is ready
+   * (what SCHED_RR and CFS both do); with nobody ready it keeps running.
+   */
+  schedYield(t: SimThread): void {
+    if (this.readyCount === 0 || t.cpu < 0 || t.state !== RUNNABLE) return;
+    this.offCpu(t);
+    this.enqueueReady(t.gtid);
+    this.setScState(t, SC_RUN);
+    if (this.tr !== null) { this.tr.push(OP.yield, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text('sched_yield: to the tail of the run queue'); }
+  }
+
   /** Take a thread off its CPU (it blocked, exited or was stopped). */
   private offCpu(t: SimThread): void {
     if (t.cpu >= 0) { this.cpuThread[t.cpu] = -1; t.cpu = -1; }
@@ -308,7 +332,7 @@ export class Machine extends MemoryBus {
     const ct = this.cpuThread, stepTick = this.stepTick, ranFor = this.ranFor, quantum = this.quantum;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
     this.lease = 0; this.leased = 0; this.leaseAlone = false; this.yields = 0; this.yieldCpu = -1; this.yielded = 0; this.leasing = this.scheduler.leases === true;
-    this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice });
+    this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice, policy: this.policy });
     // One comparison per step serves both the step limit and the checkpoints.
     const every = this.onCheckpoint !== null ? Math.max(1, this.checkpointEvery) : Infinity;
     let check = Math.min(this.maxSteps, this.steps + every);
@@ -342,7 +366,9 @@ export class Machine extends MemoryBus {
       stepTick[c] = this.now;
       this.steps++;
       ranFor[c]++;
-      this.program(t);
+      // A step of a system call's entry or return path (spend) touches nothing; else the program's step.
+      if (t.busy > 0) t.local = --t.busy > 0;
+      else this.program(t);
       if (t.state !== RUNNABLE && t.cpu === c) this.offCpu(t);
       this.turn = c + 1 === n ? 0 : c + 1;
     }

@@ -24,6 +24,8 @@ export class SimThread {
   work = 0;
   /** Its next step is pure work: no shared memory, no kernel (SchedulePoint.local). */
   local = false;
+  /** Steps left on a system call's entry or return path (Machine.spend): CPU time, no memory access. */
+  busy = 0;
   // Platform registers (the mutex step program's pc and scratch).
   pc = 0;
   r0 = 0;
@@ -49,7 +51,7 @@ export class SimThread {
   /** Back to the state of a new thread (a machine reused for the next run: see SimRig). */
   reset(): void {
     this.state = RUNNABLE; this.cpu = -1;
-    this.phase = 0; this.iter = 0; this.val = 0; this.work = 0; this.local = false;
+    this.phase = 0; this.iter = 0; this.val = 0; this.work = 0; this.local = false; this.busy = 0;
     this.pc = 0; this.r0 = 0; this.r1 = 0; this.count = 0;
     this.unparkToken = false; this.waitKey = ''; this.waitingIn = ''; this.sleeping = false;
     this.acquisitions = 0; this.lockRc = 0; this.exit = null;

@@ -15,6 +15,7 @@
 import { hex } from '../machine/memory.js';
 import { OP } from '../machine/trace-buffer.js';
 import { futexKey, futexWait, futexWake } from '../machine/futex.js';
+import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../machine/syscall-cost.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
@@ -47,7 +48,7 @@ export const OWNER_ASSERTION = ownerAssertion('glibc-2.36');
 // Lock program counters.
 const L_ENTRY = 0, L_ST_LOAD = 1, L_ST_STORE = 2, L_CAS = 3, W_LOAD = 4, W_XCHG = 5, W_FUTEX = 6, L_ASSERT = 7, L_OWNER = 8,
   L_NUSERS_LD = 9, L_NUSERS_ST = 10, R_LOAD = 11, R_LOOP = 12, R_RELOAD = 13, R_ACQ = 14, R_COUNT = 15, R_DEAD_COUNT = 16,
-  R_DEAD_OWNER = 17, C_KIND = 18, C_OWNER = 19, C_SET = 20;
+  R_DEAD_OWNER = 17, C_KIND = 18, C_OWNER = 19, C_SET = 20, R_FUTEX = 21;
 // Unlock program counters.
 const U_ENTRY = 0, U_OWNER0 = 1, U_NUSERS_LD = 2, U_NUSERS_ST = 3, U_ST_STORE = 4, U_XCHG = 5, U_WAKE = 6, RU_LOCK = 7,
   RU_OWNER_LD = 8, RU_OWNER_ST = 9, RU_XCHG = 10;
@@ -110,15 +111,18 @@ class GlibcMutex implements MutexProgram {
         return RUNNING;
       case W_LOAD: // if (atomic_load_relaxed (futex) == 2) goto futex;
         t.pc = m.load32(t, mp + LOCK, n.f_lock, this.waitFn(t)) === 2 ? W_FUTEX : W_XCHG;
+        if (t.pc === W_FUTEX) m.spend(t, FUTEX_ENTRY_STEPS); // the kernel reads __lock after the system call's entry
         return RUNNING;
       case W_XCHG: // while (atomic_exchange_acquire (futex, 2) != 0)
         t.pc = m.swap32(t, mp + LOCK, 2, n.f_lock, this.waitFn(t)) === 0 ? L_ASSERT : W_FUTEX;
+        if (t.pc === W_FUTEX) m.spend(t, FUTEX_ENTRY_STEPS);
         return RUNNING;
       case W_FUTEX: { // futex_wait (futex, 2, private): back to the exchange after a wake or EAGAIN
         const key = this.key(t, t.r0);
         t.pc = W_XCHG;
         futexWait(m, t, mp + LOCK, 2, key, n.f_lock, this.waitFn(t),
           `futex_wait in ${t.r0 & PSHARED_BIT ? '__lll_lock_wait' : '__lll_lock_wait_private'} on ${t.r0 & PSHARED_BIT ? 'shared' : 'private'} futex ${key} (__lock at ${hex(mp)})`);
+        m.spend(t, FUTEX_EXIT_STEPS); // back to user space (after the wake-up, if it slept)
         return RUNNING;
       }
       case L_ASSERT: { // assert (mutex->__data.__owner == 0)
@@ -155,6 +159,9 @@ class GlibcMutex implements MutexProgram {
         return RUNNING;
       case R_LOOP:
         this.robustStep(m, t, mp, tid);
+        return RUNNING;
+      case R_FUTEX:
+        this.robustWait(m, t, mp);
         return RUNNING;
       case R_ACQ: // the owner is not PTHREAD_MUTEX_NOTRECOVERABLE (this workload always recovers)
         m.load32(t, mp + OWNER, n.f_owner, n.lock_full);
@@ -222,9 +229,17 @@ class GlibcMutex implements MutexProgram {
       return; // the futex wait is the next pass (WAITERS is now set in r1)
     }
     t.count = FUTEX_WAITERS;
+    t.pc = R_FUTEX; // futex_wait (&mutex->__data.__lock, oldval, ...), after the system call's entry
+    m.spend(t, FUTEX_ENTRY_STEPS);
+  }
+
+  /** The robust lock's futex wait: the kernel compares __lock with oldval (r1), sleeps or says EAGAIN. */
+  private robustWait(m: Machine, t: SimThread, mp: number): void {
+    const oldval = t.r1 >>> 0;
     const key = futexKey(t, mp + LOCK, true); // PTHREAD_ROBUST_MUTEX_PSHARED is always LLL_SHARED
     t.pc = R_RELOAD;
-    futexWait(m, t, mp + LOCK, oldval, key, n.f_lock, n.lock_full, `futex_wait in __pthread_mutex_lock_full on shared futex ${key} (robust __lock at ${hex(mp)}, owner TID ${oldval & FUTEX_TID_MASK})`);
+    futexWait(m, t, mp + LOCK, oldval, key, this.n.f_lock, this.n.lock_full, `futex_wait in __pthread_mutex_lock_full on shared futex ${key} (robust __lock at ${hex(mp)}, owner TID ${oldval & FUTEX_TID_MASK})`);
+    m.spend(t, FUTEX_EXIT_STEPS);
   }
 
   unlock(m: Machine, t: SimThread): number {
@@ -253,11 +268,12 @@ class GlibcMutex implements MutexProgram {
         t.pc = 0;
         return DONE;
       case U_XCHG: // lll_unlock: exchange 0, wake if it was > 1
-        if ((m.swap32(t, mp + LOCK, 0, n.f_lock, n.lll_unlock) | 0) > 1) { t.pc = U_WAKE; return RUNNING; }
+        if ((m.swap32(t, mp + LOCK, 0, n.f_lock, n.lll_unlock) | 0) > 1) { t.pc = U_WAKE; m.spend(t, FUTEX_ENTRY_STEPS); return RUNNING; }
         t.pc = 0;
         return DONE;
       case U_WAKE:
         futexWake(m, t, mp + LOCK, this.key(t, t.r0), 1, t.r0 & PSHARED_BIT ? n.lll_lock_wake : n.lll_lock_wake_private);
+        m.spend(t, FUTEX_EXIT_STEPS);
         t.pc = 0;
         return DONE;
       // ---- __pthread_mutex_unlock_full, PTHREAD_MUTEX_ROBUST_NORMAL_NP ------------------------
@@ -275,7 +291,7 @@ class GlibcMutex implements MutexProgram {
         t.pc = U_NUSERS_LD;
         return RUNNING;
       case RU_XCHG:
-        if (m.swap32(t, mp + LOCK, 0, n.f_lock, n.unlock_full) & FUTEX_WAITERS) { t.pc = U_WAKE; return RUNNING; }
+        if (m.swap32(t, mp + LOCK, 0, n.f_lock, n.unlock_full) & FUTEX_WAITERS) { t.pc = U_WAKE; m.spend(t, FUTEX_ENTRY_STEPS); return RUNNING; }
         t.pc = 0;
         return DONE;
       default:

@@ -36,6 +36,7 @@
 import { hex } from '../machine/memory.js';
 import { OP } from '../machine/trace-buffer.js';
 import { futexKey, futexWait, futexWake } from '../machine/futex.js';
+import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../machine/syscall-cost.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
@@ -151,6 +152,7 @@ class MuslMutex implements MutexProgram, MuslFutexCounts {
       case W_FLAG: // t = r | 0x80000000; a_cas(&m->_m_lock, r, t): its result is not checked
         m.cas32(t, mp + LOCK, t.r1, (t.r1 | WAITER_BIT) >>> 0, n.f_lock, n.timedlock);
         t.pc = W_FUTEX;
+        m.spend(t, FUTEX_ENTRY_STEPS); // the kernel reads _m_lock only after the system call's entry
         return RUNNING;
       case W_FUTEX: { // __timedwait(&m->_m_lock, t, CLOCK_REALTIME, 0, priv): FUTEX_WAIT, no timeout
         const key = this.key(t);
@@ -159,6 +161,7 @@ class MuslMutex implements MutexProgram, MuslFutexCounts {
         const slept = futexWait(m, t, mp + LOCK, (t.r1 | WAITER_BIT) >>> 0, key, n.f_lock, n.timedwait,
           `futex_wait in __timedwait on ${priv ? 'private (FUTEX_PRIVATE)' : 'shared'} futex ${key} (_m_lock at ${hex(mp)}, waiting for it to change from ${hex((t.r1 | WAITER_BIT) >>> 0)})`);
         if (slept === 0) this.futexSleeps[t.proc.index]!++;
+        m.spend(t, FUTEX_EXIT_STEPS); // back to user space (after the wake-up, if it slept)
         return RUNNING;
       }
       case W_DEC: // a_dec(&m->_m_waiters); a wake-up or a changed word: back to trylock
@@ -261,10 +264,11 @@ class MuslMutex implements MutexProgram, MuslFutexCounts {
         return RUNNING;
       case U_SWAP: // cont = a_swap(&m->_m_lock, 0): no owner check for NORMAL
         t.r1 = m.swap32(t, mp + LOCK, 0, n.f_lock, n.mutex_unlock);
-        return this.afterSwap(t);
+        return this.afterSwap(m, t);
       case U_WAKE: // __wake(&m->_m_lock, 1, priv): FUTEX_WAKE of one, on the caller's key
         this.futexWakes[t.proc.index]!++;
         this.futexWoken[t.proc.index]! += futexWake(m, t, mp + LOCK, this.key(t), 1, n.wake);
+        m.spend(t, FUTEX_EXIT_STEPS);
         t.pc = 0;
         return DONE;
       // ---- robust: own == self->tid (else EPERM), unlink from the robust list, then the swap ----
@@ -289,15 +293,15 @@ class MuslMutex implements MutexProgram, MuslFutexCounts {
       case R_SWAP: // cont = a_swap(&m->_m_lock, new); robust_list.pending = 0
         t.r1 = m.swap32(t, mp + LOCK, t.r1, n.f_lock, n.mutex_unlock);
         this.pending[t.gtid] = 0;
-        return this.afterSwap(t);
+        return this.afterSwap(m, t);
       default:
         throw new Error(`musl unlock: bad pc ${t.pc}`);
     }
   }
 
   /** if (waiters || cont < 0) __wake(...) */
-  private afterSwap(t: SimThread): number {
-    if (t.count !== 0 || (t.r1 & WAITER_BIT) !== 0) { t.pc = U_WAKE; return RUNNING; }
+  private afterSwap(m: Machine, t: SimThread): number {
+    if (t.count !== 0 || (t.r1 & WAITER_BIT) !== 0) { t.pc = U_WAKE; m.spend(t, FUTEX_ENTRY_STEPS); return RUNNING; }
     t.pc = 0;
     return DONE;
   }

@@ -9,7 +9,9 @@
 // - wake-up preemption: a thread woken from a sleep in the kernel (lwp_park, or a system call
 //   made holding the mutex) takes the turn CPU from its running thread at once, as in Solaris's
 //   time-sharing class, which raises the priority of a thread returning from a sleep (ts_slpret)
-//   above that of threads that have been using the CPU.
+//   above that of threads that have been using the CPU. Under round-robin (Linux SCHED_RR, as
+//   the native probe runs) there is no such preemption, and the next thread is the head of the
+//   run queue, not a draw: SCHED_RR queues are FIFO.
 import { Prng } from '../prng.js';
 import type { RunShape, SchedulePoint, Scheduler } from './scheduler.js';
 
@@ -29,6 +31,7 @@ export class RandomScheduler implements Scheduler {
   private untilStall = 0;
   private stallCpu = -1;
   private stallLeft = 0;
+  private fifo = false;
 
   constructor(seed: number, private readonly options: RandomOptions = {}) {
     this.prng = new Prng(seed);
@@ -42,6 +45,7 @@ export class RandomScheduler implements Scheduler {
     this.maxSlice = this.options.maxSlice ?? shape.slice.max;
     this.stallLeft = 0;
     this.stallCpu = -1;
+    this.fifo = shape.policy === 'round-robin';
     this.untilStall = shape.cpus > 1 ? this.prng.between(1, 2 * this.stallGap) : 0;
   }
 
@@ -75,12 +79,13 @@ export class RandomScheduler implements Scheduler {
         return others === 1 ? p.running[0]! : p.running[this.prng.below(others)]!;
       }
     }
-    if (p.woken >= 0 && p.currentRunnable) {
+    if (p.woken >= 0 && p.currentRunnable && !this.fifo) {
       for (let i = 0; i < p.readyCount; i++) if (p.ready[i] === p.woken) return p.woken;
     }
     if (p.currentRunnable && !p.sliceExpired) return p.current;
     const n = p.readyCount + (p.currentRunnable ? 1 : 0);
     if (n === 0) return p.running[this.prng.below(others)]!; // the turn CPU has nothing to run
+    if (this.fifo) return p.readyCount > 0 ? p.ready[0]! : p.current; // current's slice ended: the head, and it goes to the tail
     const i = this.prng.below(n);
     return i < p.readyCount ? p.ready[i]! : p.current;
   }

@@ -71,6 +71,12 @@ export interface RunShape {
   threads: number; cpus: number; seed: number; maxSteps: number;
   /** Time slices in steps, as the workload's timing sets them (see workload.ts timeSlice). */
   slice: { min: number; max: number };
+  /**
+   * The kernel's scheduling class. time-sharing: a thread woken from a sleep preempts the running
+   * one; round-robin (SCHED_RR): it waits at the tail of the run queue, and the next thread is
+   * the queue's head. Strategies that explore choose freely and may ignore it.
+   */
+  policy: 'time-sharing' | 'round-robin';
 }
 
 export interface Scheduler {

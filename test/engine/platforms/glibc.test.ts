@@ -80,7 +80,8 @@ test('PRIVATE, 4 single-threaded processes (2.36): SIGABRT on the __owner assert
     const r = run({ mutexType: PRIVATE, processCount: 4, iterations: 2000, cpus: 2, seed }).result;
     if (r.verdict.outcome === 'crash') {
       crashes++;
-      const dead = r.processes.find((p) => p.exit.kind === 'signaled')!;
+      // the first to fault (another may hit the assertion while the first dumps core)
+      const dead = r.processes.find((p) => p.pid === r.evidence.core?.pid)!;
       assert.deepEqual(dead.exit, { kind: 'signaled', signal: 'SIGABRT', function: '___pthread_mutex_lock', message: `app: ${OWNER_ASSERTION}` });
       const seen = Number((r.evidence.mutexAtFault as Record<string, unknown>).__owner);
       assert.notEqual(seen, 0);

@@ -63,9 +63,14 @@ test('contended SHARED: a waiter counts itself in _m_waiters, sets 0x80000000, s
 });
 
 test('PRIVATE across processes: lost wake-ups. The waiter sleeps on its own (mm, address) key, the lock ends free with _m_waiters > 0', () => {
-  for (const shape of [{ processCount: 2 }, { processCount: 4 }, { processCount: 2, threadsPerProcess: 2 }]) {
+  // A waiter's FUTEX_WAIT sleeps only if the holder is still inside its critical section after
+  // the system call's entry: a preempted holder (more threads than CPUs) does it. Two
+  // single-threaded processes on two CPUs run clean in the model, which has nothing that stalls
+  // a holder on its own CPU (no interrupts; the README's "CPUs, timing and preemption"), and on
+  // one CPU lose the wake-up in 2 seeds of 1..6 at 1000 iterations.
+  for (const shape of [{ processCount: 4, cpus: 1 }, { processCount: 4, cpus: 2 }, { processCount: 2, threadsPerProcess: 2, cpus: 1 }]) {
     for (const seed of [1, 2, 3]) {
-      const r = musl({ mutexType: PRIVATE, ...shape, iterations: 1000, cpus: 2, seed });
+      const r = musl({ mutexType: PRIVATE, ...shape, iterations: 1000, seed });
       const res = r.result;
       assert.equal(res.verdict.outcome, 'hang', res.verdict.summary);
       for (const p of res.processes.filter((q) => q.exit.kind === 'hung')) {

@@ -1,0 +1,115 @@
+// Linux timing in the simulator (sim-3): a futex system call takes time before the kernel reads
+// the word and after it decided (machine/syscall-cost.ts, from bench:futex); SCHED_RR
+// ("round-robin") neither preempts for a woken thread nor draws the next thread at random; and
+// the workload's sched_yield every Nth unlock, as the native probe runs. Each of these failed
+// on the sim-2 model (compare at the next step, Solaris TS wake-up preemption for every
+// platform, no yield).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../../src/engine/machine/syscall-cost.js';
+import { events, run } from './platforms/helpers.js';
+
+const PRIVATE = 'PTHREAD_PROCESS_PRIVATE', SHARED = 'PTHREAD_PROCESS_SHARED';
+
+test('futex_wait: the kernel reads __lock FUTEX_ENTRY_STEPS after the waiter swapped in 2, not at the next step', () => {
+  let parks = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const r = run({ mutexType: SHARED, processCount: 2, threadsPerProcess: 2, iterations: 300, cpus: 2, seed }, true);
+    const ev = events(r);
+    for (let i = 0; i < ev.length; i++) {
+      const e = ev[i]!;
+      if (e.op !== 'park') continue;
+      parks++;
+      // the same thread's last access of __lock before it went to sleep: the kernel's compare
+      let j = i - 1;
+      while (j >= 0 && !(ev[j]!.tid === e.tid && ev[j]!.pid === e.pid && ev[j]!.field === '__lock')) j--;
+      const compare = ev[j]!;
+      assert.equal(compare.op, 'read', 'futex_wait compares: a read of __lock');
+      // and before it, the swap (or load) that decided to call futex_wait
+      let k = j - 1;
+      while (k >= 0 && !(ev[k]!.tid === e.tid && ev[k]!.pid === e.pid && ev[k]!.field === '__lock')) k--;
+      assert.ok(compare.t - ev[k]!.t >= FUTEX_ENTRY_STEPS, `compare at ${compare.t}, decision at ${ev[k]!.t}`);
+    }
+  }
+  assert.ok(parks > 0, 'some waiter slept');
+});
+
+test('futex_wait returning EAGAIN: the waiter is back at the exchange only after the return path', () => {
+  let eagain = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const r = run({ mutexType: SHARED, processCount: 2, threadsPerProcess: 2, iterations: 300, cpus: 2, seed }, true);
+    const ev = events(r).filter((e) => e.field === '__lock');
+    const same = (a: { pid: number; tid: number }, b: { pid: number; tid: number }) => a.pid === b.pid && a.tid === b.tid;
+    for (let i = 1; i + 1 < ev.length; i++) {
+      const e = ev[i]!;
+      // the kernel's compare that found the word changed: a read of __lock right after the
+      // thread's swap of 2 that returned non-zero (the decision to call futex_wait)
+      if (e.op !== 'read' || e.value === 2) continue;
+      const prev = ev.slice(0, i).reverse().find((p) => same(p, e));
+      if (!prev || prev.op !== 'write' || prev.value !== 2 || prev.old === 0) continue;
+      const next = ev.slice(i + 1).find((n) => same(n, e));
+      if (!next) continue;
+      eagain++;
+      assert.ok(next.t - e.t >= FUTEX_EXIT_STEPS, `EAGAIN at ${e.t}, next exchange at ${next.t}`);
+    }
+  }
+  assert.ok(eagain > 0, 'some futex_wait found the word changed');
+});
+
+test('a waiter that finds the lock released during its system call entry does not sleep: SHARED 2x2 on 2 cpus mostly runs without a futex sleep', () => {
+  // With the compare at the next step, most contended acquisitions slept; now the holder's
+  // critical section (a few steps) is over long before the kernel looks.
+  let cycles = 0, parks = 0;
+  for (let seed = 1; seed <= 4; seed++) {
+    const r = run({ mutexType: SHARED, processCount: 2, threadsPerProcess: 2, iterations: 500, cpus: 2, seed }, true);
+    assert.equal(r.result.verdict.outcome, 'ok');
+    cycles += 2000;
+    parks += events(r).filter((e) => e.op === 'park').length;
+  }
+  assert.ok(parks < cycles / 20, `${parks} futex sleeps in ${cycles} cycles`);
+});
+
+test('round-robin: a woken thread waits its turn (no wake-up preemption); time-sharing lets it take the CPU at once', () => {
+  const preempted = (scheduling: string) => {
+    let n = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const r = run({ mutexType: SHARED, processCount: 3, iterations: 200, cpus: 1, seed, scheduling }, true);
+      const ev = events(r);
+      for (let i = 0; i < ev.length; i++) {
+        if (ev[i]!.op !== 'unpark') continue;
+        // the unparking thread is still runnable: a switch right after the wake is a preemption by the woken
+        const waker = ev[i]!;
+        const next = ev.slice(i + 1).find((e) => e.op === 'switch' || (e.pid === waker.pid && e.tid === waker.tid));
+        if (next?.op === 'switch') n++;
+      }
+    }
+    return n;
+  };
+  assert.equal(preempted('round-robin'), 0);
+  assert.ok(preempted('time-sharing') > 0);
+});
+
+test('yieldEvery: every thread yields after every 8th unlock, and on 2 cpus 4 processes take turns from the start', () => {
+  const r = run({ mutexType: SHARED, processCount: 4, iterations: 64, cpus: 2, seed: 3, scheduling: 'round-robin', work: { yieldEvery: 8 } }, true);
+  assert.equal(r.result.verdict.outcome, 'ok');
+  const ev = events(r);
+  const yields = ev.filter((e) => e.op === 'yield');
+  assert.ok(yields.length > 0);
+  for (const y of yields) {
+    const unlocks = ev.filter((e) => e.op === 'unlock' && e.pid === y.pid && e.tid === y.tid && e.t <= y.t).length;
+    assert.equal(unlocks % 8, 0, `pid ${y.pid} yielded after ${unlocks} unlocks`);
+  }
+  // every process has taken the mutex before any process finished its 64 cycles
+  const firstExit = ev.find((e) => e.op === 'exit')!.t;
+  const early = new Set(ev.filter((e) => e.op === 'cs_enter' && e.t < firstExit).map((e) => e.pid));
+  assert.equal(early.size, 4);
+  // without the yields, round-robin's 100 ms slices run the first two processes to the end first
+  const plain = events(run({ mutexType: SHARED, processCount: 4, iterations: 64, cpus: 2, seed: 3, scheduling: 'round-robin' }, true));
+  const exit0 = plain.find((e) => e.op === 'exit')!.t;
+  assert.equal(new Set(plain.filter((e) => e.op === 'cs_enter' && e.t < exit0).map((e) => e.pid)).size, 2);
+});
+
+test('scheduling and yieldEvery are refused on the native engine / bounded', () => {
+  assert.throws(() => run({ engine: 'native', mutexType: PRIVATE, processCount: 2, scheduling: 'round-robin' }), /scheduling/);
+  assert.throws(() => run({ mutexType: PRIVATE, processCount: 2, work: { yieldEvery: -1 } }), /yieldEvery/);
+});
