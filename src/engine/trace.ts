@@ -7,6 +7,8 @@ export const TRACE_OPS = [
   'lock_error',
   // sched_yield(2): the thread left its CPU for the tail of the run queue
   'yield',
+  // the CPU stopped running the thread for a while (an interrupt, a VM's host): value = steps
+  'stall',
 ] as const;
 export type TraceOp = (typeof TRACE_OPS)[number];
 

@@ -76,6 +76,7 @@ export function buildWorld(m: Machine, spec: Spec, platform: PlatformDefinition)
   for (const p of m.processes) for (const t of p.threads) m.addThread(t);
   // round-robin: SCHED_RR's 100 ms is longer than any run; time-sharing: a ratio to the lock cycle
   m.policy = spec.scheduling ?? 'time-sharing';
+  m.stalls = platform.stalls ?? null;
   m.slice = m.policy === 'round-robin' ? { min: RR_SLICE_STEPS, max: RR_SLICE_STEPS } : timeSlice(spec.work);
   return { shm, segment: m.processes[0]!.segment!, initializedBy, counterOffset, arena };
 }

@@ -18,6 +18,7 @@ import { BLOCKED, DEAD, DUMPING, EXITED, RUNNABLE, STOPPED, type SimProcess, typ
 import type { SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
 import type { ProcessExit } from '../result.js';
 import { Prng } from '../prng.js';
+import { nextGap, stallLength, type StallModel } from './stalls.js';
 
 /** Why the run loop stopped. */
 export type StopReason = 'done' | 'hang' | 'limit';
@@ -50,6 +51,12 @@ export class Machine extends MemoryBus {
   program: (t: SimThread) => void = () => { throw new Error('no program loaded'); };
   /** Time slices handed to the scheduler (RunShape.slice); set from the workload's timing. */
   slice: { min: number; max: number } = DEFAULT_SLICE;
+  /** How the CPUs stall (machine/stalls.ts), from the platform; null: never. */
+  stalls: StallModel | null = null;
+  /** Virtual time of each CPU's next stall (when stalls is set). */
+  private readonly stallAt: Float64Array;
+  /** Stall draws (seeded with the run's seed, apart from the scheduler's and the dumps'). */
+  private readonly stallPrng = new Prng(0);
   /** The kernel's scheduling class (RunShape.policy); set with the slices. */
   policy: 'time-sharing' | 'round-robin' = 'time-sharing';
   /**
@@ -104,6 +111,7 @@ export class Machine extends MemoryBus {
     this.ranFor = new Int32Array(cpus);
     this.quantum = new Int32Array(cpus);
     this.stepTick = new Int32Array(cpus).fill(-1);
+    this.stallAt = new Float64Array(cpus).fill(Infinity);
     this.choices = recordSchedule ? new Int32Array(256) : null;
     this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0, keep: 0, keepAlone: false, skipped: 0, yields: 0, yieldCpu: -1, skippedYields: 0 };
   }
@@ -308,6 +316,14 @@ export class Machine extends MemoryBus {
     t.local = t.busy > 0;
   }
 
+  /** A stall of CPU c (machine/stalls.ts) while it runs t: t spends it, touching nothing. */
+  private stall(t: SimThread, c: number): void {
+    const len = stallLength(this.stalls!, this.stallPrng);
+    this.spend(t, len);
+    this.stallAt[c] = this.now + len + nextGap(this.stalls!, this.stallPrng);
+    if (this.tr !== null) { this.tr.push(OP.stall, t.gtid, c, this.now, -1, len, NaN, 0, 0); this.tr.text(`cpu ${c} stalled for ${len} steps (an interrupt, or the host descheduling it)`); }
+  }
+
   /**
    * sched_yield(2): t leaves its CPU for the tail of the run queue when another thread is ready
    * (what SCHED_RR and CFS both do); with nobody ready it keeps running.
@@ -331,6 +347,9 @@ export class Machine extends MemoryBus {
     const threads = this.threads;
     const ct = this.cpuThread, stepTick = this.stepTick, ranFor = this.ranFor, quantum = this.quantum;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
+    this.stallPrng.reseed((this.seed ^ 0x2545f491) >>> 0);
+    const stalls = this.stalls, stallAt = this.stallAt;
+    for (let c = 0; c < n; c++) stallAt[c] = stalls !== null ? this.now + nextGap(stalls, this.stallPrng) : Infinity;
     this.lease = 0; this.leased = 0; this.leaseAlone = false; this.yields = 0; this.yieldCpu = -1; this.yielded = 0; this.leasing = this.scheduler.leases === true;
     this.scheduler.start({ threads: threads.length, cpus: n, seed: this.seed, maxSteps: this.maxSteps, slice: this.slice, policy: this.policy });
     // One comparison per step serves both the step limit and the checkpoints.
@@ -364,6 +383,8 @@ export class Machine extends MemoryBus {
         if (this.timers.length > 0 && this.timers[0]!.at <= this.now) this.fireTimers();
       }
       stepTick[c] = this.now;
+      // The CPU stalls now (its clock ran on whatever it was doing): the thread it holds spends the stall.
+      if (this.now >= stallAt[c]!) this.stall(t, c);
       this.steps++;
       ranFor[c]++;
       // A step of a system call's entry or return path (spend) touches nothing; else the program's step.

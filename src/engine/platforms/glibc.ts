@@ -16,6 +16,7 @@ import { hex } from '../machine/memory.js';
 import { OP } from '../machine/trace-buffer.js';
 import { futexKey, futexWait, futexWake } from '../machine/futex.js';
 import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../machine/syscall-cost.js';
+import { HOST_STALLS } from '../machine/stalls.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
@@ -335,6 +336,7 @@ function glibcPlatform(name: 'glibc-2.33' | 'glibc-2.36', fastPath: boolean, tit
     init: glibcInit,
     create: (m: Machine, _spec: Spec) => new GlibcMutex(m, fastPath, name),
     snapshot: glibcSnapshot,
+    stalls: HOST_STALLS, // a Linux machine: the one the native engine runs on, where they were measured
   };
 }
 

@@ -37,6 +37,7 @@ import { hex } from '../machine/memory.js';
 import { OP } from '../machine/trace-buffer.js';
 import { futexKey, futexWait, futexWake } from '../machine/futex.js';
 import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../machine/syscall-cost.js';
+import { HOST_STALLS } from '../machine/stalls.js';
 import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
@@ -342,6 +343,7 @@ export const musl12: PlatformDefinition = {
   init: muslInit,
   create: (m: Machine, _spec: Spec) => new MuslMutex(m),
   snapshot: muslSnapshot,
+  stalls: HOST_STALLS, // a Linux machine: the one the native engine runs on, where they were measured
   robust: {
     unsupported: () => null, // pthread_mutexattr_setrobust accepts private and pshared alike
     cleanup: "the kernel's exit-time walk of the dead thread's robust list (which musl registers with set_robust_list on the thread's first process-shared robust lock)",

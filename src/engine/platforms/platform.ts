@@ -10,6 +10,7 @@ import type { Segment } from '../machine/memory.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { MutexSnapshot } from '../result.js';
 import type { MutexType, Platform, Spec, WatchField } from '../spec.js';
+import type { StallModel } from '../machine/stalls.js';
 
 export const RUNNING = 0;
 export const DONE = 1;
@@ -88,4 +89,6 @@ export interface PlatformDefinition {
   readonly ownerField: { name: string; meaning: string };
   /** Robust mutexes as this platform has them; absent = the verdict's glibc wording. */
   readonly robust?: RobustModel;
+  /** How the CPUs of this platform's machine stall (interrupts, a VM's host); absent = never. */
+  readonly stalls?: StallModel;
 }
