@@ -3,10 +3,12 @@
 // ("round-robin") neither preempts for a woken thread nor draws the next thread at random; and
 // the workload's sched_yield every Nth unlock, as the native probe runs. Each of these failed
 // on the sim-2 model (compare at the next step, Solaris TS wake-up preemption for every
-// platform, no yield).
+// platform, no yield); and the CPU stalls measured on the host (machine/stalls.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS } from '../../src/engine/machine/syscall-cost.js';
+import { FUTEX_ENTRY_STEPS, FUTEX_EXIT_STEPS, STEP_NS } from '../../src/engine/machine/syscall-cost.js';
+import { HOST_STALLS, nextGap, stallLength } from '../../src/engine/machine/stalls.js';
+import { Prng } from '../../src/engine/prng.js';
 import { events, run } from './platforms/helpers.js';
 
 const PRIVATE = 'PTHREAD_PROCESS_PRIVATE', SHARED = 'PTHREAD_PROCESS_SHARED';
@@ -112,4 +114,28 @@ test('yieldEvery: every thread yields after every 8th unlock, and on 2 cpus 4 pr
 test('scheduling and yieldEvery are refused on the native engine / bounded', () => {
   assert.throws(() => run({ engine: 'native', mutexType: PRIVATE, processCount: 2, scheduling: 'round-robin' }), /scheduling/);
   assert.throws(() => run({ mutexType: PRIVATE, processCount: 2, work: { yieldEvery: -1 } }), /yieldEvery/);
+});
+
+test('CPU stalls (glibc, musl): drawn from the host figures, spent by the thread on the CPU, the same for the same seed; none on Solaris', () => {
+  const prng = new Prng(7);
+  const lengths = Array.from({ length: 4000 }, () => stallLength(HOST_STALLS, prng)).sort((a, b) => a - b);
+  const ns = (q: number) => lengths[Math.floor(q * (lengths.length - 1))]! * STEP_NS;
+  // the measured quantiles come back within the sampling error
+  assert.ok(ns(0.5) > 5_000 && ns(0.5) < 12_000, `p50 ${ns(0.5)} ns`);
+  assert.ok(ns(0.9) > 45_000 && ns(0.9) < 70_000, `p90 ${ns(0.9)} ns`);
+  const gaps = Array.from({ length: 4000 }, () => nextGap(HOST_STALLS, prng));
+  const meanNs = (gaps.reduce((a, b) => a + b, 0) / gaps.length) * STEP_NS;
+  assert.ok(meanNs > 0.9e6 && meanNs < 1.1e6, `mean gap ${meanNs} ns (1000 stalls/s)`);
+
+  const long = { mutexType: SHARED, processCount: 2, iterations: 60_000, cpus: 2, seed: 4 };
+  const a = run(long, true), b = run(long, true);
+  const stalls = events(a).filter((e) => e.op === 'stall');
+  assert.ok(stalls.length > 0, 'a run of millions of steps sees stalls');
+  assert.deepEqual(stalls, events(b).filter((e) => e.op === 'stall'));
+  // the stalled thread touches nothing for the stall's length
+  const s = stalls[0]!;
+  const next = events(a).find((e) => e.seq > s.seq && e.pid === s.pid && e.tid === s.tid && (e.op === 'read' || e.op === 'write'));
+  if (next) assert.ok(next.t - s.t >= Number(s.value), `stalled at ${s.t} for ${s.value}, next access at ${next.t}`);
+  const solaris = run({ platform: 'solaris10', mutexType: 'USYNC_PROCESS', processCount: 2, iterations: 60_000, cpus: 2, seed: 4 }, true);
+  assert.equal(events(solaris).filter((e) => e.op === 'stall').length, 0);
 });
