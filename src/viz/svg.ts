@@ -256,7 +256,7 @@ function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<
     const x = L.xOfBin(L.colBins(run.from)[0]);
     const w = L.xOfBin(L.colBins(to - 1)[1]) - x;
     if (run.busy) {
-      parts.push(`<rect class="owner busy" x="${num(x)}" y="${y}" width="${num(Math.max(0.6, w))}" height="18" fill="#90a4ae"><title>mutex_owner changed many times here</title></rect>`);
+      parts.push(`<rect class="owner busy" x="${num(x)}" y="${y}" width="${num(Math.max(0.6, w))}" height="18" fill="#90a4ae"><title>${vocab.ownerWord} changed many times here</title></rect>`);
       return;
     }
     const free = /^(0x0+|0)$/i.test(run.value);

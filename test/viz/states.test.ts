@@ -114,7 +114,8 @@ test('words follow the platform: ulwp and sleep queue on Solaris, TID, __owner a
   assert.match(s, />mutex_owner</);
   assert.doesNotMatch(s, /futex|__owner/);
 
-  const glibc = await run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, key: '0x1234', cpus: 2, iterations: 100, seed: 3 });
+  // a waiter sleeps only when its holder is off its CPU past the futex call's entry (sim-3): one CPU, three processes
+  const glibc = await run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, key: '0x1234', cpus: 1, iterations: 300, seed: 3 });
   assert.ok(glibc.events.some((e) => e.op === 'park'), 'the glibc run sleeps on the futex');
   const ctx = contextFromResult(glibc.result);
   const g = timelineSvg(glibc.events, ctx);

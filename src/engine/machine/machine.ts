@@ -53,6 +53,8 @@ export class Machine extends MemoryBus {
   slice: { min: number; max: number } = DEFAULT_SLICE;
   /** How the CPUs stall (machine/stalls.ts), from the platform; null: never. */
   stalls: StallModel | null = null;
+  /** Stalls taken in this run (machine/stalls.ts), for the verdict. */
+  stallCount = 0;
   /** Virtual time of each CPU's next stall (when stalls is set). */
   private readonly stallAt: Float64Array;
   /** Stall draws (seeded with the run's seed, apart from the scheduler's and the dumps'). */
@@ -135,7 +137,7 @@ export class Machine extends MemoryBus {
     this.seed = seed;
     this.now = 0; this.faultAddress = 0;
     this.watch = null; this.watchSegment = null; this.watchLo = -1; this.watchHi = -1;
-    this.steps = 0; this.contextSwitches = 0; this.stop = null; this.live = 0;
+    this.steps = 0; this.contextSwitches = 0; this.stallCount = 0; this.stop = null; this.live = 0;
     this.cpuThread.fill(-1); this.lastThread.fill(-1); this.ranFor.fill(0); this.quantum.fill(0); this.stepTick.fill(-1);
     this.turn = 0; this.woken = -1;
     this.readyCount = 0;
@@ -320,6 +322,7 @@ export class Machine extends MemoryBus {
   private stall(t: SimThread, c: number): void {
     const len = stallLength(this.stalls!, this.stallPrng);
     this.spend(t, len);
+    this.stallCount++;
     this.stallAt[c] = this.now + len + nextGap(this.stalls!, this.stallPrng);
     if (this.tr !== null) { this.tr.push(OP.stall, t.gtid, c, this.now, -1, len, NaN, 0, 0); this.tr.text(`cpu ${c} stalled for ${len} steps (an interrupt, or the host descheduling it)`); }
   }

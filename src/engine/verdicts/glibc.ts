@@ -8,6 +8,7 @@ import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
 import { linuxTid } from '../platforms/glibc-mutex.js';
 import { plainLockers, type VerdictContext } from './context.js';
+import { whyFutexSlept } from './futex-sleep.js';
 import { list, plural } from './words.js';
 
 const isGlibc = (exec: Execution) => exec.platform.name.startsWith('glibc');
@@ -59,7 +60,7 @@ export function glibcVerdict(exec: Execution, r: Result, outcome: Outcome, ctx: 
     return {
       outcome,
       summary: `hang: ${plural(blocked.length, 'thread sleeps', 'threads sleep')} in futex_wait in pid ${list([...new Set(blocked.map((t) => String(t.proc.pid)))])} and nothing will wake ${blocked.length === 1 ? 'it' : 'them'}${lost}.`,
-      cause: `${ctx.misuse} ${exclusion} A waiter sleeps on a PRIVATE futex, which the kernel keys by (address space, virtual address): the FUTEX_WAKE of an unlock in another process goes to that process's own key and never reaches it. Waiting: ${waits.join('; ')}.`,
+      cause: `${ctx.misuse} ${exclusion} ${whyFutexSlept(exec)} A waiter sleeps on a PRIVATE futex, which the kernel keys by (address space, virtual address): the FUTEX_WAKE of an unlock in another process goes to that process's own key and never reaches it. Waiting: ${waits.join('; ')}.`,
       fix: ctx.fixShared,
     };
   }

@@ -9,6 +9,7 @@ import type { Outcome, Result, Verdict } from '../result.js';
 import { linuxTid } from '../platforms/glibc-mutex.js';
 import { hasFutexCounts } from '../platforms/musl.js';
 import { plainLockers, type VerdictContext } from './context.js';
+import { whyFutexSlept } from './futex-sleep.js';
 import { list, plural } from './words.js';
 
 const isMusl = (exec: Execution) => exec.platform.name.startsWith('musl');
@@ -38,6 +39,7 @@ export function muslVerdict(exec: Execution, r: Result, outcome: Outcome, ctx: V
     cause: [
       ctx.misuse,
       exclusion,
+      whyFutexSlept(exec),
       `What failed is the wake-up: _m_type ${String(final._m_type)} has the pshared bit 128 clear, so musl waits and wakes with FUTEX_PRIVATE, which the kernel keys by (address space, virtual address). Lockers slept in FUTEX_WAIT (${list(sleeps)}), each on its own process's key; ${wakes.length > 0 ? list(wakes) : 'no unlock sent a FUTEX_WAKE'}.`,
       left,
       `Waiting: ${blocked.map((t) => `pid ${t.proc.pid} TID ${linuxTid(t)}: ${t.waitingIn}`).join('; ')}.`,
