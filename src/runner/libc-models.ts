@@ -1,5 +1,7 @@
 // Which simulated platform models a real libc, by its name and version (compare). One entry per
-// libc. src/engine/libc.ts's LIBC_MODEL names the default model of each libc without a version.
+// libc. src/engine/libc.ts's LIBC_MODEL names the model of each libc as this host has it; the
+// version only decides whether that model applies, or (glibc before 2.34) an older one.
+import { LIBC_MODEL } from '../engine/libc.js';
 import type { Platform } from '../engine/spec.js';
 
 export interface ModelChoice { platform: Platform | null; reason: string }
@@ -24,11 +26,11 @@ const model = (platform: Platform, reason: string): ModelChoice => ({ platform, 
  */
 const LIBC_MODELS: Record<string, (version: string) => ModelChoice> = {
   glibc: (v) => (compareVersions(v, '2.34') >= 0
-    ? model('glibc-2.36', `host glibc ${v} >= 2.34: the single-threaded fast path of glibc 2.34 and later, modelled as glibc-2.36`)
+    ? model(LIBC_MODEL.glibc, `host glibc ${v} >= 2.34: the single-threaded fast path of glibc 2.34 and later, modelled as ${LIBC_MODEL.glibc}`)
     : model('glibc-2.33', `host glibc ${v} < 2.34: no single-threaded fast path, modelled as glibc-2.33`)),
   // musl's mutex files are the same from 1.2.0 through 1.2.5 (docs/musl-mutex.md)
   musl: (v) => (compareVersions(v, '1.2') >= 0
-    ? model('musl-1.2', `musl ${v}: the mutex code of musl 1.2, modelled as musl-1.2`)
+    ? model(LIBC_MODEL.musl, `musl ${v}: the mutex code of musl 1.2, modelled as ${LIBC_MODEL.musl}`)
     : { platform: null, reason: `musl ${v} is older than the 1.2 series the simulator models` }),
 };
 
