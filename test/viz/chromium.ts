@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url)); // dist/test/viz -> repo
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,22 +39,11 @@ export interface PixelStats {
  * many are the crash marker's red, and which rows contain the lock-held green.
  */
 export async function renderSvg(context: BrowserContext, svg: string, pngName: string): Promise<PixelStats> {
-  const page = await context.newPage();
-  try {
-    await page.setContent('<html><body style="margin:0;background:#fff"><img id="svg"></body></html>');
-    const stats = await page.evaluate(async (text: string) => {
+  return withSvgPage(context, svg, async (page) => {
+    const stats = await page.evaluate(() => {
       // Runs in the page; the project compiles without the DOM lib, hence `any`.
-      const doc = (globalThis as any).document;
-      const img = doc.getElementById('svg');
-      await new Promise<void>((resolve, reject) => {
-        img.onload = () => resolve();
-        img.onerror = () => reject(new Error('the SVG did not load as an image'));
-        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
-      });
-      const canvas = doc.createElement('canvas');
-      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+      const canvas = (globalThis as any).document.getElementById('canvas');
       const g = canvas.getContext('2d');
-      g.drawImage(img, 0, 0);
       const data: Uint8ClampedArray = g.getImageData(0, 0, canvas.width, canvas.height).data;
       let nonWhite = 0; let crashRed = 0;
       const green = new Set<number>();
@@ -74,9 +63,34 @@ export async function renderSvg(context: BrowserContext, svg: string, pngName: s
       }
       const sorted = (x: Set<number>) => [...x].sort((a, b) => a - b);
       return { width: canvas.width as number, height: canvas.height as number, nonWhite, crashRed, holdGreenRows: sorted(green), stateRows: sorted(state), redRows: sorted(red) };
-    }, svg);
+    });
     await page.locator('#svg').screenshot({ path: join(ARTIFACTS, pngName) });
     return stats;
+  });
+}
+
+/**
+ * A page holding the SVG as an image (so it must be well-formed XML and any script would not
+ * run) and drawn onto a hidden canvas#canvas, for `use` to read pixels from. One loader for
+ * both readers: the functions passed to page.evaluate run in the page and cannot share code.
+ */
+async function withSvgPage<T>(context: BrowserContext, svg: string, use: (page: Page) => Promise<T>): Promise<T> {
+  const page = await context.newPage();
+  try {
+    await page.setContent('<html><body style="margin:0;background:#fff"><img id="svg"><canvas id="canvas" style="display:none"></canvas></body></html>');
+    await page.evaluate(async (text: string) => {
+      const doc = (globalThis as any).document;
+      const img = doc.getElementById('svg');
+      await new Promise<void>((resolve, reject) => {
+        img.onload = () => resolve();
+        img.onerror = () => reject(new Error('the SVG did not load as an image'));
+        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
+      });
+      const canvas = doc.getElementById('canvas');
+      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+      canvas.getContext('2d').drawImage(img, 0, 0);
+    }, svg);
+    return await use(page);
   } finally {
     await page.close();
   }
@@ -101,21 +115,8 @@ export interface PixelSample { center: Rgb; darkest: Rgb; reddest: Rgb }
  * anti-aliased, so a thin line is found near its exact coordinate, not always on it).
  */
 export async function sampleSvg(context: BrowserContext, svg: string, points: [number, number][]): Promise<PixelSample[]> {
-  const page = await context.newPage();
-  try {
-    await page.setContent('<html><body style="margin:0;background:#fff"><img id="svg"></body></html>');
-    return await page.evaluate(async ({ text, pts }: { text: string; pts: [number, number][] }) => {
-      const doc = (globalThis as any).document;
-      const img = doc.getElementById('svg');
-      await new Promise<void>((resolve, reject) => {
-        img.onload = () => resolve();
-        img.onerror = () => reject(new Error('the SVG did not load as an image'));
-        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
-      });
-      const canvas = doc.createElement('canvas');
-      canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-      const g = canvas.getContext('2d');
-      g.drawImage(img, 0, 0);
+  return withSvgPage(context, svg, (page) => page.evaluate((pts: [number, number][]) => {
+      const g = (globalThis as any).document.getElementById('canvas').getContext('2d');
       return pts.map(([x, y]) => {
         const at = (px: number, py: number): [number, number, number] => {
           const d = g.getImageData(Math.round(px), Math.round(py), 1, 1).data;
@@ -131,8 +132,5 @@ export async function sampleSvg(context: BrowserContext, svg: string, points: [n
         }
         return { center: at(x, y), darkest, reddest };
       });
-    }, { text: svg, pts: points });
-  } finally {
-    await page.close();
-  }
+    }, points));
 }
