@@ -50,6 +50,7 @@ export function processLabel(ctx: VizContext, pid: number): string {
 export function threadLabel(ctx: VizContext, pid: number, tid: number, ownerId?: string): string {
   if (ctx.engine === 'native' || ctx.platform === 'host') return `TID ${tid}`;
   if (ctx.platform?.startsWith('glibc')) return ownerId !== undefined ? `tid ${tid} (TID ${ownerId})` : `tid ${tid}`;
+  if (ctx.platform?.startsWith('musl')) return `tid ${tid}`; // no ulwp_t on Linux, and musl stores no owner TID to show
   const ulwp = findProcess(ctx, pid)?.threads.find((t) => t.tid === tid)?.ulwp;
   return ulwp ? `tid ${tid} (ulwp ${ulwp})` : `tid ${tid}`;
 }

@@ -20,6 +20,8 @@ export function stateStyle(ctx: VizContext): Record<LaneState, { color: string; 
 
 export const PROCESS_COLORS = ['#1565c0', '#00838f', '#ad1457', '#5d4037', '#283593', '#558b2f', '#6a1b9a', '#c62828'];
 export const CRASH_COLOR = '#d50000';
+/** A CPU stall's tick above a lane (an interrupt, the VM's host): amber, apart from the states' colours. */
+export const STALL_COLOR = '#ff8f00';
 /** The causal arrow (store -> read) and the window bracket: near-black, apart from every state colour. */
 export const LINK_COLOR = '#212121';
 export const GAP_FILL = '#cfd8dc';

@@ -19,9 +19,9 @@ import { BIN_COUNT } from './bins.js';
 import { findProcess, ownerName, processLabel, threadLabel, type VizContext } from './context.js';
 import { renderInset, INSET_GAP } from './svg-inset.js';
 import {
-  CRASH_COLOR, GAP_LINE, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle, wrap,
+  CRASH_COLOR, GAP_LINE, STALL_COLOR, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle, wrap,
 } from './svg-kit.js';
-import { LANE_STATES, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, traceTimeOf, type LaneModel, type TimelineModel } from './timeline-model.js';
+import { LANE_STATES, MARK_STALL, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, traceTimeOf, type LaneModel, type TimelineModel } from './timeline-model.js';
 import { vocabulary } from './vocabulary.js';
 
 export { escapeXml } from './svg-kit.js';
@@ -123,9 +123,12 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
   out.push(`<rect width="${L.width}" height="${height}" fill="#ffffff"/>`);
   out.push(renderHeader(m, L));
   // The native rings record lock calls, not stores to __owner: say so rather than draw an empty row.
-  out.push(vocabulary(m.ctx).family === 'native'
+  const family = vocabulary(m.ctx).family;
+  out.push(family === 'native'
     ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">__owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded natively: the probe's rings hold lock calls (acquired, counter read and write, unlock), not stores to the mutex words</text>`
-    : renderOwnerRow(m, L, ownerY, colorOfPid));
+    : family === 'musl'
+      ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded by musl: a normal mutex's _m_lock holds EBUSY (16) while held, not who holds it; the lanes show the holder</text>`
+      : renderOwnerRow(m, L, ownerY, colorOfPid));
   out.push(`<rect x="${L.x0}" y="${laneTop - 4}" width="${num(L.plotW)}" height="${laneBottom - laneTop}" fill="#f5f7f8"/>`);
   out.push(...lanesSvg);
   out.push(renderGaps(m, L, ownerY, laneBottom, axisY + 30));
@@ -196,26 +199,29 @@ function renderLane(l: LaneModel, L: Layout, y: number, m: TimelineModel): strin
   };
   const switchCols: number[] = [];
   const watchCols: number[] = [];
+  const stallCols: number[] = [];
   for (let j = 0; j < L.columns; j++) {
     const [b0, b1] = L.colBins(j);
-    let best = -1; let bestCov = 0; let switches = 0; let watch = 0;
+    let best = -1; let bestCov = 0; let switches = 0; let watch = 0; let stalls = 0;
     for (let s = 0; s < LANE_STATES.length; s++) {
       let cov = 0;
       for (let b = b0; b < b1; b++) cov += l.bins.coverageOf(s, b);
       if (cov > bestCov) { best = s; bestCov = cov; }
     }
-    for (let b = b0; b < b1; b++) { switches += l.bins.marksOf(MARK_SWITCH, b); watch += l.bins.marksOf(MARK_WATCHPOINT, b); }
+    for (let b = b0; b < b1; b++) { switches += l.bins.marksOf(MARK_SWITCH, b); watch += l.bins.marksOf(MARK_WATCHPOINT, b); stalls += l.bins.marksOf(MARK_STALL, b); }
     const frac = bestCov / Math.max(1e-9, (b1 - b0) * l.bins.width);
     const state = frac < 0.02 ? -1 : best;
     const level = frac >= 0.75 ? 1 : frac >= 0.4 ? 0.7 : 0.45;
     if (!run || run.state !== state || run.level !== level) { flush(j); run = { state, level, from: j }; }
     if (switches > 0) switchCols.push(j);
     if (watch > 0) watchCols.push(j);
+    if (stalls > 0) stallCols.push(j);
   }
   flush(L.columns);
   const ticks = [
     ...markRuns(switchCols, L, barY - 4, 'switch', '#263238', 1),
     ...markRuns(watchCols, L, barY + BAR_H, 'watchpoint', '#00838f', 1.5),
+    ...markRuns(stallCols, L, barY - 4, 'stall', STALL_COLOR, 2),
   ];
   parts.push(...ticks, '</g>');
   return parts.join('');
@@ -356,13 +362,16 @@ function renderLegend(m: TimelineModel, L: Layout, y0: number): { svg: string; h
   newRow();
   item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="#263238" transform="translate(7 0)"/>`, 'switched onto a CPU');
   item(`<line x1="{x}" y1="{y+6}" x2="{x}" y2="{y+12}" stroke="#00838f" stroke-width="1.5" transform="translate(7 0)"/>`, 'watchpoint hit');
+  if (m.lanes.some((l) => { for (let b = 0; b < l.bins.used; b++) if (l.bins.marksOf(MARK_STALL, b) > 0) return true; return false; })) {
+    item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="${STALL_COLOR}" stroke-width="2" transform="translate(7 0)"/>`, 'its CPU stalled (interrupt, host)');
+  }
   item(`<circle cx="{x}" cy="{y+6}" r="6" fill="${CRASH_COLOR}" transform="translate(7 0)"/>`, 'fatal signal');
   item(`<rect x="{x}" y="{y}" width="14" height="12" fill="url(#dead)" stroke="#9e9e9e"/>`, 'process gone');
   if (m.gaps.length > 0 || m.ctx.inputTruncated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="url(#gap)" stroke="${GAP_LINE}"/>`, 'events not stored (gap)');
   newRow();
   const owner = vocab.family === 'solaris' ? `${vocab.ownerWord} 0 (free); coloured = ulwp_t of a thread of that process` : `${vocab.ownerWord} 0 (free); coloured = TID of a thread of that process`;
-  if (vocab.family !== 'native') item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#ffffff" stroke="#90a4ae"/>`, owner);
-  if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#90a4ae"/>`, 'owner changing often');
+  if (vocab.family !== 'native' && vocab.family !== 'musl') item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#ffffff" stroke="#90a4ae"/>`, owner);
+  if (m.aggregated && vocab.family !== 'native' && vocab.family !== 'musl') item(`<rect x="{x}" y="{y}" width="14" height="12" fill="#90a4ae"/>`, 'owner changing often');
   if (m.aggregated) item(`<rect x="{x}" y="{y}" width="14" height="12" fill="${style.hold.color}" fill-opacity="0.45"/>`, 'paler = the state filled part of the column');
   if (m.story) {
     newRow();

@@ -21,6 +21,8 @@ export const LANE_STATES = ['hold', 'release', 'spin', 'wait', 'parked'] as cons
 export type { LaneState };
 export const MARK_SWITCH = 0;
 export const MARK_WATCHPOINT = 1;
+/** Its CPU stalled (an interrupt, the VM's host): a holder kept there is why a waiter slept. */
+export const MARK_STALL = 2;
 
 const STATE_OF: Record<SpanKind, LaneState> = { cs: 'hold', hold: 'hold', spin: 'spin', parked: 'parked', wait: 'wait', release: 'release' };
 /** A gap is drawn as this share of the time traced before it (at most its real length). */
@@ -126,6 +128,7 @@ export class TimelineModelBuilder {
     // a thread that dies leaves its CPU idle until another thread's event shows there
     if ((e.op === 'signal' || e.op === 'exit') && e.cpu >= 0) { this.lastOnCpu.delete(e.cpu); this.story.cpuChange(e.cpu, t, e.t, l.index, -1); }
     if (e.op === 'watchpoint') l.bins.addMark(MARK_WATCHPOINT, t);
+    if (e.op === 'stall') l.bins.addMark(MARK_STALL, t);
     if (isOwnerWrite(e) && e.value !== undefined) {
       this.owner!.set(t, String(e.value));
       if (l.ownerId === undefined && wordKey(e.value) !== '0') l.ownerId = String(e.value);
@@ -233,7 +236,7 @@ export class TimelineModelBuilder {
     const key = threadKey(pid, tid);
     let l = this.lanes.get(key);
     if (!l) {
-      l = { pid, tid, index: this.story.register(key), bins: new TimeBins(this.origin ?? 0, LANE_STATES.length, 2), stack: [], since: this.last, lastSeen: this.last };
+      l = { pid, tid, index: this.story.register(key), bins: new TimeBins(this.origin ?? 0, LANE_STATES.length, 3), stack: [], since: this.last, lastSeen: this.last };
       this.lanes.set(key, l);
     }
     return l;

@@ -4,7 +4,7 @@
 import type { VizContext } from './context.js';
 
 export type LaneState = 'hold' | 'spin' | 'parked' | 'wait' | 'release';
-export type Family = 'solaris' | 'glibc' | 'native';
+export type Family = 'solaris' | 'glibc' | 'musl' | 'native';
 
 export interface Vocabulary {
   family: Family;
@@ -50,6 +50,19 @@ const GLIBC: Vocabulary = {
   threadId: 'TID',
 };
 
+// musl keeps no owner in a normal mutex: _m_lock holds EBUSY (16) while held, with the waiter
+// bit 0x80000000 when someone waits; only a robust mutex stores the owner's TID there.
+const MUSL: Vocabulary = {
+  ...GLIBC,
+  family: 'musl',
+  ownerWord: '_m_lock',
+  states: {
+    ...GLIBC.states,
+    spin: 'spins in pthread_mutex_timedlock',
+    release: 'releases (pthread_mutex_unlock, futex wake if _m_waiters)',
+  },
+};
+
 const NATIVE: Vocabulary = {
   ...GLIBC,
   family: 'native',
@@ -64,5 +77,6 @@ const NATIVE: Vocabulary = {
 export function vocabulary(ctx: VizContext): Vocabulary {
   if (ctx.engine === 'native' || ctx.platform === 'host') return NATIVE;
   if (ctx.platform?.startsWith('glibc')) return GLIBC;
+  if (ctx.platform?.startsWith('musl')) return MUSL;
   return SOLARIS;
 }

@@ -129,3 +129,24 @@ test('words follow the platform: ulwp and sleep queue on Solaris, TID, __owner a
   const px = await renderSvg(browser.context, g, 'timeline-glibc-shared.png');
   assert.ok(px.stateRows.length > 0);
 });
+
+test('musl: the picture speaks Linux and musl (no ulwp_t, no owner word to colour), and the CPU stall that kept the holder inside while the other process went to sleep is drawn', async () => {
+  // compare's model of the probe, 2 processes on 2 CPUs: seed 74 ends in the lost wake-up
+  const input = { key: '0x1234', platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 2, cpus: 2, iterations: 1000, seed: 74, scheduling: 'round-robin', work: { inside: 4, outside: 65 } };
+  const { result, events } = await run(input);
+  assert.equal(result.verdict.outcome, 'hang');
+  const stall = events.find((e) => e.op === 'stall')!;
+  const sleep = events.find((e) => e.op === 'park')!;
+  assert.ok(stall && sleep && stall.pid !== sleep.pid && stall.t < sleep.t, 'a stall of the other process came before the sleep');
+  assert.match(result.verdict.cause, /\d+ CPU stalls?/);
+  const svg = timelineSvg(events, contextFromResult(result));
+  assert.doesNotMatch(svg, /ulwp|lwp_park|sleep queue|mutex_owner|mutex_unlock_queue/);
+  assert.match(svg, /sleeps in the kernel \(futex_wait\)/);
+  assert.match(svg, /not recorded by musl/);
+  const tick = /<line class="stall" x1="([\d.]+)" y1="([\d.]+)"/.exec(svg);
+  assert.ok(tick, 'a stall tick above the holder\'s lane');
+  assert.match(svg, /its CPU stalled \(interrupt, host\)/, 'the legend names it');
+  const [px] = await sampleSvg(browser.context, svg, [[Number(tick[1]), Number(tick[2]) + 1]]);
+  assert.ok(near(px!.center, '#ff8f00', 60), `painted amber: ${px!.center}`);
+  await renderSvg(browser.context, svg, 'timeline-musl-stall-hang.png');
+});
