@@ -1,11 +1,14 @@
 // Configuration comes from the environment only (README "Configuration" lists every variable).
 // One reader shared by the API, the worker and `mutexlab start`, so they cannot disagree.
 export interface RateLimit { max: number; windowMs: number }
+export interface ClusterNode { host: string; port: number }
 
 export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; when any are given, REDIS_URL is not used. */
+  redisClusterNodes: ClusterNode[];
   /** Namespace of every Redis key we and BullMQ write; tests use one per run. */
   prefix: string;
   workerConcurrency: number;
@@ -69,6 +72,17 @@ export function parseCorsOrigins(raw: string | undefined): string[] {
   return origins;
 }
 
+/** "10.0.0.1:7000, redis-a:7001" -> the seed nodes of a Redis Cluster; empty: a single Redis (REDIS_URL). */
+export function parseClusterNodes(raw: string | undefined): ClusterNode[] {
+  const nodes = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return nodes.map((n) => {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(n);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535) throw new ConfigError(`REDIS_CLUSTER_NODES: "${n}" is not host:port (e.g. 10.0.0.1:7000)`);
+    return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  });
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // The default is a Redis Cluster hash tag: every key of the installation, ours and BullMQ's,
   // hashes on "mutexlab" alone and so lives in one slot, where multi-key scripts may run.
@@ -76,10 +90,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/.test(prefix)) {
     throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . - and one {hash tag}`);
   }
+  const redisClusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES);
+  // without a tag, the keys of one script or one BullMQ command would hash to different slots,
+  // which a cluster refuses (CROSSSLOT): better said at start-up than on the first POST
+  if (redisClusterNodes.length > 0 && !prefix.includes('{')) {
+    throw new ConfigError(`QUEUE_PREFIX=${prefix} needs a {hash tag} on a Redis Cluster (REDIS_CLUSTER_NODES), e.g. {${prefix}}`);
+  }
   return {
     port: int(env, 'PORT', 3000, 0),
     host: env.HOST || '127.0.0.1',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    redisClusterNodes,
     prefix,
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1),
     resultTtlSeconds: int(env, 'RESULT_TTL', 7 * 24 * 3600, 1),
