@@ -40,7 +40,7 @@ export async function deleteKeys(url: string, prefix: string): Promise<void> {
 }
 
 /** Deletes the test's keys; a private cluster's (redis-cluster.ts) go with its processes. */
-async function cleanUp(config: Config): Promise<void> {
+export async function cleanUp(config: Config): Promise<void> {
   if (config.redisClusterNodes.length === 0) await deleteKeys(config.redisUrl, config.prefix);
 }
 
