@@ -9,7 +9,8 @@ export interface Parts { api: boolean; worker: boolean }
 /** The configuration a service command reads, for its --help (README "Configuration" has all). */
 const ENV_HELP: Record<string, string> = {
   REDIS_URL: 'the Redis of API and workers (redis://127.0.0.1:6379)',
-  QUEUE_PREFIX: 'prefix of every Redis key (mutexlab)',
+  REDIS_CLUSTER_NODES: 'host:port,... of a Redis Cluster instead of REDIS_URL (none)',
+  QUEUE_PREFIX: 'prefix of every Redis key, with a {hash tag} on a cluster ({mutexlab})',
   PORT: 'API port (3000)',
   HOST: 'API address (127.0.0.1)',
   API_KEYS: 'comma-separated keys the API asks for (none)',

@@ -1,21 +1,31 @@
 // `mutexlab start` (npm start): the API and one worker in one process. When nothing answers at
 // REDIS_URL and it points at this machine, a private redis-server is started for the session
-// (if one is on the PATH); otherwise it says how to get Redis and exits.
+// (if one is on the PATH); otherwise it says how to get Redis and exits. A Redis Cluster
+// (REDIS_CLUSTER_NODES) is never started here: it must answer, or `start` exits.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { Config } from '../jobs/config.js';
+import { redisWhere } from '../jobs/redis.js';
 import { createLogger } from '../service/logger.js';
 import { commandArgs } from './args.js';
 import { configOrExit, serve, serviceHelp } from './serve.js';
 
 export const START_HELP = serviceHelp('start', 'Runs the API and one worker in one process (npm start). When nothing answers at REDIS_URL\n'
   + 'and it points at this machine, a private redis-server runs for the session (its data goes when it stops).',
-  ['REDIS_URL', 'QUEUE_PREFIX', 'PORT', 'HOST', 'API_KEYS', 'RATE_LIMIT', 'CORS_ORIGINS', 'WORKER_CONCURRENCY', 'LOG_LEVEL']);
+  ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'QUEUE_PREFIX', 'PORT', 'HOST', 'API_KEYS', 'RATE_LIMIT', 'CORS_ORIGINS', 'WORKER_CONCURRENCY', 'LOG_LEVEL']);
 
 async function answers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000, maxRetriesPerRequest: 0 });
+  probe.on('error', () => {});
+  try { await probe.connect(); await probe.ping(); return true; } catch { return false; } finally { probe.disconnect(); }
+}
+
+/** The cluster answers: its slot map was read from a seed node and a node answers PING. */
+async function clusterAnswers(config: Config): Promise<boolean> {
+  const probe = new Cluster(config.redisClusterNodes, { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { connectTimeout: 1000, maxRetriesPerRequest: 0 } });
   probe.on('error', () => {});
   try { await probe.connect(); await probe.ping(); return true; } catch { return false; } finally { probe.disconnect(); }
 }
@@ -32,7 +42,12 @@ export async function startCommand(args: string[]): Promise<number> {
   const logger = createLogger(config, 'start');
   let privateRedis: ChildProcess | undefined;
   let dataDir: string | undefined;
-  if (!(await answers(config.redisUrl))) {
+  if (config.redisClusterNodes.length > 0) {
+    if (!(await clusterAnswers(config))) {
+      process.stderr.write(`mutexlab: no Redis Cluster answers at ${redisWhere(config)}.\n`);
+      return 1;
+    }
+  } else if (!(await answers(config.redisUrl))) {
     const url = new URL(config.redisUrl);
     const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
     if (!local || !onPath('redis-server')) {

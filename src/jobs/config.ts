@@ -1,11 +1,21 @@
 // Configuration comes from the environment only (README "Configuration" lists every variable).
 // One reader shared by the API, the worker and `mutexlab start`, so they cannot disagree.
+// env-schema validates the environment against the TypeBox schema in env.ts (types, bounds,
+// defaults, the prefix's pattern; TypeBox 1 writes plain JSON Schema, which its Ajv takes as is);
+// the values that need more than a type are parsed here. Any bad value fails start-up with one
+// line naming every bad variable (the CLI prints it and exits 2).
+import envSchema from 'env-schema';
+import { EnvSchema, type Env } from './env.js';
+
 export interface RateLimit { max: number; windowMs: number }
+export interface ClusterNode { host: string; port: number }
 
 export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; when any are given, REDIS_URL is not used. */
+  redisClusterNodes: ClusterNode[];
   /** Namespace of every Redis key we and BullMQ write; tests use one per run. */
   prefix: string;
   workerConcurrency: number;
@@ -32,20 +42,14 @@ export interface Config {
   stalledIntervalMs: number;
   /** Module exporting runExperiment; tests point it at a runaway or crashing engine. */
   runner: string | null;
+  /** Period of the comment lines that keep Server-Sent Events streams open. */
+  sseHeartbeatMs: number;
 }
 
 /** Longest `?wait=` a POST honours, in seconds: a convenience, not a way to hold connections open. */
 export const WAIT_MAX_SECONDS = 30;
 
 export class ConfigError extends Error {}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name}=${raw} is not an integer >= ${min}`);
-  return n;
-}
 
 const WINDOWS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
 
@@ -69,45 +73,71 @@ export function parseCorsOrigins(raw: string | undefined): string[] {
   return origins;
 }
 
+/** "10.0.0.1:7000, redis-a:7001" -> the seed nodes of a Redis Cluster; empty: a single Redis (REDIS_URL). */
+export function parseClusterNodes(raw: string | undefined): ClusterNode[] {
+  const nodes = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  return nodes.map((n) => {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(n);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535) throw new ConfigError(`REDIS_CLUSTER_NODES: "${n}" is not host:port (e.g. 10.0.0.1:7000)`);
+    return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  });
+}
+
+/** What a value of a schema-checked variable must be, for the message when it is not. */
+function expected(name: keyof Env): string {
+  if (name === 'QUEUE_PREFIX') return 'may only hold letters, digits, _ . - and one {hash tag}';
+  const schema = EnvSchema.properties[name] as { type?: string; minimum?: number };
+  return schema.type === 'integer' ? `is not an integer >= ${schema.minimum}` : `is not a ${schema.type}`;
+}
+
+/** The environment checked against the schema, defaults filled in; an empty value counts as unset. */
+function validEnv(env: NodeJS.ProcessEnv): Env {
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  try {
+    return envSchema<Env>({ schema: EnvSchema, data: given, env: false });
+  } catch (err) {
+    const errors = (err as { errors?: { instancePath: string }[] }).errors;
+    if (!errors) throw err;
+    const names = [...new Set(errors.map((e) => e.instancePath.slice(1) as keyof Env))];
+    throw new ConfigError(names.map((n) => `${n}=${given[n]} ${expected(n)}`).join('; '));
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // The default is a Redis Cluster hash tag: every key of the installation, ours and BullMQ's,
-  // hashes on "mutexlab" alone and so lives in one slot, where multi-key scripts may run.
-  const prefix = env.QUEUE_PREFIX || '{mutexlab}';
-  if (!/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/.test(prefix)) {
-    throw new ConfigError(`QUEUE_PREFIX=${prefix} may only hold letters, digits, _ . - and one {hash tag}`);
+  const e = validEnv(env);
+  // The default prefix is a Redis Cluster hash tag: every key of the installation, ours and
+  // BullMQ's, hashes on "mutexlab" alone and so lives in one slot, where multi-key scripts may run.
+  const prefix = e.QUEUE_PREFIX;
+  const redisClusterNodes = parseClusterNodes(e.REDIS_CLUSTER_NODES);
+  // without a tag, the keys of one script or one BullMQ command would hash to different slots,
+  // which a cluster refuses (CROSSSLOT): better said at start-up than on the first POST
+  if (redisClusterNodes.length > 0 && !prefix.includes('{')) {
+    throw new ConfigError(`QUEUE_PREFIX=${prefix} needs a {hash tag} on a Redis Cluster (REDIS_CLUSTER_NODES), e.g. {${prefix}}`);
   }
   return {
-    port: int(env, 'PORT', 3000, 0),
-    host: env.HOST || '127.0.0.1',
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisClusterNodes,
     prefix,
-    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1),
-    resultTtlSeconds: int(env, 'RESULT_TTL', 7 * 24 * 3600, 1),
-    maxQueued: int(env, 'MAX_QUEUED', 10_000, 0),
-    logLevel: env.LOG_LEVEL || 'info',
-    apiKeys: (env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
-    rateLimit: parseRateLimit(env.RATE_LIMIT),
-    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
-    traceMaxEvents: int(env, 'TRACE_MAX_EVENTS', 200_000, 2),
-    // solaris10-crash's trace is ~13 KB of gzip, a 3000-iteration solaris10-fixed run ~2 MB
-    traceMaxBytes: int(env, 'TRACE_MAX_BYTES', 8 * 1024 * 1024, 0),
-    traceStoreMaxBytes: int(env, 'TRACE_STORE_MAX_BYTES', 1024 * 1024 * 1024, 0),
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
-    // Off by default: `mutexlab start` runs a worker in the API's process, and the worker's own
-    // main-thread work (merging an exploration's chunks) lags the loop past a second at times,
-    // which would turn POSTs away. An API-only process behind a load balancer sets it (1000 is a
-    // sane value). The heap has no default because its right size depends on the container.
-    maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
-    maxHeapUsedMb: int(env, 'MAX_HEAP_USED_MB', 0, 0),
-    engineMemoryMb: int(env, 'ENGINE_MEMORY_MB', 512, 32),
-    // Short, because runs are short and CPU-bound work is in engine threads, so the worker's own
-    // event loop renews locks (every lock/2) even while the engine is busy. A dead worker's job
-    // is free again 2.5-5 s after its last renewal and the next stalled check (every 2.5 s,
-    // one per installation) hands it on: recovery in ~3-8 s instead of 30-60 s. A worker
-    // whose loop stalls for more than 2.5 s loses its job to another worker; the result is
-    // still stored once (COMPLETE refuses a second one).
-    lockDurationMs: int(env, 'WORKER_LOCK_MS', 5_000, 100),
-    stalledIntervalMs: int(env, 'WORKER_STALLED_MS', 2_500, 100),
-    runner: env.MUTEXLAB_RUNNER || null,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    resultTtlSeconds: e.RESULT_TTL,
+    maxQueued: e.MAX_QUEUED,
+    logLevel: e.LOG_LEVEL,
+    apiKeys: (e.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    rateLimit: parseRateLimit(e.RATE_LIMIT),
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
+    traceMaxEvents: e.TRACE_MAX_EVENTS,
+    traceMaxBytes: e.TRACE_MAX_BYTES,
+    traceStoreMaxBytes: e.TRACE_STORE_MAX_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedMb: e.MAX_HEAP_USED_MB,
+    engineMemoryMb: e.ENGINE_MEMORY_MB,
+    lockDurationMs: e.WORKER_LOCK_MS,
+    stalledIntervalMs: e.WORKER_STALLED_MS,
+    runner: e.MUTEXLAB_RUNNER ?? null,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
   };
 }

@@ -4,7 +4,7 @@
 // scripts that change many experiments at once, {"batch": [event, ...]}). This class is the live side for one
 // process: one subscriber connection, any number of in-process listeners keyed by experiment id.
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 export interface ExperimentEvent {
   id: string;
@@ -20,7 +20,7 @@ export class EventHub {
   private readonly emitter = new EventEmitter();
   private started: Promise<unknown> | undefined;
 
-  constructor(private readonly subscriber: Redis, private readonly channel: string) {
+  constructor(private readonly subscriber: RedisClient, private readonly channel: string) {
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (ch: string, message: string) => {
       if (ch !== this.channel) return;

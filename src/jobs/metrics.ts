@@ -3,7 +3,7 @@
 // API instance), and survive restarts. The worker records each experiment once, when its
 // result or failure is stored; gauges (records by status, queue depth, workers) are read live
 // at scrape time instead.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /** Seconds; the engine runs from milliseconds (sim) up to limits.timeoutMs (120 s at most). */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
@@ -28,7 +28,7 @@ const clean = (v: string) => v.replace(/[|\n"\\]/g, '_');
 
 export class MetricsRecorder {
   private readonly keys: ReturnType<typeof metricKeys>;
-  constructor(private readonly redis: Redis, prefix: string) { this.keys = metricKeys(prefix); }
+  constructor(private readonly redis: RedisClient, prefix: string) { this.keys = metricKeys(prefix); }
 
   /**
    * The same counting for a completed experiment as arguments of the store's COMPLETE script,
@@ -62,7 +62,7 @@ export interface StoredMetrics {
   durations: { engine: string; buckets: { le: string; count: number }[]; sum: number; count: number }[];
 }
 
-export async function readStoredMetrics(redis: Redis, prefix: string): Promise<StoredMetrics> {
+export async function readStoredMetrics(redis: RedisClient, prefix: string): Promise<StoredMetrics> {
   const keys = metricKeys(prefix);
   const [finishedRaw, engines] = await Promise.all([redis.hgetall(keys.finished), redis.smembers(keys.engines)]);
   const finished = Object.entries(finishedRaw).map(([field, n]) => {

@@ -4,7 +4,7 @@
 // Two shapes: one experiment (job id = experiment id), or a group of small simulations that
 // were submitted together (admission.ts), run one after another by one worker.
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 export const QUEUE_NAME = 'experiments';
 /**
@@ -30,6 +30,6 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 24 * 3600, count: 1000 },
 };
 
-export function openQueue(connection: Redis, prefix: string, name = QUEUE_NAME): Queue<QueuedJob> {
+export function openQueue(connection: RedisClient, prefix: string, name = QUEUE_NAME): Queue<QueuedJob> {
   return new Queue<QueuedJob>(name, { connection, prefix, defaultJobOptions: JOB_OPTIONS, skipWaitingForReady: true });
 }

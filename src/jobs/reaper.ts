@@ -12,12 +12,12 @@
 // Only what is older than GRACE_MS is looked at: a live request makes its writes within
 // milliseconds, and the API's Redis command timeout bounds it to a few seconds.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Spec } from '../engine/spec.js';
 import { enqueueExperiment } from './explore-flow.js';
 import { QUEUE_NAME, type QueuedJob } from './queue.js';
-import { isRedisUnavailable } from './redis.js';
+import { isRedisUnavailable, scanKeys } from './redis.js';
 import type { ExperimentStore } from './store.js';
 
 export const REAPER_EVERY_MS = 5_000;
@@ -51,7 +51,7 @@ export class Reaper {
   private running?: Promise<unknown>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly store: ExperimentStore,
     private readonly queue: Queue<QueuedJob>,
     private readonly owner: string,
@@ -169,8 +169,7 @@ export class Reaper {
 
   private async trimIndexes(f: ReaperFigures): Promise<void> {
     const from = this.store.liveFrom();
-    const stream = this.redis.scanStream({ match: `${this.store.prefix}:idx:*`, count: 500 });
-    for await (const found of stream as AsyncIterable<string[]>) {
+    for await (const found of scanKeys(this.redis, `${this.store.prefix}:idx:*`)) {
       for (const index of found) f.indexEntriesDropped += await this.redis.zremrangebyscore(index, '-inf', `(${from}`);
     }
   }

@@ -1,7 +1,14 @@
 // Redis connections, made one way for the API, the worker and the tests. Producers fail fast
 // (no offline queue: a POST during an outage answers 503 at once instead of hanging); BullMQ's
 // worker connection must retry forever (maxRetriesPerRequest: null), as its guide requires.
-import { Redis } from 'ioredis';
+// The same roles on a Redis Cluster (REDIS_CLUSTER_NODES): an ioredis Cluster with the same
+// settings for each node's connection. Everything else takes either (RedisClient): with the
+// prefix's hash tag every key of the installation is in one slot, so every script, MULTI and
+// pipeline finds its keys on one node; only SCAN (scanKeys) must visit the nodes one by one.
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
+
+export type RedisClient = Redis | Cluster;
 
 /**
  * Longest wait for one command of the API's connection. A Redis that is stopped (SIGSTOP, a
@@ -15,34 +22,63 @@ export const COMMAND_TIMEOUT_MS = 2_000;
 
 export type ConnectionRole = 'commands' | 'subscriber' | 'worker';
 
-export function connectRedis(url: string, role: ConnectionRole, name: string): Redis {
-  const redis = new Redis(url, {
+/** Where the installation's Redis is: REDIS_URL, or the seed nodes of a cluster. */
+export type RedisTarget = Pick<Config, 'redisUrl' | 'redisClusterNodes'>;
+
+/** The variable that names the target, for messages: REDIS_URL or REDIS_CLUSTER_NODES. */
+export const redisVariable = (target: RedisTarget): string => (target.redisClusterNodes.length === 0 ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES');
+
+/** The target as its variable says it, for logs and messages. */
+export function redisWhere(target: RedisTarget): string {
+  const nodes = target.redisClusterNodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`);
+  return `${redisVariable(target)}=${nodes.length === 0 ? target.redisUrl : nodes.join(',')}`;
+}
+
+const retryDelay = (times: number) => Math.min(200 * times, 2000);
+
+export function connectRedis(target: RedisTarget, role: ConnectionRole, name: string): RedisClient {
+  const commands = role === 'commands';
+  // what each connection to a server has, alone or as one node's connection in a cluster
+  const server: RedisOptions = {
     connectionName: `mutexlab:${name}:${role}`,
-    lazyConnect: false,
-    enableOfflineQueue: role !== 'commands',
-    maxRetriesPerRequest: role === 'worker' ? null : role === 'subscriber' ? null : 1,
-    retryStrategy: (times) => Math.min(200 * times, 2000),
-    // The API's commands (a POST's record script and its queue.add, many requests at once) go
-    // out in one socket write per tick instead of one each: on loopback the write syscalls
-    // were a third of the API's CPU. Order on the connection is kept, so a record written
-    // before its job still reaches Redis first.
-    enableAutoPipelining: role === 'commands',
-    commandTimeout: role === 'commands' ? COMMAND_TIMEOUT_MS : undefined,
+    // BullMQ reads it here (on a cluster: its redisOptions) and insists on null for a worker's
+    maxRetriesPerRequest: commands ? 1 : null,
+    commandTimeout: commands ? COMMAND_TIMEOUT_MS : undefined,
     // and the connection itself is dropped when Redis has sent nothing for that long while
     // commands wait: auto-pipelined batches go out one after another, so without this each
     // waiting batch would first wait for the one before it to time out (a request's wait grew
     // by 2 s per batch ahead of it). Dropped, every waiting command fails at once, and until
     // Redis answers the reconnection's handshake, new commands fail at once (no offline queue).
-    socketTimeout: role === 'commands' ? COMMAND_TIMEOUT_MS : undefined,
-  });
+    socketTimeout: commands ? COMMAND_TIMEOUT_MS : undefined,
+  };
+  const client = {
+    enableOfflineQueue: !commands,
+    // The API's commands (a POST's record script and its queue.add, many requests at once) go
+    // out in one socket write per tick instead of one each: on loopback the write syscalls
+    // were a third of the API's CPU. Order on the connection is kept, so a record written
+    // before its job still reaches Redis first.
+    enableAutoPipelining: commands,
+  };
+  const redis = target.redisClusterNodes.length === 0
+    ? new Redis(target.redisUrl, { ...server, ...client, lazyConnect: false, retryStrategy: retryDelay })
+    : new Cluster(target.redisClusterNodes, { ...client, clusterRetryStrategy: retryDelay, redisOptions: server });
   // Errors are reported by the commands that fail and by /readyz; an unhandled 'error' event
   // would otherwise crash the process on every reconnect attempt.
   redis.on('error', () => {});
   return redis;
 }
 
+/**
+ * Every key matching `match`, a batch at a time. SCAN walks the keys of one server, so on a
+ * cluster each master is walked in turn (with a hash-tagged prefix one of them holds them all).
+ */
+export async function* scanKeys(redis: RedisClient, match: string, count = 500): AsyncGenerator<string[]> {
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const server of servers) yield* server.scanStream({ match, count }) as AsyncIterable<string[]>;
+}
+
 /** Resolves when the connection is ready, rejects after `ms`. */
-export function whenReady(redis: Redis, ms: number): Promise<void> {
+export function whenReady(redis: RedisClient, ms: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { cleanup(); reject(new Error(`Redis did not answer within ${ms} ms`)); }, ms);
@@ -55,6 +91,7 @@ export function whenReady(redis: Redis, ms: number): Promise<void> {
 /** True for the errors ioredis raises when Redis is unreachable (mapped to 503). */
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return err.name === 'MaxRetriesPerRequestError'
-    || /enableOfflineQueue|Command timed out|Socket timeout|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Redis did not answer/.test(err.message);
+  // (on a cluster also: no node reachable, the slot map unknown, the cluster refusing writes)
+  return err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError'
+    || /enableOfflineQueue|None of startup nodes|Failed to refresh slots cache|CLUSTERDOWN|Too many Cluster redirections|Command timed out|Socket timeout|Connection is closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Stream isn't writeable|Redis did not answer/.test(err.message);
 }

@@ -3,7 +3,7 @@
 // expire after RESULT_TTL. Listing is newest-first over sorted sets (see keys.ts) and costs
 // O(log n + page) per page, whatever the total.
 import { Readable } from 'node:stream';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { RunProgress } from '../engine/engine.js';
 import type { Spec } from '../engine/spec.js';
 import { FILTERS, keys, type FilterName } from './keys.js';
@@ -82,7 +82,7 @@ const SCAN_BUDGET = 1000;
 const SUMMARY_FIELDS = ['status', 'outcome', 'platform', 'mutexType', 'engine', 'verdictSummary', 'queuedAt', 'startedAt', 'finishedAt'] as const;
 const TRACE_CHUNK = 256 * 1024;
 
-type Scripted = Redis & Record<string, (...args: Arg[]) => Promise<unknown>>;
+type Scripted = RedisClient & Record<string, (...args: Arg[]) => Promise<unknown>>;
 
 const num = (v: string | undefined | null): number | null => (v === undefined || v === null || v === '' ? null : Number(v));
 
@@ -109,7 +109,7 @@ export class ExperimentStore {
    */
   traceMaxBytes = 0;
 
-  constructor(redis: Redis, readonly prefix: string, readonly ttlSeconds: number) {
+  constructor(redis: RedisClient, readonly prefix: string, readonly ttlSeconds: number) {
     this.keys = keys(prefix);
     this.statusKeys = STATUSES.map((s) => this.keys.index('status', s));
     // one definition per connection (several stores may share it); the number of keys is given

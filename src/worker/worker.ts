@@ -6,7 +6,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../jobs/config.js';
 import { CHUNK_QUEUE_NAME, isGroupJob, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
-import { connectRedis, whenReady } from '../jobs/redis.js';
+import { connectRedis, redisWhere, whenReady } from '../jobs/redis.js';
 import { MetricsRecorder } from '../jobs/metrics.js';
 import { ExperimentStore } from '../jobs/store.js';
 import { ABORT_CANCELLED, ABORT_SHUTDOWN, type ProcessorContext } from './context.js';
@@ -33,13 +33,13 @@ export interface WorkerHandle {
 export async function startWorker(config: Config, logger: Logger): Promise<WorkerHandle> {
   const name = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
   const log = logger.child({ worker: name });
-  const commands = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}`);
-  const subscriber = connectRedis(config.redisUrl, 'subscriber', `worker-${process.pid}`);
-  const connection = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}-bull`);
+  const commands = connectRedis(config, 'worker', `worker-${process.pid}`);
+  const subscriber = connectRedis(config, 'subscriber', `worker-${process.pid}`);
+  const connection = connectRedis(config, 'worker', `worker-${process.pid}-bull`);
   // A worker started while Redis is away (down, restarting, stopped) waits for it instead of
   // exiting: a worker that exits is one fewer until someone restarts it.
   for (;;) {
-    try { await whenReady(commands, 10_000); break; } catch { log.warn({ redisUrl: config.redisUrl }, 'Redis does not answer yet; the worker waits for it'); }
+    try { await whenReady(commands, 10_000); break; } catch { log.warn(`Redis does not answer yet at ${redisWhere(config)}; the worker waits for it`); }
   }
 
   const store = new ExperimentStore(commands, config.prefix, config.resultTtlSeconds);
@@ -71,7 +71,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const worker = consume(QUEUE_NAME, connection);
   // Exploration chunks get WORKER_CONCURRENCY slots of their own (more engine threads, sharing
   // the CPUs), so the experiments of the main queue never wait behind an exploration's chunks.
-  const chunkConnection = connectRedis(config.redisUrl, 'worker', `worker-${process.pid}-chunks`);
+  const chunkConnection = connectRedis(config, 'worker', `worker-${process.pid}-chunks`);
   const chunkWorker = consume(CHUNK_QUEUE_NAME, chunkConnection);
   const onFailed = (job: Job<QueuedJob> | undefined, err: Error) => {
     if (!job || err.name === 'WaitingError') return;

@@ -20,9 +20,7 @@ const statusEvents = (c: SseConnection) => c.events.filter((e) => e.event !== 'p
 const cmpId = (a: string, b: string) => { const [am, as] = a.split('-').map(Number); const [bm, bs] = b.split('-').map(Number); return am! - bm! || as! - bs!; };
 
 test('SSE delivers queued -> running -> completed, each with an id, then ends', async (t) => {
-  process.env.SSE_HEARTBEAT_MS = '100';
-  t.after(() => { delete process.env.SSE_HEARTBEAT_MS; });
-  const config = testConfig();
+  const config = testConfig({ SSE_HEARTBEAT_MS: '100' });
   const app = await build(t, config);
   const base = await listening(t, app);
   const { id } = (await post(app, slow(300))).json();

@@ -1,31 +1,47 @@
 // The experiment lifecycle over HTTP against the real Redis: submit, poll, wait, ETag, trace.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { SLOW_ASYNC } from '../worker/fixtures/misbehaving-runner.js';
 import { build, finished, poll, post, REAL_RUNNER, testConfig, worker } from './helpers.js';
+import { keysByNode, redisCases } from './redis-cluster.js';
 
 const spec = { mutexType: 'USYNC_PROCESS', processCount: 2, key: '0x1234' };
 
-test('acceptance 1: solaris10-crash through the real engine gives the crash verdict, polled and with ?wait=10', async (t) => {
-  const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER });
-  const app = await build(t, config);
-  await worker(t, config);
-  // Seed 1 crashes; about 1.6% of random seeds end otherwise (a lost wake-up hang, or no contention).
-  const res = await post(app, { preset: 'solaris10-crash', seed: 1 });
-  assert.equal(res.statusCode, 202);
-  const { id } = res.json();
-  assert.equal(res.headers.location, `/experiments/${id}`);
-  const { record, seen } = await poll(app, id, finished);
-  assert.equal(record.status, 'completed', JSON.stringify(record.error));
-  assert.equal(seen.at(-1), 'completed');
-  assert.equal(record.result.verdict.outcome, 'crash');
-  assert.match(record.result.verdict.summary, /SIGSEGV/);
+// The end-to-end test, on a single Redis and on a Redis Cluster started for it (issue 11):
+// every key of the installation shares the prefix's hash tag, so every script and BullMQ command
+// finds its keys on one node.
+const redises = redisCases();
+after(() => redises.stop());
+for (const redis of redises.cases) {
+  test(`acceptance 1 on ${redis.name}: solaris10-crash through the real engine gives the crash verdict, polled and with ?wait=10`, { skip: redis.skip }, async (t) => {
+    const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER, ...await redis.env() });
+    const app = await build(t, config);
+    await worker(t, config);
+    // Seed 1 crashes; about 1.6% of random seeds end otherwise (a lost wake-up hang, or no contention).
+    const res = await post(app, { preset: 'solaris10-crash', seed: 1 });
+    assert.equal(res.statusCode, 202);
+    const { id } = res.json();
+    assert.equal(res.headers.location, `/experiments/${id}`);
+    const { record, seen } = await poll(app, id, finished);
+    assert.equal(record.status, 'completed', JSON.stringify(record.error));
+    assert.equal(seen.at(-1), 'completed');
+    assert.equal(record.result.verdict.outcome, 'crash');
+    assert.match(record.result.verdict.summary, /SIGSEGV/);
 
-  const waited = await post(app, { preset: 'solaris10-crash', seed: 2 }, { query: '?wait=10' });
-  assert.equal(waited.statusCode, 200);
-  assert.equal(waited.json().status, 'completed');
-  assert.equal(waited.json().result.verdict.outcome, 'crash');
-});
+    const waited = await post(app, { preset: 'solaris10-crash', seed: 2 }, { query: '?wait=10' });
+    assert.equal(waited.statusCode, 200);
+    assert.equal(waited.json().status, 'completed');
+    assert.equal(waited.json().result.verdict.outcome, 'crash');
+
+    if (config.redisClusterNodes.length > 0) {
+      const found = (await keysByNode(config.redisClusterNodes, config.prefix)).filter((n) => n.keys.length > 0);
+      assert.equal(found.length, 1, `all keys on one node: ${JSON.stringify(found)}`);
+      assert.equal(found[0]!.slots.length, 1, 'in one slot');
+      assert.ok(found[0]!.keys.includes(`${config.prefix}:x:${id}`), 'our record');
+      assert.ok(found[0]!.keys.some((k) => k.startsWith(`${config.prefix}:experiments:`)), "and BullMQ's keys");
+    }
+  });
+}
 
 test('POST answers 202 with Location and id; polling shows queued, running, completed with the result', async (t) => {
   const config = testConfig();

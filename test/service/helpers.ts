@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { readConfig, type Config } from '../../src/jobs/config.js';
+import { connectRedis } from '../../src/jobs/redis.js';
 import { createServer } from '../../src/service/server.js';
 import { startWorker, type WorkerHandle } from '../../src/worker/worker.js';
 
@@ -38,11 +39,16 @@ export async function deleteKeys(url: string, prefix: string): Promise<void> {
   } catch { /* the Redis of a lost-Redis test is gone; nothing to clean */ } finally { redis.disconnect(); }
 }
 
+/** Deletes the test's keys; a private cluster's (redis-cluster.ts) go with its processes. */
+export async function cleanUp(config: Config): Promise<void> {
+  if (config.redisClusterNodes.length === 0) await deleteKeys(config.redisUrl, config.prefix);
+}
+
 /** The app, ready, closed and cleaned up after the test. */
 export async function build(t: TestContext, config: Config = testConfig()): Promise<FastifyInstance> {
   const app = createServer(config, silent);
   await app.ready();
-  t.after(async () => { await app.close(); await deleteKeys(config.redisUrl, config.prefix); });
+  t.after(async () => { await app.close(); await cleanUp(config); });
   return app;
 }
 
@@ -84,9 +90,9 @@ export async function freePort(): Promise<number> {
 /** A BullMQ queue handle of the test's prefix, closed after the test. */
 export async function queueOf(t: TestContext, config: Config, name?: string) {
   const { openQueue } = await import('../../src/jobs/queue.js');
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis(config, 'worker', 'test-queue');
   const queue = openQueue(connection, config.prefix, name);
   // BullMQ writes the queue's meta key on its own schedule: clean the prefix again once it is closed
-  t.after(async () => { await queue.close(); connection.disconnect(); await deleteKeys(config.redisUrl, config.prefix); });
+  t.after(async () => { await queue.close(); connection.disconnect(); await cleanUp(config); });
   return queue;
 }

@@ -6,15 +6,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { deleteKeys, freePort, REDIS_URL } from './helpers.js';
+import { noCluster, startRedisCluster } from './redis-cluster.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 
-async function startAndUse(t: import('node:test').TestContext, redisUrl: string) {
+async function startAndUse(t: import('node:test').TestContext, redisUrl: string, env: Record<string, string> = {}) {
   const port = await freePort();
-  const prefix = `test-start-${port}`;
+  const prefix = env.QUEUE_PREFIX ?? `test-start-${port}`;
   const child = spawn(process.execPath, ['bin/mutexlab', 'start'], {
-    cwd: ROOT, env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';
   child.stdout!.on('data', (d) => { logs += d; });
@@ -41,6 +42,15 @@ async function startAndUse(t: import('node:test').TestContext, redisUrl: string)
 test('npm start: API and worker in one command against REDIS_URL; SIGTERM exits 0', async (t) => {
   const { body } = await startAndUse(t, REDIS_URL);
   assert.ok(['crash', 'hang'].includes(body.result.verdict.outcome));
+});
+
+test('npm start on a Redis Cluster (REDIS_CLUSTER_NODES); REDIS_URL is not used', { skip: noCluster }, async (t) => {
+  const cluster = await startRedisCluster();
+  t.after(() => cluster.stop());
+  // REDIS_URL names a port nobody listens on: no private redis-server may start, nothing may use it
+  const { body, logs } = await startAndUse(t, 'redis://127.0.0.1:1', { ...cluster.env, QUEUE_PREFIX: `{test-start-${cluster.nodes[0]!.port}}` });
+  assert.equal(body.status, 'completed');
+  assert.doesNotMatch(logs, /private redis-server/);
 });
 
 test('npm start with nothing at REDIS_URL starts a private redis-server and says so', { skip: (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0 && 'no redis-server') }, async (t) => {

@@ -2,6 +2,7 @@
 // pressure (plugins/external/under-pressure.ts); 503 + Retry-After when not, so a load balancer
 // stops sending POSTs that could not be queued or would wait behind a lagging event loop.
 import type { FastifyPluginAsync } from 'fastify';
+import { redisVariable } from '../../jobs/redis.js';
 import { Problem } from '../errors.js';
 import { pressureDetail } from '../plugins/external/under-pressure.js';
 import { HealthSchema } from '../schemas/meta.js';
@@ -30,7 +31,7 @@ const health: FastifyPluginAsync = async (app) => {
       await Promise.race([ping, timeout]);
     } catch {
       ping.catch(() => {});
-      throw new Problem('redis_unavailable', `Redis at REDIS_URL does not answer within ${READY_TIMEOUT_MS} ms`, { retryAfter: 5 });
+      throw new Problem('redis_unavailable', `Redis at ${redisVariable(app.config)} does not answer within ${READY_TIMEOUT_MS} ms`, { retryAfter: 5 });
     }
     return { status: 'ready' };
   });

@@ -5,7 +5,7 @@
 // metrics (CPU, memory, handles, event-loop lag, GC) of the answering process, named mutexlab_*
 // like everything else here.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricType, type MetricValueWithName } from 'prom-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../jobs/redis.js';
 import type { Queue } from 'bullmq';
 import { DURATION_BUCKETS, readStoredMetrics, type StoredMetrics } from '../../jobs/metrics.js';
 import type { ExperimentStore } from '../../jobs/store.js';
@@ -21,7 +21,7 @@ interface Snapshot {
 }
 
 /** What the scrape reads: the stores of the installation this app serves. */
-export interface MetricsSources { redis: Redis; prefix: string; store: ExperimentStore; queue: Queue }
+export interface MetricsSources { redis: RedisClient; prefix: string; store: ExperimentStore; queue: Queue }
 
 /**
  * The duration histogram is kept as bucket counts in Redis (see jobs/metrics.ts); prom-client's

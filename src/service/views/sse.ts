@@ -3,8 +3,6 @@
 // proxies from closing an idle stream. The caller ends it or the client goes away.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Heartbeat period: a comment line every so often (SSE_HEARTBEAT_MS, default 15 s; read per stream). */
-export const heartbeatMs = (): number => (Number(process.env.SSE_HEARTBEAT_MS) > 0 ? Number(process.env.SSE_HEARTBEAT_MS) : 15_000);
 /** How long a client waits before reconnecting, told to EventSource with `retry:`. */
 export const RETRY_MS = 2_000;
 
@@ -65,7 +63,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, registry?:
   openCount++;
   let closed = false;
   const listeners: (() => void)[] = [];
-  const heartbeat = setInterval(() => { if (!closed) raw.write(`: heartbeat ${new Date().toISOString()}\n\n`); }, heartbeatMs());
+  const heartbeat = setInterval(() => { if (!closed) raw.write(`: heartbeat ${new Date().toISOString()}\n\n`); }, request.server.config.sseHeartbeatMs); // SSE_HEARTBEAT_MS
   const close = () => {
     if (closed) return;
     closed = true;

@@ -12,7 +12,7 @@ import { TERMINAL } from '../../../jobs/store.js';
 import { Problem } from '../../errors.js';
 import { IdParamsSchema } from '../../schemas/experiment.js';
 import { problem } from '../../schemas/problem.js';
-import { compareStreamIds, heartbeatMs, isStreamId, openSse, sseRegistry } from '../../views/sse.js';
+import { compareStreamIds, isStreamId, openSse, sseRegistry } from '../../views/sse.js';
 
 const FINISHING = new Set(['completed', 'failed', 'cancelled', 'deleted']);
 
@@ -38,7 +38,7 @@ const events: FastifyPluginAsync = async (fastify) => {
       tags: ['experiments'],
       summary: 'Live status changes and progress as Server-Sent Events',
       description: 'text/event-stream. Events: queued, running, progress, completed, failed, cancelled, deleted; `id` is the event\'s stream id. '
-        + `Reconnect with Last-Event-ID (or ?lastEventId=) to resume without losing events. A heartbeat comment every ${heartbeatMs() / 1000} s. `
+        + `Reconnect with Last-Event-ID (or ?lastEventId=) to resume without losing events. A heartbeat comment every ${app.config.sseHeartbeatMs / 1000} s. `
         + 'The stream ends after the finishing event; resuming after it answers 204.',
       params: IdParamsSchema,
       querystring: Type.Object({ lastEventId: Type.Optional(Type.String({ maxLength: 41, description: 'the same as the Last-Event-ID header, for clients that cannot set it' })) }),
