@@ -1,10 +1,11 @@
 // bench:api (issue 3, acceptance 7), all against the same Redis (REDIS_URL, default 127.0.0.1:6379)
 // under a throw-away key prefix:
 //   1. POST /experiments rate (autocannon, in a worker thread) beside raw queue.add from one
-//      process at the same number of requests in flight              target ratio >= 0.8
+//      process at the same number of requests in flight (information)
 //      Also measured, as the ceiling any HTTP front has on this machine: a fastify route that
-//      answers 202 and does nothing else, driven the same way. POSTs in flight together are
-//      admitted by group commit (src/jobs/admission.ts): the line says how many
+//      answers 202 and does nothing else (no plugins), driven the same way:
+//      POST / that route (issue 11)                                    target ratio >= 0.5
+//      POSTs in flight together are admitted by group commit (src/jobs/admission.ts): the line says how many
 //      BullMQ jobs carried how many experiments.
 //   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the
 //      same worker concurrency                                         target ratio >= 0.5
@@ -225,21 +226,25 @@ try {
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   if (PARTS.has('1')) {
     const ratios: number[] = [];
+    const ofBare: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
+      const load = loadavg()[0]!.toFixed(2);
       const raw = await rawAddRate(redis);
       const post = await postRate(address, redis);
       const experiments = await redis.zcard(`${prefix}:idx:all`);
       const jobs = (await openQueue(redis, prefix).getJobCounts('waiting')).waiting ?? 0;
       const bare = await bareHttpRate(redis);
       ratios.push(post.rate / raw.rate);
-      out(`1.${round} POST /experiments ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.rate.toFixed(0)}/s   ratio ${(post.rate / raw.rate).toFixed(2)}`);
+      ofBare.push(post.rate / bare.rate);
+      out(`1.${round} (load average ${load}) POST /experiments ${post.rate.toFixed(0)}/s (non-2xx ${post.non2xx})   raw queue.add ${raw.rate.toFixed(0)}/s   ratio ${(post.rate / raw.rate).toFixed(2)}`);
       out(`    POST: ${post.cpu} (API + autocannon); ${experiments} experiments in ${jobs} BullMQ jobs (group commit, ${(experiments / Math.max(1, jobs)).toFixed(1)} per job)`);
       out(`    raw queue.add: ${raw.cpu}`);
       out(`    HTTP ceiling: a do-nothing fastify route ${bare.rate.toFixed(0)}/s = ${(bare.rate / raw.rate).toFixed(2)} of raw queue.add; POST reaches ${(post.rate / bare.rate).toFixed(2)} of it; ${bare.cpu}`);
       await openQueue(redis, prefix).obliterate({ force: true });
       await cleanup(redis);
     }
-    out(`1. POST /experiments / raw queue.add: median ratio ${median(ratios).toFixed(2)} of ${ROUNDS} (target >= 0.8)`);
+    out(`1. POST /experiments / raw queue.add: median ratio ${median(ratios).toFixed(2)} of ${ROUNDS} (information; was target >= 0.8)`);
+    out(`1. POST /experiments / do-nothing fastify route: median ratio ${median(ofBare).toFixed(2)} of ${ROUNDS} (target >= 0.5)`);
   }
 
   if (PARTS.has('2')) {

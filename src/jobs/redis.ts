@@ -45,19 +45,19 @@ export function connectRedis(target: RedisTarget, role: ConnectionRole, name: st
     maxRetriesPerRequest: commands ? 1 : null,
     commandTimeout: commands ? COMMAND_TIMEOUT_MS : undefined,
     // and the connection itself is dropped when Redis has sent nothing for that long while
-    // commands wait: auto-pipelined batches go out one after another, so without this each
-    // waiting batch would first wait for the one before it to time out (a request's wait grew
-    // by 2 s per batch ahead of it). Dropped, every waiting command fails at once, and until
+    // commands wait: commands sent one after another would otherwise each first wait for the
+    // one before it to time out (with auto-pipelining, a request's wait grew by 2 s per batch
+    // ahead of it). Dropped, every waiting command fails at once, and until
     // Redis answers the reconnection's handshake, new commands fail at once (no offline queue).
     socketTimeout: commands ? COMMAND_TIMEOUT_MS : undefined,
   };
   const client = {
     enableOfflineQueue: !commands,
-    // The API's commands (a POST's record script and its queue.add, many requests at once) go
-    // out in one socket write per tick instead of one each: on loopback the write syscalls
-    // were a third of the API's CPU. Order on the connection is kept, so a record written
-    // before its job still reaches Redis first.
-    enableAutoPipelining: commands,
+    // No auto-pipelining: POSTs are admitted by group commit (admission.ts), one record script
+    // and one job insert per flush, so there is little left to batch per tick, and ioredis
+    // builds a Pipeline per tick that copies every script defined on the connection (ours and
+    // BullMQ's, ~60): bench:api measured the API's CPU per POST lower without it.
+    enableAutoPipelining: false,
   };
   const redis = target.redisClusterNodes.length === 0
     ? new Redis(target.redisUrl, { ...server, ...client, lazyConnect: false, retryStrategy: retryDelay })

@@ -77,10 +77,21 @@ export class ExperimentService {
 
   /** The stored-trace total as last read: read at most once a second, not once per POST. */
   private traceBytes = { value: 0, readAt: 0 };
+  /**
+   * The read on its way, shared by every POST that finds the total stale meanwhile: one GET
+   * instead of one per POST, and those POSTs go on together when it answers, so they still
+   * share one admission flush (each on its own reply, they were split over several).
+   */
+  private traceBytesRead: Promise<void> | undefined;
 
   private async checkStorage(): Promise<void> {
     if (this.traceStoreMaxBytes <= 0) return;
-    if (Date.now() - this.traceBytes.readAt > STORAGE_READ_EVERY_MS) this.traceBytes = { value: await this.store.storedTraceBytes(), readAt: Date.now() };
+    if (Date.now() - this.traceBytes.readAt > STORAGE_READ_EVERY_MS) {
+      this.traceBytesRead ??= this.store.storedTraceBytes()
+        .then((value) => { this.traceBytes = { value, readAt: Date.now() }; })
+        .finally(() => { this.traceBytesRead = undefined; });
+      await this.traceBytesRead;
+    }
     if (this.traceBytes.value >= this.traceStoreMaxBytes) {
       throw new Problem('storage_full', `stored traces take ${this.traceBytes.value} bytes, TRACE_STORE_MAX_BYTES is ${this.traceStoreMaxBytes}; space comes back as experiments expire (RESULT_TTL) or are deleted`, { retryAfter: 60 });
     }
