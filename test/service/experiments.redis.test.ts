@@ -58,7 +58,8 @@ test('POST answers 202 with Location and id; polling shows queued, running, comp
 
   await worker(t, config);
   const { record, seen } = await poll(app, body.id, finished);
-  assert.deepEqual(seen, ['running', 'completed'], 'a 300 ms run is seen running, then completed');
+  // the first poll may still find it queued while the new worker connects (seen on a loaded CI host)
+  assert.deepEqual(seen.slice(seen[0] === 'queued' ? 1 : 0), ['running', 'completed'], 'a 300 ms run is seen running, then completed');
   assert.equal(record.result.verdict.outcome, 'ok');
   assert.ok(record.startedAt && record.finishedAt && record.queuedAt <= record.startedAt && record.startedAt <= record.finishedAt);
   assert.equal(record.attempts, 1);
