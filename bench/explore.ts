@@ -41,6 +41,18 @@ function runChunk(spec: Spec, from: number, to: number): ChunkReport {
 
 function cpuMs(since: NodeJS.CpuUsage): number { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; }
 
+/** One exploration chunk of `spec` on this thread, after a warm-up, timed and printed. */
+function timedExploration(spec: Spec, warmUp: number, label: string, target: string, suffix = ''): void {
+  const n = spec.explore!.schedules;
+  runChunk(spec, 0, warmUp); // the optimising compiler has to be done before the timing starts
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = runChunk(spec, 0, n);
+  const wall = performance.now() - t0, cpu = cpuMs(c0);
+  console.log(`exploration ${label}, random, one core: ${r.ran} schedules (${(r.steps / r.ran).toFixed(1)} steps each, ${r.failures} failing) in ${wall.toFixed(0)} ms wall / ${cpu.toFixed(0)} ms cpu`);
+  console.log(`  ${(r.ran / wall * 1000).toFixed(0)} schedules/s wall, ${(r.ran / cpu * 1000).toFixed(0)} schedules/s cpu (${target}); ${(r.steps / cpu / 1000).toFixed(2)}M steps/s cpu inside an exploration${suffix}`);
+}
+
 if (!isMainThread) {
   const { n, from, to } = workerData as { n: number; from: number; to: number };
   runChunk(story(n), 0, 1_000); // warm-up (the optimising compiler has to be done before the timing starts)
@@ -50,30 +62,15 @@ if (!isMainThread) {
 } else {
   const engineSpec = specOf({ platform: 'solaris10', mutexType: 'USYNC_PROCESS', processCount: 4, threadsPerProcess: 2, iterations: 10_000, cpus: 2, key: '0x1234', seed: 1, limits: { maxSteps: 200_000_000 } });
   execute(engineSpec);
-  let c0 = process.cpuUsage();
-  let t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
   const single = execute(engineSpec);
   const singleWall = performance.now() - t0, singleCpu = cpuMs(c0);
   console.log(`single run (engine bench configuration): ${single.machine.steps} steps, ${(single.machine.steps / singleWall / 1000).toFixed(2)}M steps/s wall, ${(single.machine.steps / singleCpu / 1000).toFixed(2)}M steps/s cpu`);
 
-  const N = 40_000;
-  runChunk(crash(N), 0, 4000); // warm-up
-  c0 = process.cpuUsage();
-  t0 = performance.now();
-  const one = runChunk(crash(N), 0, N);
-  const wall = performance.now() - t0, cpu = cpuMs(c0);
-  const stepsPerRun = one.steps / one.ran;
-  console.log(`exploration solaris10-crash iterations 3, random, one core: ${one.ran} schedules (${stepsPerRun.toFixed(1)} steps each, ${one.failures} failing) in ${wall.toFixed(0)} ms wall / ${cpu.toFixed(0)} ms cpu`);
-  console.log(`  ${(one.ran / wall * 1000).toFixed(0)} schedules/s wall, ${(one.ran / cpu * 1000).toFixed(0)} schedules/s cpu (target >= 20000); ${(one.steps / cpu / 1000).toFixed(2)}M steps/s cpu inside an exploration`);
-
-  const B = 200_000;
-  runChunk(bare(B), 0, 20_000); // warm-up
-  c0 = process.cpuUsage();
-  t0 = performance.now();
-  const old = runChunk(bare(B), 0, B);
-  const oldWall = performance.now() - t0, oldCpu = cpuMs(c0);
-  console.log(`exploration solaris10-crash iterations 3 WITHOUT its work timing (the story as first measured), random, one core: ${old.ran} schedules (${(old.steps / old.ran).toFixed(1)} steps each, ${old.failures} failing) in ${oldWall.toFixed(0)} ms wall / ${oldCpu.toFixed(0)} ms cpu`);
-  console.log(`  ${(old.ran / oldWall * 1000).toFixed(0)} schedules/s wall, ${(old.ran / oldCpu * 1000).toFixed(0)} schedules/s cpu (issue 10 target >= 100000); ${(old.steps / oldCpu / 1000).toFixed(2)}M steps/s cpu inside an exploration (load average ${loadavg()[0]!.toFixed(2)})`);
+  timedExploration(crash(40_000), 4000, 'solaris10-crash iterations 3', 'target >= 20000');
+  timedExploration(bare(200_000), 20_000, 'solaris10-crash iterations 3 WITHOUT its work timing (the story as first measured)', 'issue 10 target >= 100000',
+    ` (load average ${loadavg()[0]!.toFixed(2)})`);
   if (process.argv.includes('--no-workers')) process.exit(0);
 
   // Acceptance 5: 20000 random schedules, one worker vs two.

@@ -55,6 +55,7 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
   const iterations = spec.iterations;
   // Each thread's timing is its process's (spec.processes[i].work, spec.work unless overridden).
   const works = m.threads.map((t) => spec.processes[t.proc.index]?.work ?? spec.work);
+  const yieldEvery = Int32Array.from(works, (w) => w.yieldEvery ?? 0); // read at every unlock
   const stats: WorkloadStats = { increments: 0, maxHolders: 0, violations: 0 };
   const holders = new Int32Array(segments + 1); // by shmid
   const fCounter = m.name('counter');
@@ -114,7 +115,7 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
       case UNLOCK:
         if (mutex.unlock(m, t) === DONE) {
           if (++t.iter >= iterations) { m.exitThread(t); return; }
-          const every = works[t.gtid]!.yieldEvery ?? 0;
+          const every = yieldEvery[t.gtid]!;
           if (every > 0 && t.iter % every === 0) m.schedYield(t);
           if (timed && works[t.gtid]!.outside > 0) {
             t.work = draw(prngs[t.gtid]!, works[t.gtid]!.outside, works[t.gtid]!.spread);

@@ -54,6 +54,9 @@ export class TimeBins {
   coverageOf(state: number, bin: number): number { return this.coverage[state]![bin]!; }
   marksOf(kind: number, bin: number): number { return this.marks[kind]![bin]!; }
 
+  /** Whether any bin holds a mark of this kind. */
+  hasMark(kind: number): boolean { return this.marks[kind]!.some((n) => n > 0); }
+
   private coarsen(): void {
     const merge = <T extends Float64Array | Uint32Array>(a: T) => {
       for (let i = 0; i < BIN_COUNT / 2; i++) a[i] = a[2 * i]! + a[2 * i + 1]!;

@@ -22,7 +22,7 @@ import {
   CRASH_COLOR, GAP_LINE, STALL_COLOR, LINK_COLOR, PROCESS_COLORS, STATE_COLORS, SVG_DEFS, escapeXml, formatAt, formatTime, niceStep, num, stateStyle, wrap,
 } from './svg-kit.js';
 import { LANE_STATES, MARK_STALL, MARK_SWITCH, MARK_WATCHPOINT, buildTimelineModel, buildTimelineModelAsync, traceTimeOf, type LaneModel, type TimelineModel } from './timeline-model.js';
-import { vocabulary } from './vocabulary.js';
+import { vocabulary, type Family } from './vocabulary.js';
 
 export { escapeXml } from './svg-kit.js';
 
@@ -122,13 +122,11 @@ export function renderTimeline(m: TimelineModel, options: SvgOptions = {}): stri
   out.push(SVG_DEFS);
   out.push(`<rect width="${L.width}" height="${height}" fill="#ffffff"/>`);
   out.push(renderHeader(m, L));
-  // The native rings record lock calls, not stores to __owner: say so rather than draw an empty row.
-  const family = vocabulary(m.ctx).family;
-  out.push(family === 'native'
-    ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">__owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded natively: the probe's rings hold lock calls (acquired, counter read and write, unlock), not stores to the mutex words</text>`
-    : family === 'musl'
-      ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">owner</text><text x="${L.x0}" y="${ownerY + 13}" class="small">not recorded by musl: a normal mutex's _m_lock holds EBUSY (16) while held, not who holds it; the lanes show the holder</text>`
-      : renderOwnerRow(m, L, ownerY, colorOfPid));
+  // Where the trace has no owner word to draw, say so rather than draw an empty row.
+  const unrecorded = UNRECORDED_OWNER[vocabulary(m.ctx).family];
+  out.push(unrecorded
+    ? `<text x="12" y="${ownerY + 13}" font-weight="bold" fill="#37474f">${unrecorded.label}</text><text x="${L.x0}" y="${ownerY + 13}" class="small">${unrecorded.note}</text>`
+    : renderOwnerRow(m, L, ownerY, colorOfPid));
   out.push(`<rect x="${L.x0}" y="${laneTop - 4}" width="${num(L.plotW)}" height="${laneBottom - laneTop}" fill="#f5f7f8"/>`);
   out.push(...lanesSvg);
   out.push(renderGaps(m, L, ownerY, laneBottom, axisY + 30));
@@ -251,6 +249,12 @@ function markRuns(cols: number[], L: Layout, y: number, cls: string, color: stri
   return out;
 }
 
+/** The owner row's words where the trace records no owner word, by vocabulary family. */
+const UNRECORDED_OWNER: Partial<Record<Family, { label: string; note: string }>> = {
+  native: { label: '__owner', note: "not recorded natively: the probe's rings hold lock calls (acquired, counter read and write, unlock), not stores to the mutex words" },
+  musl: { label: 'owner', note: "not recorded by musl: a normal mutex's _m_lock holds EBUSY (16) while held, not who holds it; the lanes show the holder" },
+};
+
 function renderOwnerRow(m: TimelineModel, L: Layout, y: number, colorOfPid: Map<number, string>): string {
   const vocab = vocabulary(m.ctx);
   const parts = [`<text x="12" y="${y + 13}" font-weight="bold" fill="#37474f">${vocab.ownerWord}</text>`,
@@ -362,7 +366,7 @@ function renderLegend(m: TimelineModel, L: Layout, y0: number): { svg: string; h
   newRow();
   item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="#263238" transform="translate(7 0)"/>`, 'switched onto a CPU');
   item(`<line x1="{x}" y1="{y+6}" x2="{x}" y2="{y+12}" stroke="#00838f" stroke-width="1.5" transform="translate(7 0)"/>`, 'watchpoint hit');
-  if (m.lanes.some((l) => { for (let b = 0; b < l.bins.used; b++) if (l.bins.marksOf(MARK_STALL, b) > 0) return true; return false; })) {
+  if (m.lanes.some((l) => l.bins.hasMark(MARK_STALL))) {
     item(`<line x1="{x}" y1="{y}" x2="{x}" y2="{y+6}" stroke="${STALL_COLOR}" stroke-width="2" transform="translate(7 0)"/>`, 'its CPU stalled (interrupt, host)');
   }
   item(`<circle cx="{x}" cy="{y+6}" r="6" fill="${CRASH_COLOR}" transform="translate(7 0)"/>`, 'fatal signal');
