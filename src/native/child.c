@@ -78,6 +78,26 @@ static void park_forever(struct process_evidence *pe) {
   for (;;) pause();
 }
 
+/*
+ * The release wakes every process at once, but a woken process first runs when the kernel gets
+ * round to it: on this VM we measured a woken task waiting longer than a whole 1000-cycle run
+ * (about 165 us uncontended), so in 1-2 runs of 100 the processes ran one after another and never
+ * met at the mutex at all (a kill then met nobody). So each process, once it runs, waits here
+ * until every released process has run too. It spins with sched_yield rather than sleeping:
+ * a second futex wake would bring back the very latency it removes, and yielding lets a process
+ * queued on the same CPU take its turn. The spin is bounded (START_WAIT_NS) so a process that
+ * never comes cannot keep SCHED_RR spinners from the kernel's own threads for long; the result
+ * reports how far apart the starts were either way. The same idea as litmus7's user-mode
+ * barrier between iterations.
+ */
+#define START_WAIT_NS 50000000ull
+static void start_together(struct evidence_region *ev, struct process_evidence *pe) {
+  pe->t_running = ticks();
+  atomic_fetch_add(&ev->running, 1);
+  uint64_t give_up = now_ns() + START_WAIT_NS;
+  while (atomic_load(&ev->running) < ev->released && now_ns() < give_up) sched_yield();
+}
+
 static void *run_cycles(void *arg) {
   struct worker *w = arg;
   const struct probe_config *cfg = w->cfg;
@@ -189,6 +209,7 @@ void child_main(const struct probe_config *cfg, struct evidence_region *ev, stru
   atomic_store(&pe->ready, 1);
   if (ready_fd >= 0 && write(ready_fd, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0) { /* the supervisor polls anyway */ }
   while (!atomic_load_explicit(&ev->go, memory_order_acquire)) syscall(SYS_futex, &ev->go, FUTEX_WAIT, 0, NULL, NULL, 0);
+  start_together(ev, pe);
 
   struct worker workers[MAX_THREADS];
   for (int t = 0; t < cfg->threads; t++)

@@ -19,6 +19,8 @@ export interface ProbeRecovery { pid: number; tid: number; t: number; lockWord: 
 export interface ProbeProcess {
   index: number; pid: number; shmid: number; attach: string; creator: boolean; ready: boolean;
   acquisitions: number; recoveries: ProbeRecovery[];
+  /** ns since the supervisor started when it first ran after the release (0: never ran) */
+  running: number;
   setup: ProbeSetup[]; threads: ProbeThread[]; maps: ProbeMapping[];
   watch?: ProbeWatch; exit?: ProbeExit; stderr: string[];
   /** A fault named this process: whether it was taken, and how many others still had work then. */
@@ -111,7 +113,7 @@ export function parseProbeOutput(text: string): ProbeReport {
       case 'process':
         report.processes[num('index')] = {
           index: num('index'), pid: num('pid'), shmid: num('shmid'), attach: f.attach, creator: f.creator === '1', ready: f.ready === '1',
-          acquisitions: num('acquisitions'), recoveries: [], setup: [], threads: [], maps: [], stderr: [],
+          acquisitions: num('acquisitions'), recoveries: [], running: Number(f.running ?? 0), setup: [], threads: [], maps: [], stderr: [],
         };
         break;
       case 'setup': {

@@ -53,7 +53,7 @@
  *   then, once per repetition (repeat=1: once, without the `repetition` line):
  *   repetition index                                               (repeat > 1: starts repetition k)
  *   per process i:
- *     process   index pid shmid attach creator ready acquisitions recoveries
+ *     process   index pid shmid attach creator ready acquisitions recoveries running (ns when it first ran after the release; 0: never)
  *     setup     index pid op=shmget|shmat|mutex_init t [shmid|addr]
  *     thread    index n tid completed events lock_error          (one per thread)
  *     map       index start end perms name                        (its /proc/PID/maps at start)

@@ -66,6 +66,7 @@ struct process_evidence {
   uintptr_t attach_address;
   uint64_t t_shmget, t_shmat, t_init; /* ticks() */
   _Atomic int ready;       /* attached and saw an initialised mutex */
+  uint64_t t_running;      /* ticks() when it first ran after the release (child.c: start_together) */
   _Atomic long acquisitions;
   _Atomic int fault_claimed;  /* a thread of this process took the fault */
   _Atomic int fault_parked;   /* the victim is parked (holding the mutex if whileHolding) */
@@ -80,6 +81,8 @@ struct fault { int process; long after; int while_holding; };
 
 struct evidence_region {
   _Atomic int go;          /* the supervisor releases all children at once */
+  int released;            /* how many children were ready at the release */
+  _Atomic int running;     /* how many of them have run since (child.c: start_together) */
   _Atomic int holders;     /* threads currently inside the critical section */
   _Atomic int max_holders;
   _Atomic long violations; /* entries that found another holder already inside */

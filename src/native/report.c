@@ -94,8 +94,9 @@ void report(const struct probe_config *cfg, const struct evidence_region *ev, co
     const struct child_result *c = &rr->child[i];
     int pid = c->pid;
     unsigned long long rel = 0;
-    printf("process index=%d pid=%d shmid=%d attach=0x%lx creator=%d ready=%d acquisitions=%ld recoveries=%d\n",
-           i, pid, pe->t_shmat ? pe->shmid : -1, (unsigned long)pe->attach_address, pe->creator, pe->ready, pe->acquisitions, pe->recoveries);
+    printf("process index=%d pid=%d shmid=%d attach=0x%lx creator=%d ready=%d acquisitions=%ld recoveries=%d running=%llu\n",
+           i, pid, pe->t_shmat ? pe->shmid : -1, (unsigned long)pe->attach_address, pe->creator, pe->ready, pe->acquisitions, pe->recoveries,
+           pe->t_running ? rel_ns(rr, pe->t_running) : 0ull);
     if (pe->t_shmget) printf("setup index=%d pid=%d op=shmget t=%llu shmid=%d\n", i, pid, rel_ns(rr, pe->t_shmget), pe->shmid);
     if (pe->t_shmat) printf("setup index=%d pid=%d op=shmat t=%llu addr=0x%lx\n", i, pid, rel_ns(rr, pe->t_shmat), (unsigned long)pe->attach_address);
     if (pe->t_init) printf("setup index=%d pid=%d op=mutex_init t=%llu addr=0x%lx\n", i, pid, rel_ns(rr, pe->t_init), (unsigned long)pe->attach_address);

@@ -176,6 +176,8 @@ static void start_experiment(const struct probe_config *cfg, struct evidence_reg
     shmctl(shmid, IPC_RMID, NULL); /* gone once the last process detaches, whatever happens next */
   }
   rr->started = 1;
+  ev->released = 0;
+  for (int i = 0; i < cfg->processes; i++) ev->released += !rr->child[i].reaped && atomic_load(&ev->proc[i].ready);
   atomic_store_explicit(&ev->go, 1, memory_order_release);
   syscall(SYS_futex, &ev->go, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }

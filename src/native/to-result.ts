@@ -119,6 +119,9 @@ export function toResult(spec: Spec, report: ProbeReport, delivered: number, eng
       scheduler: report.sandbox.sched === 'rr' ? 'SCHED_RR (experiment and supervisor at priority 1)' : 'SCHED_OTHER',
       // the probe's interleave: every thread calls sched_yield after every Nth unlock (0: never)
       yieldEvery: Number(report.config.yield_every ?? 0),
+      // how far apart the processes first ran after the release (child.c: start_together waits
+      // for the last, so this is the wake-up latency the run absorbed before anyone locked)
+      startSpreadNs: startSpread(report),
       isolation: report.sandbox.ipc === 'namespace' ? 'ipc+pid namespaces' : 'unique key on the host',
       key: report.sandbox.key, requestedKey: report.sandbox.requested, cpus: report.sandbox.cpus,
       rlimits: { addressSpace: report.sandbox.rlimitAs, cpuSeconds: report.sandbox.rlimitCpu, processes: report.sandbox.rlimitNproc, core: 0 },
@@ -154,6 +157,11 @@ const RING_OPS: Record<string, { op: TraceOp; field?: string; note?: string }> =
   consistent: { op: 'write', field: 'mutex', note: 'pthread_mutex_consistent' },
   lock_error: { op: 'lock', note: 'pthread_mutex_lock failed' },
 };
+
+function startSpread(report: ProbeReport): number {
+  const starts = report.processes.map((p) => p.running).filter((t) => t > 0);
+  return starts.length === 0 ? 0 : Math.max(...starts) - Math.min(...starts);
+}
 
 /** Setup, ring and exit records merged in time order, numbered. */
 export function traceEvents(report: ProbeReport): TraceEvent[] {
