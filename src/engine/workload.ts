@@ -15,7 +15,7 @@ import { Prng } from './prng.js';
 import { DONE, type MutexProgram } from './platforms/platform.js';
 import type { Spec, WorkTiming } from './spec.js';
 
-const LOCK = 0, READ = 1, WRITE = 2, UNLOCK = 3, INSIDE = 4, OUTSIDE = 5;
+const LOCK = 0, READ = 1, WRITE = 2, UNLOCK = 3, INSIDE = 4, OUTSIDE = 5, YIELD = 6;
 // The workload's program also calls sched_yield after every `work.yieldEvery`th unlock, as the
 // native probe does under SCHED_RR with more threads than CPUs (its interleave=auto).
 
@@ -68,6 +68,14 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
   if (timed) for (const t of m.threads) { const w = works[t.gtid]!; t.work = draw(prngs[t.gtid]!, w.outside, w.spread); if (t.work > 0) t.phase = OUTSIDE; t.local = t.work > 1; }
   // A thread stopped inside the critical section no longer holds it for counting purposes.
   m.onStop = (t: SimThread): void => { if (t.phase === READ || t.phase === WRITE || t.phase === INSIDE) holders[t.proc.segment!.shmid]!--; };
+  // After an unlock: the work outside the critical section, then the next lock.
+  const nextCycle = (t: SimThread): void => {
+    if (timed && works[t.gtid]!.outside > 0) {
+      t.work = draw(prngs[t.gtid]!, works[t.gtid]!.outside, works[t.gtid]!.spread);
+      t.phase = t.work > 0 ? OUTSIDE : LOCK;
+      t.local = t.work > 1;
+    } else t.phase = LOCK;
+  };
   m.program = (t: SimThread): void => {
     switch (t.phase) {
       case LOCK:
@@ -116,13 +124,19 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
         if (mutex.unlock(m, t) === DONE) {
           if (++t.iter >= iterations) { m.exitThread(t); return; }
           const every = yieldEvery[t.gtid]!;
-          if (every > 0 && t.iter % every === 0) m.schedYield(t);
-          if (timed && works[t.gtid]!.outside > 0) {
-            t.work = draw(prngs[t.gtid]!, works[t.gtid]!.outside, works[t.gtid]!.spread);
-            t.phase = t.work > 0 ? OUTSIDE : LOCK;
-            t.local = t.work > 1;
-          } else t.phase = LOCK;
+          if (every > 0 && t.iter % every === 0) {
+            // sched_yield is a system call: its time in the kernel (and the switch to whoever
+            // takes the CPU) passes on this CPU before anyone else runs there (syscall-cost.ts)
+            m.spend(t, m.schedYieldSteps() - 1);
+            t.phase = YIELD;
+            return;
+          }
+          nextCycle(t);
         }
+        return;
+      case YIELD:
+        m.schedYield(t);
+        nextCycle(t);
         return;
       case OUTSIDE: // a step of work between unlock and the next lock
         if (--t.work <= 0) t.phase = LOCK;

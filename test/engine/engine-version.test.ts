@@ -51,6 +51,8 @@ const RUNS: Record<string, Record<string, unknown>> = {
   'glibc-2.33 robust kill': { key: '0x1234', platform: 'glibc-2.33', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 20, cpus: 2, seed: 6, faults: kill },
   'musl-1.2 private': { key: '0x1234', platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 20, cpus: 2, seed: 1 },
   'musl-1.2 robust kill': { key: '0x1234', platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 20, cpus: 2, seed: 6, faults: kill },
+  // the native probe's program as compare runs it: its work, SCHED_RR, a sched_yield every 8th unlock
+  'glibc-2.36 probe program': { key: '0x1234', platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 40, cpus: 2, seed: 1, scheduling: 'round-robin', work: { outside: 65, inside: 4, yieldEvery: 8 } },
 };
 const crash3 = { ...story, platform: 'solaris10', mutexType: 'USYNC_THREAD', cpus: 1, iterations: 3, seed: 1 };
 const EXPLORATIONS: Record<string, Record<string, unknown>> = {

@@ -1,7 +1,7 @@
 // The simulator's version as replay tokens record it. Bump it whenever a change to the
 // machine, a platform's step program or a scheduler's default policy can change which thread
 // runs at a decision point or what the trace says: old tokens are then refused, not misread.
-export const ENGINE_VERSION = 'sim-3';
+export const ENGINE_VERSION = 'sim-4';
 
 /**
  * What this engine version produces for the fixed cases of test/engine/engine-version.test.ts
@@ -28,7 +28,9 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   // kind); every result hash moved with the default limits.maxSteps (2M -> 20M, in result.spec)
   'musl-1.2 private': '8db2da51 2066d0fe',
   'musl-1.2 robust kill': '4d8c631a 6fde6369',
+  // sim-4: sched_yield takes its measured time (syscall-cost.ts); only runs that yield changed
+  'glibc-2.36 probe program': 'fcc26ddb b7cc163e',
   'random 300': '1e8614d9',
   'pct 100 depth 2': '12c59d96',
-  'dfs bound 1': 'e314fd33 d7a96461 0b3093cb',
+  'dfs bound 1': 'e314fd33 d7a96461 97cbbc57',
 };

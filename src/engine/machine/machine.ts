@@ -19,6 +19,8 @@ import type { SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
 import type { ProcessExit } from '../result.js';
 import { Prng } from '../prng.js';
 import { nextGap, stallLength, type StallModel } from './stalls.js';
+import { SCHED_YIELD_NS, SCHED_YIELD_SWITCH_NS } from './syscall-cost.js';
+import { drawSteps } from './quantiles.js';
 
 /** Why the run loop stopped. */
 export type StopReason = 'done' | 'hang' | 'limit';
@@ -59,6 +61,8 @@ export class Machine extends MemoryBus {
   private readonly stallAt: Float64Array;
   /** Stall draws (seeded with the run's seed, apart from the scheduler's and the dumps'). */
   private readonly stallPrng = new Prng(0);
+  /** Draws the varying costs of system calls (syscall-cost.ts), apart from the stalls so neither shifts the other. */
+  private readonly costPrng = new Prng(0);
   /** The kernel's scheduling class (RunShape.policy); set with the slices. */
   policy: 'time-sharing' | 'round-robin' = 'time-sharing';
   /**
@@ -331,12 +335,17 @@ export class Machine extends MemoryBus {
    * sched_yield(2): t leaves its CPU for the tail of the run queue when another thread is ready
    * (what SCHED_RR and CFS both do); with nobody ready it keeps running.
    */
+  /** Steps a sched_yield called now keeps its CPU in the kernel (with a switch when someone is ready), drawn from the host's figures. */
+  schedYieldSteps(): number {
+    return drawSteps(this.readyCount > 0 ? SCHED_YIELD_SWITCH_NS : SCHED_YIELD_NS, this.costPrng);
+  }
+
   schedYield(t: SimThread): void {
     if (this.readyCount === 0 || t.cpu < 0 || t.state !== RUNNABLE) return;
     this.offCpu(t);
     this.enqueueReady(t.gtid);
     this.setScState(t, SC_RUN);
-    if (this.tr !== null) { this.tr.push(OP.yield, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text('sched_yield: to the tail of the run queue'); }
+    if (this.tr !== null) { this.tr.push(OP.yield, t.gtid, -1, this.now, -1, NaN, NaN, 0, 0); this.tr.text('sched_yield: to the tail of the run queue (its time in the kernel spent before)'); }
   }
 
   /** Take a thread off its CPU (it blocked, exited or was stopped). */
@@ -351,6 +360,7 @@ export class Machine extends MemoryBus {
     const ct = this.cpuThread, stepTick = this.stepTick, ranFor = this.ranFor, quantum = this.quantum;
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
     this.stallPrng.reseed((this.seed ^ 0x2545f491) >>> 0);
+    this.costPrng.reseed((this.seed ^ 0x68e31da4) >>> 0);
     const stalls = this.stalls, stallAt = this.stallAt;
     for (let c = 0; c < n; c++) stallAt[c] = stalls !== null ? this.now + nextGap(stalls, this.stallPrng) : Infinity;
     this.lease = 0; this.leased = 0; this.leaseAlone = false; this.yields = 0; this.yieldCpu = -1; this.yielded = 0; this.leasing = this.scheduler.leases === true;

@@ -14,6 +14,7 @@
 // the Solaris and illumos models have none: there are no figures for their hardware.
 import { STEP_NS } from './syscall-cost.js';
 import type { Prng } from '../prng.js';
+import { drawSteps, type QuantilesNs } from './quantiles.js';
 
 export interface StallModel {
   /** Where the figures come from, for the README and the trace. */
@@ -21,7 +22,7 @@ export interface StallModel {
   /** Stalls per second of CPU time, on each CPU. */
   readonly perSecond: number;
   /** Stall length quantiles, [cumulative probability, ns], increasing, from 0 to 1. */
-  readonly quantilesNs: readonly (readonly [number, number])[];
+  readonly quantilesNs: QuantilesNs;
 }
 
 /** This host's stalls (bench:stalls, see above): rounded middles of the three runs. */
@@ -42,12 +43,5 @@ export function nextGap(model: StallModel, prng: Prng): number {
 
 /** A stall's length in steps, drawn from the quantiles (log-linear between them). */
 export function stallLength(model: StallModel, prng: Prng): number {
-  const u = prng.next() / 4294967296;
-  const q = model.quantilesNs;
-  let i = 1;
-  while (i < q.length - 1 && q[i]![0] < u) i++;
-  const [p0, n0] = q[i - 1]!, [p1, n1] = q[i]!;
-  const f = p1 > p0 ? (u - p0) / (p1 - p0) : 0;
-  const ns = Math.exp(Math.log(n0) + f * (Math.log(n1) - Math.log(n0)));
-  return Math.max(1, Math.round(ns / STEP_NS));
+  return drawSteps(model.quantilesNs, prng);
 }

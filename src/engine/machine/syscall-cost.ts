@@ -24,3 +24,21 @@ export const FUTEX_ENTRY_STEPS = Math.round(FUTEX_CALL_NS / 2 / STEP_NS);
 export const FUTEX_EXIT_STEPS = Math.round(FUTEX_CALL_NS / 2 / STEP_NS);
 /** SCHED_RR's time slice (Linux sched_rr_timeslice_ms: 100 ms), in steps. */
 export const RR_SLICE_STEPS = Math.round(100e6 / STEP_NS);
+
+// sched_yield(2), measured by `npm run bench:yield` (bench/yield.c: SCHED_RR, pinned to one
+// CPU; three runs at load 2.7-3.1). When nobody else is ready on the CPU the call returns to its
+// caller: p50 540-600 ns. When it hands the CPU to another process (the call plus a switch of
+// address space): p50 1470-1690 ns, p90 1670-1980, p99 2130-2420. The native probe yields after
+// every 8th unlock when its processes outnumber the CPUs, and 8 of its lock cycles take about
+// 60 ns: between two bursts of locking a CPU is mostly here. Whether two CPUs' bursts overlap at
+// all (a private mutex's race) depends on this time and on its spread: with a fixed cost two
+// CPUs' bursts stay in the phase they start in, while real ones drift in and out of it. So each
+// yield's cost is drawn from the measured quantiles (rounded middles of the three runs; the
+// longest calls, descheduled for milliseconds, are the stalls of machine/stalls.ts, not this).
+
+/** sched_yield with nobody else ready on the CPU: the call alone, quantiles [p, ns]. */
+export const SCHED_YIELD_NS: readonly (readonly [number, number])[] =
+  [[0, 480], [0.1, 520], [0.25, 540], [0.5, 570], [0.75, 590], [0.9, 610], [0.99, 670], [1, 940]];
+/** sched_yield that switches to another process: the call and the switch, quantiles [p, ns]. */
+export const SCHED_YIELD_SWITCH_NS: readonly (readonly [number, number])[] =
+  [[0, 1360], [0.1, 1440], [0.25, 1470], [0.5, 1630], [0.75, 1730], [0.9, 1870], [0.99, 2220], [1, 20_000]];
