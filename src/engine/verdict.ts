@@ -56,6 +56,18 @@ function singleThreadedWords(exec: Execution): string {
   return out.join(' ');
 }
 
+/**
+ * Why a misuse went unexposed, when the run's own figures say it: the time its processes spent
+ * in sched_yield (work.yieldEvery, as the native probe runs), away from the lock.
+ */
+function apartByYields(exec: Execution): string {
+  const { yields, yieldSteps } = exec.workload;
+  const m = exec.machine;
+  if (yields === 0 || m.now === 0) return '';
+  const share = Math.round((100 * yieldSteps) / (m.now * m.cpus));
+  return `: its threads called sched_yield ${plural(yields, 'time')}, which kept the ${plural(m.cpus, 'CPU')} in the kernel for ${share}% of the run, so most of the time nobody was at the lock`;
+}
+
 export function writeVerdict(exec: Execution, r: Result): Verdict {
   return withTerms(writeSentences(exec, r));
 }
@@ -170,7 +182,7 @@ function writeSentences(exec: Execution, r: Result): Omit<Verdict, 'terms'> {
     outcome,
     summary: `ok: ${plural(r.processes.length, 'process', 'processes')} with ${plural(threads, 'thread')}: ${counterText}; never more than ${r.mutualExclusion.maxHolders} holder at a time.`,
     cause: wrongSharing
-      ? withSingle(`${misuse} This schedule (seed ${spec.seed}) happened not to expose it on ${platform.title}, but the mutex is still used across processes while declared process-private.`)
+      ? withSingle(`${misuse} This schedule (seed ${spec.seed}) happened not to expose it on ${platform.title}${apartByYields(exec)}, but the mutex is still used across processes while declared process-private.`)
       : `${misuse} ${shared || sharers.length <= 1 ? 'Its sharing attribute matches how it is used.' : ''}`.trim(),
     fix: wrongSharing ? fixShared : 'Nothing to fix in this run.',
   };

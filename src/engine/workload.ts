@@ -35,6 +35,9 @@ export interface WorkloadStats {
   increments: number;
   maxHolders: number;
   violations: number;
+  /** sched_yield calls (work.yieldEvery) and the steps they kept their CPUs in the kernel. */
+  yields: number;
+  yieldSteps: number;
 }
 
 /** The time slice range (in steps) of a spec's workload. */
@@ -56,7 +59,7 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
   // Each thread's timing is its process's (spec.processes[i].work, spec.work unless overridden).
   const works = m.threads.map((t) => spec.processes[t.proc.index]?.work ?? spec.work);
   const yieldEvery = Int32Array.from(works, (w) => w.yieldEvery ?? 0); // read at every unlock
-  const stats: WorkloadStats = { increments: 0, maxHolders: 0, violations: 0 };
+  const stats: WorkloadStats = { increments: 0, maxHolders: 0, violations: 0, yields: 0, yieldSteps: 0 };
   const holders = new Int32Array(segments + 1); // by shmid
   const fCounter = m.name('counter');
   const fnWorkload = m.name('critical_section');
@@ -127,7 +130,10 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
           if (every > 0 && t.iter % every === 0) {
             // sched_yield is a system call: its time in the kernel (and the switch to whoever
             // takes the CPU) passes on this CPU before anyone else runs there (syscall-cost.ts)
-            m.spend(t, m.schedYieldSteps() - 1);
+            const cost = m.schedYieldSteps();
+            stats.yields++;
+            stats.yieldSteps += cost;
+            m.spend(t, cost - 1);
             t.phase = YIELD;
             return;
           }

@@ -133,11 +133,18 @@ test('sched_yield takes its measured time, drawn per call: the CPU is in the ker
 // processes' bursts between yields never met), besides the assertion, two holders and the hang.
 test('the probe program on glibc-2.36 PRIVATE 4 x 1 x 1000, seeds 1..40: ok, crash and two holders all occur', () => {
   const seen: Record<string, number> = {};
+  let okCause = '';
   for (let seed = 1; seed <= 40; seed++) {
-    const o = run({ mutexType: PRIVATE, processCount: 4, iterations: 1000, cpus: 2, seed, scheduling: 'round-robin', work: { outside: 65, inside: 4, yieldEvery: 8 } }).result.verdict.outcome;
-    seen[o] = (seen[o] ?? 0) + 1;
+    const v = run({ mutexType: PRIVATE, processCount: 4, iterations: 1000, cpus: 2, seed, scheduling: 'round-robin', work: { outside: 65, inside: 4, yieldEvery: 8 } }).result.verdict;
+    seen[v.outcome] = (seen[v.outcome] ?? 0) + 1;
+    if (v.outcome === 'ok' && !okCause) okCause = v.cause;
   }
   for (const o of ['ok', 'crash', 'mutual_exclusion_violation']) assert.ok((seen[o] ?? 0) > 0, `${o} in ${JSON.stringify(seen)}`);
+  // the clean run's verdict says from its own figures why the misuse went unexposed
+  const m = okCause.match(/called sched_yield (\d+) times, which kept the 2 CPUs in the kernel for (\d+)% of the run/);
+  assert.ok(m, okCause);
+  assert.ok(Number(m[1]) > 400 && Number(m[1]) <= 500, `4 x 1000 cycles yield at most 500 times: ${m[1]}`);
+  assert.ok(Number(m[2]) > 30 && Number(m[2]) < 100, `${m[2]}%`);
 });
 
 test('scheduling and yieldEvery are refused on the native engine / bounded', () => {
