@@ -25,8 +25,11 @@ test('a small experiment overtakes a big exploration\'s queued chunks; cancel st
   assert.equal(small.statusCode, 200, small.body);
   const waited = Date.now() - started;
   const chunksLeft = await queue.getPrioritizedCount();
+  const chunksDone = await queue.getCompletedCount();
   assert.ok(chunksLeft >= 10, `the small one ran after ${waited} ms with ${chunksLeft} chunks still queued (it did not wait for them)`);
-  assert.ok(waited < 5_000, `the small one waited ${waited} ms behind the exploration`);
+  // Nor for a running chunk to free its slot: it answered while the first two chunks still ran
+  // (none had completed), or, if the host is so slow that one did meanwhile, within 5 s anyway.
+  assert.ok(chunksDone === 0 || waited < 5_000, `the small one waited ${waited} ms behind the exploration (${chunksDone} chunks completed meanwhile)`);
 
   // both slots are running chunks of the exploration again: cancel must stop both
   for (let i = 0; (await queue.getActiveCount()) < 2; i++) { assert.ok(i < 400, 'two chunks running again'); await sleep(50); }
@@ -36,5 +39,5 @@ test('a small experiment overtakes a big exploration\'s queued chunks; cancel st
   while ((await queue.getActiveCount()) > 0) { assert.ok(Date.now() - cancelledAt < 3000, 'a chunk still runs 3 s after the cancel'); await sleep(50); }
   const record = (await app.inject({ url: `/experiments/${id}` })).json();
   assert.equal(record.status, 'cancelled');
-  process.stdout.write(`# small experiment answered in ${waited} ms behind ${chunksLeft} queued chunks; chunks stopped ${Date.now() - cancelledAt} ms after the cancel\n`);
+  process.stdout.write(`# small experiment answered in ${waited} ms behind ${chunksLeft} queued chunks (${chunksDone} completed meanwhile); chunks stopped ${Date.now() - cancelledAt} ms after the cancel\n`);
 });
