@@ -130,7 +130,7 @@ export function loadWorkload(m: Machine, mutex: MutexProgram, spec: Spec, segmen
           if (every > 0 && t.iter % every === 0) {
             // sched_yield is a system call: its time in the kernel (and the switch to whoever
             // takes the CPU) passes on this CPU before anyone else runs there (syscall-cost.ts)
-            const cost = m.schedYieldSteps();
+            const cost = m.schedYieldSteps(t);
             stats.yields++;
             stats.yieldSteps += cost;
             m.spend(t, cost - 1);

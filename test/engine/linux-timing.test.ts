@@ -147,6 +147,26 @@ test('the probe program on glibc-2.36 PRIVATE 4 x 1 x 1000, seeds 1..40: ok, cra
   assert.ok(Number(m[2]) > 30 && Number(m[2]) < 100, `${m[2]}%`);
 });
 
+// sim-4. SCHED_RR's run queues are per CPU and an equal-priority task is never pushed to a busy
+// CPU: with 3 processes on 2 CPUs one runs alone (its yields return at once) while two take
+// turns on the other. Natively this is why a kill victim can fall so far behind that nobody is
+// left to meet it. sim-3 had one queue: the three rotated over both CPUs at equal shares.
+test('round-robin: per-CPU run queues, one process alone on its CPU and two sharing the other', () => {
+  for (const seed of [1, 2, 3]) {
+    const ev = events(run({ mutexType: SHARED, processCount: 3, iterations: 200, cpus: 2, seed, scheduling: 'round-robin', work: { outside: 65, inside: 4, yieldEvery: 8 } }, true));
+    const first = ev.find((e) => e.op === 'exit')!;
+    const enters = ev.filter((e) => e.op === 'cs_enter' && e.t <= first.t);
+    const alone = new Set(enters.filter((e) => e.pid === first.pid).map((e) => e.cpu));
+    assert.equal(alone.size, 1, `seed ${seed}: the first to finish stayed on one CPU`);
+    const others = enters.filter((e) => e.pid !== first.pid);
+    assert.ok(others.every((e) => !alone.has(e.cpu)), `seed ${seed}: nobody else ran on its CPU`);
+    for (const pid of new Set(others.map((e) => e.pid))) {
+      const n = others.filter((e) => e.pid === pid).length;
+      assert.ok(n < 100, `seed ${seed}: pid ${pid} had ${n} of 200 cycles when the one alone finished`);
+    }
+  }
+});
+
 test('scheduling and yieldEvery are refused on the native engine / bounded', () => {
   assert.throws(() => run({ engine: 'native', mutexType: PRIVATE, processCount: 2, scheduling: 'round-robin' }), /scheduling/);
   assert.throws(() => run({ mutexType: PRIVATE, processCount: 2, work: { yieldEvery: -1 } }), /yieldEvery/);

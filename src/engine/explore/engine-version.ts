@@ -28,8 +28,9 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   // kind); every result hash moved with the default limits.maxSteps (2M -> 20M, in result.spec)
   'musl-1.2 private': '8db2da51 2066d0fe',
   'musl-1.2 robust kill': '4d8c631a 6fde6369',
-  // sim-4: sched_yield takes its measured time (syscall-cost.ts); only runs that yield changed
-  'glibc-2.36 probe program': 'fcc26ddb b7cc163e',
+  // sim-4: sched_yield takes its measured time (syscall-cost.ts) and round-robin's run queues
+  // are per CPU; only runs that yield or run round-robin changed
+  'glibc-2.36 probe program': '9b3db066 66f5f6cd',
   'random 300': '1e8614d9',
   'pct 100 depth 2': '12c59d96',
   'dfs bound 1': 'e314fd33 d7a96461 97cbbc57',

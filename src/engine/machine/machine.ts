@@ -119,12 +119,13 @@ export class Machine extends MemoryBus {
     this.stepTick = new Int32Array(cpus).fill(-1);
     this.stallAt = new Float64Array(cpus).fill(Infinity);
     this.choices = recordSchedule ? new Int32Array(256) : null;
-    this.point = { cpu: 0, ready: this.ready, readyCount: 0, running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0, keep: 0, keepAlone: false, skipped: 0, yields: 0, yieldCpu: -1, skippedYields: 0 };
+    this.point = { cpu: 0, ready: this.ready, readyCount: 0, home: new Int32Array(0), running: new Int32Array(cpus), runningCount: 0, current: -1, currentRunnable: false, ranFor: 0, sliceExpired: false, woken: -1, local: false, steps: 0, now: 0, keep: 0, keepAlone: false, skipped: 0, yields: 0, yieldCpu: -1, skippedYields: 0 };
   }
 
   /** Register a thread (the workload creates them); it starts runnable, in the run queue. */
   addThread(t: SimThread): void {
     this.threads.push(t);
+    if (this.point.home.length < this.threads.length) { const h = new Int32Array(this.threads.length * 2).fill(-1); h.set(this.point.home); this.point.home = h; }
     t.proc.liveThreads++;
     this.live++;
     this.enqueueReady(t.gtid);
@@ -295,6 +296,7 @@ export class Machine extends MemoryBus {
     const t = this.threads[next]!;
     this.cpuThread[c] = next;
     t.cpu = c;
+    this.point.home[next] = c;
     this.setScState(t, SC_ONPROC);
     this.ranFor[c] = 0;
     this.quantum[c] = this.scheduler.quantum(next, c);
@@ -336,12 +338,25 @@ export class Machine extends MemoryBus {
    * (what SCHED_RR and CFS both do); with nobody ready it keeps running.
    */
   /** Steps a sched_yield called now keeps its CPU in the kernel (with a switch when someone is ready), drawn from the host's figures. */
-  schedYieldSteps(): number {
-    return drawSteps(this.readyCount > 0 ? SCHED_YIELD_SWITCH_NS : SCHED_YIELD_NS, this.costPrng);
+  schedYieldSteps(t: SimThread): number {
+    return drawSteps(this.readyFor(t.cpu) ? SCHED_YIELD_SWITCH_NS : SCHED_YIELD_NS, this.costPrng);
+  }
+
+  /**
+   * Whether a thread is waiting for CPU c, so that a yield there switches to it. Under
+   * round-robin the run queues are per CPU (Linux's real-time class; an equal-priority task is
+   * never pushed to a busy CPU): only a thread last on c, or one that never ran, waits for c,
+   * and a thread alone on its CPU keeps it through its yields while two share the other.
+   */
+  private readyFor(c: number): boolean {
+    if (this.policy !== 'round-robin' || c < 0) return this.readyCount > 0;
+    const home = this.point.home;
+    for (let i = 0; i < this.readyCount; i++) { const h = home[this.ready[i]!]!; if (h === c || h === -1) return true; }
+    return false;
   }
 
   schedYield(t: SimThread): void {
-    if (this.readyCount === 0 || t.cpu < 0 || t.state !== RUNNABLE) return;
+    if (!this.readyFor(t.cpu) || t.cpu < 0 || t.state !== RUNNABLE) return;
     this.offCpu(t);
     this.enqueueReady(t.gtid);
     this.setScState(t, SC_RUN);
@@ -361,6 +376,7 @@ export class Machine extends MemoryBus {
     this.dumpPrng.reseed((this.seed ^ 0x5f3759df) >>> 0);
     this.stallPrng.reseed((this.seed ^ 0x2545f491) >>> 0);
     this.costPrng.reseed((this.seed ^ 0x68e31da4) >>> 0);
+    this.point.home.fill(-1);
     const stalls = this.stalls, stallAt = this.stallAt;
     for (let c = 0; c < n; c++) stallAt[c] = stalls !== null ? this.now + nextGap(stalls, this.stallPrng) : Infinity;
     this.lease = 0; this.leased = 0; this.leaseAlone = false; this.yields = 0; this.yieldCpu = -1; this.yielded = 0; this.leasing = this.scheduler.leases === true;

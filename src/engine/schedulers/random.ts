@@ -85,10 +85,19 @@ export class RandomScheduler implements Scheduler {
     if (p.currentRunnable && !p.sliceExpired) return p.current;
     const n = p.readyCount + (p.currentRunnable ? 1 : 0);
     if (n === 0) return p.running[this.prng.below(others)]!; // the turn CPU has nothing to run
-    if (this.fifo) return p.readyCount > 0 ? p.ready[0]! : p.current; // current's slice ended: the head, and it goes to the tail
+    if (this.fifo) return p.readyCount > 0 ? headFor(p) : p.current; // current's slice ended: the head, and it goes to the tail
     const i = this.prng.below(n);
     return i < p.readyCount ? p.ready[i]! : p.current;
   }
 
   quantum(): number { return this.prng.between(this.minSlice, this.maxSlice); }
+}
+
+/**
+ * SCHED_RR's pick for the turn CPU (SchedulePoint.home): the first thread in run-queue order
+ * that last ran on this CPU or never ran; a CPU with none of its own pulls the head of another's.
+ */
+function headFor(p: SchedulePoint): number {
+  for (let i = 0; i < p.readyCount; i++) { const h = p.home[p.ready[i]!]!; if (h === p.cpu || h === -1) return p.ready[i]!; }
+  return p.ready[0]!;
 }

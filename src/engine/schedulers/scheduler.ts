@@ -16,6 +16,10 @@ export interface SchedulePoint {
    *  ready and not running on any CPU; valid entries are [0, readyCount). Order = run-queue order. */
   ready: Int32Array;
   readyCount: number;
+  /** By global thread id: the CPU it last ran on, -1 before it first ran. Under round-robin each
+   *  CPU's run queue is its own (Linux's real-time classes): a CPU takes the threads last on it
+   *  first and pulls another CPU's only when it has none. */
+  home: Int32Array;
   /** Threads on the OTHER CPUs, each able to take the step out of turn; valid entries [0, runningCount), CPU order. */
   running: Int32Array;
   runningCount: number;
