@@ -19,11 +19,16 @@ const FINISHING = new Set(['completed', 'failed', 'cancelled', 'deleted']);
 export class EventHub {
   private readonly emitter = new EventEmitter();
   private started: Promise<unknown> | undefined;
+  /** Listeners registered through on(); while there are none, published events are not parsed. */
+  private listeners = 0;
 
   constructor(private readonly subscriber: RedisClient, private readonly channel: string) {
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (ch: string, message: string) => {
       if (ch !== this.channel) return;
+      // Every flush of POSTs publishes its 'queued' batch, and this process hears all of them:
+      // nobody here follows an experiment (no ?wait, no event stream open), so none is parsed.
+      if (this.listeners === 0) return;
       let parsed: ExperimentEvent | { batch: ExperimentEvent[] };
       try { parsed = JSON.parse(message) as ExperimentEvent | { batch: ExperimentEvent[] }; } catch { return; }
       // the store's *_MANY scripts publish the events of many experiments as one message
@@ -45,7 +50,14 @@ export class EventHub {
   /** Calls `listener` for every event of experiment `id` (or of all, with '*'); returns the unsubscribe. */
   on(id: string, listener: (e: ExperimentEvent) => void): () => void {
     this.emitter.on(id, listener);
-    return () => this.emitter.off(id, listener);
+    this.listeners++;
+    let on = true;
+    return () => {
+      if (!on) return; // an unsubscribe called twice must not count twice
+      on = false;
+      this.listeners--;
+      this.emitter.off(id, listener);
+    };
   }
 
   /**

@@ -2,10 +2,10 @@
 // with inject. Order matters: allowed-methods, compress and swagger before the routes they
 // follow (each watches routes being added); rate limits before auth, so that wrong keys are
 // counted too (the limiter is a route-level onRequest hook, auth a preParsing one).
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../jobs/config.js';
 import { installErrorHandlers } from './errors.js';
+import { typeBoxValidator } from './routes/validation.js';
 import experimentsService from './plugins/app/experiments.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
 import auth from './plugins/app/auth.js';
@@ -53,7 +53,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
   // Responses go through fastify's schema serializer (fast-json-stringify, compiled from each
   // route's response schemas): faster than JSON.stringify, and nothing leaves that the contract
   // does not name. Schemas that carry open objects say additionalProperties: true on purpose.
-  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  fastify.setValidatorCompiler(typeBoxValidator);
   // JSON bodies only (see errors.ts, unsupported_media_type): fastify also parses text/plain
   fastify.removeContentTypeParser('text/plain');
   installErrorHandlers(fastify);

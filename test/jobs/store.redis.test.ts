@@ -59,7 +59,9 @@ for (const redis of redises.cases) {
     assert.equal((await store.create(a, spec(), { maxQueued: 0, idempotencyKey: 'k-a', bodyHash: 'ab' })).kind, 'created');
     await store.confirmQueued(a, 'k-a', 'ab');
     assert.deepEqual(await store.create(randomUUID(), spec(), { maxQueued: 0, idempotencyKey: 'k-a', bodyHash: 'ab' }), { kind: 'existing', id: a });
-    assert.deepEqual(await store.createMany([b, c, d].map((id) => ({ id, spec: spec() })), 0), [true, true, true]);
+    assert.deepEqual(await store.createMany([b, c, d].map((id) => ({ id, spec: spec(), job: id === c ? 'group-cd' : undefined })), 0), [true, true, true]);
+    // a record carried by another job names it (the reaper asks that job's state), written with the record
+    assert.deepEqual([await client.hget(store.keys.record(b), 'job'), await client.hget(store.keys.record(c), 'job')], [null, 'group-cd']);
     assert.equal((await store.begin(a, 'w')).kind, 'run');
     await store.progress(a, { kind: 'exploration', strategy: 'dfs', done: 1, planned: 10, failures: 0, elapsedMs: 1 });
     await store.chunkProgress(a, { index: 0, done: 5, failures: 0 }, { planned: 10, strategy: 'dfs' });
