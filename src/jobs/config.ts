@@ -37,6 +37,8 @@ export interface Config {
   /** Load shedding (API): 503 while the V8 heap holds more than this many MiB; 0: not checked. */
   maxHeapUsedMb: number;
   engineMemoryMb: number;
+  /** Schedules per chunk of a split exploration (explore-flow.ts). */
+  exploreChunk: number;
   /** BullMQ lock settings (see the defaults below for why they are short). */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -135,6 +137,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     maxHeapUsedMb: e.MAX_HEAP_USED_MB,
     engineMemoryMb: e.ENGINE_MEMORY_MB,
+    exploreChunk: e.EXPLORE_CHUNK,
     lockDurationMs: e.WORKER_LOCK_MS,
     stalledIntervalMs: e.WORKER_STALLED_MS,
     runner: e.MUTEXLAB_RUNNER ?? null,

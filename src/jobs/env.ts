@@ -46,6 +46,7 @@ export const EnvSchema = Type.Object({
   WORKER_STALLED_MS: int(100, 2_500, 'BullMQ stalled-check interval (with `WORKER_LOCK_MS`)'),
   MUTEXLAB_RUNNER: optional('module exporting `runExperiment` instead of dist/src/runner/run.js (tests only: a misbehaving engine)'),
   SSE_HEARTBEAT_MS: int(1, 15_000, 'period of the heartbeat comments on Server-Sent Events streams'),
+  EXPLORE_CHUNK: int(1, 5_000, 'schedules per chunk: a random or pct exploration with more runs as a flow of chunk jobs that the workers share (dfs is one search and never split)'),
 }, { additionalProperties: false });
 
 export type Env = Static<typeof EnvSchema>;

@@ -9,15 +9,15 @@ import { splitRange } from '../engine/explore/chunk.js';
 import type { Spec } from '../engine/spec.js';
 import { CHUNK_QUEUE_NAME, JOB_OPTIONS, QUEUE_NAME, type ExperimentJob, type QueuedJob } from './queue.js';
 
-/** Schedules per chunk; an exploration with more than this runs as a flow (MUTEXLAB_EXPLORE_CHUNK overrides). */
-export const EXPLORE_CHUNK_SCHEDULES = Number(process.env.MUTEXLAB_EXPLORE_CHUNK ?? 5000);
+/** Schedules per chunk by default; an exploration with more runs as a flow (EXPLORE_CHUNK sets it: config.ts). */
+export const EXPLORE_CHUNK_SCHEDULES = 5000;
 
 export interface ChunkJob extends ExperimentJob { chunk: { from: number; to: number; index: number; of: number } }
 
-export function chunksOf(spec: Spec): ChunkJob['chunk'][] | null {
+export function chunksOf(spec: Spec, chunkSchedules = EXPLORE_CHUNK_SCHEDULES): ChunkJob['chunk'][] | null {
   const e = spec.explore;
-  if (!e || e.strategy === 'dfs' || e.schedules <= EXPLORE_CHUNK_SCHEDULES) return null;
-  const ranges = splitRange(e.schedules, Math.ceil(e.schedules / EXPLORE_CHUNK_SCHEDULES));
+  if (!e || e.strategy === 'dfs' || e.schedules <= chunkSchedules) return null;
+  const ranges = splitRange(e.schedules, Math.ceil(e.schedules / chunkSchedules));
   return ranges.map((r, index) => ({ ...r, index, of: ranges.length }));
 }
 
@@ -37,8 +37,8 @@ function producerFor(queue: Queue): FlowProducer {
 }
 
 /** Queue the experiment: one job, or a parent with a child per chunk. */
-export async function enqueueExperiment(queue: Queue<QueuedJob>, id: string, spec: Spec): Promise<void> {
-  const chunks = chunksOf(spec);
+export async function enqueueExperiment(queue: Queue<QueuedJob>, id: string, spec: Spec, chunkSchedules = EXPLORE_CHUNK_SCHEDULES): Promise<void> {
+  const chunks = chunksOf(spec, chunkSchedules);
   if (!chunks) { await queue.add('run', { id }, { jobId: id }); return; }
   const flow = producerFor(queue as Queue);
   await flow.add({

@@ -56,7 +56,7 @@ export class Reaper {
     private readonly queue: Queue<QueuedJob>,
     private readonly owner: string,
     private readonly log: Pick<FastifyBaseLogger, 'warn' | 'debug'>,
-    private readonly opts: { everyMs?: number; graceMs?: number } = {},
+    private readonly opts: { everyMs?: number; graceMs?: number; exploreChunk?: number } = {},
   ) {}
 
   start(): void {
@@ -118,7 +118,7 @@ export class Reaper {
       if (state === 'missing' && status === 'queued') {
         const spec = await this.redis.hget(k.record(id), 'spec');
         if (spec === null) continue; // expired meanwhile
-        await enqueueExperiment(this.queue, id, JSON.parse(spec) as Spec);
+        await enqueueExperiment(this.queue, id, JSON.parse(spec) as Spec, this.opts.exploreChunk);
         await this.redis.hdel(k.record(id), 'job'); // its own job from now on
         f.requeued++;
         continue;

@@ -43,3 +43,18 @@ test('two workers run the chunks of a 20000-schedule exploration; the merged res
   const trace = await app.inject({ url: `/experiments/${id}/trace` });
   assert.equal(trace.body, [...local.trace].map((e) => JSON.stringify(e) + '\n').join(''));
 });
+
+test('EXPLORE_CHUNK sets the chunk size: 1000 schedules in chunks of 250 run as 4 chunk jobs', async (t) => {
+  const config = testConfig({ MUTEXLAB_RUNNER: REAL_RUNNER, EXPLORE_CHUNK: '250' });
+  const app = await build(t, config);
+  await worker(t, config);
+  const res = await post(app, { preset: 'solaris10-crash', iterations: 3, seed: 78, explore: { strategy: 'random', schedules: 1000 } });
+  assert.equal(res.statusCode, 202, res.body);
+  const { id } = res.json();
+  const { record } = await poll(app, id, finished, 60_000);
+  assert.equal(record.status, 'completed', JSON.stringify(record.error));
+  assert.equal(record.result.exploration.chunks, 4);
+  const queue = await queueOf(t, config, CHUNK_QUEUE_NAME);
+  assert.ok(await queue.getJob(`${id}-chunk-3`), 'chunk 3 of 4');
+  assert.equal(await queue.getJob(`${id}-chunk-4`), undefined);
+});

@@ -12,7 +12,7 @@ import type { EventHub } from '../../jobs/events.js';
 import { Admission } from '../../jobs/admission.js';
 import type { QueuedJob } from '../../jobs/queue.js';
 import { specFromReplay } from './replay.js';
-import { chunksOf, enqueueExperiment } from '../../jobs/explore-flow.js';
+import { chunksOf, enqueueExperiment, EXPLORE_CHUNK_SCHEDULES } from '../../jobs/explore-flow.js';
 import { TERMINAL, type ExperimentRecord, type ExperimentStore } from '../../jobs/store.js';
 
 export interface SubmitOptions { idempotencyKey?: string }
@@ -71,6 +71,7 @@ export class ExperimentService {
     readonly hub: EventHub,
     private readonly maxQueued: number,
     private readonly traceStoreMaxBytes = 0,
+    private readonly exploreChunk = EXPLORE_CHUNK_SCHEDULES,
   ) {
     this.admission = new Admission(store, queue, maxQueued);
   }
@@ -102,7 +103,7 @@ export class ExperimentService {
     await this.checkStorage();
     const id = randomUUID();
     const idempotencyKey = opts.idempotencyKey;
-    if (!idempotencyKey && !replay && !chunksOf(spec)) {
+    if (!idempotencyKey && !replay && !chunksOf(spec, this.exploreChunk)) {
       // the common case, batched with whatever else is being submitted right now
       if (await this.admission.admit(id, spec) === 'full') throw this.queueFull();
       return { id, created: true };
@@ -120,7 +121,7 @@ export class ExperimentService {
         return { id: created.id, created: false };
     }
     try {
-      await enqueueExperiment(this.queue, id, spec);
+      await enqueueExperiment(this.queue, id, spec, this.exploreChunk);
     } catch (err) {
       // not awaited: while Redis does not answer it would add two command timeouts to this
       // request's wait; if it fails, the reaper queues the record (and answers its key) instead
