@@ -64,6 +64,8 @@ export class TraceBuffer {
   truncated = false;
   private readonly chunks: Chunk[] = [];
   private cur: Chunk | null = null;
+  /** Rows that fit before push must call makeRoom: the end of the current chunk, or the cap. */
+  private room = 0;
   /** String tables for fields and notes (function names); index 0 = none. */
   readonly strings: string[] = [''];
   private readonly stringIds = new Map<string, number>([['', 0]]);
@@ -85,15 +87,27 @@ export class TraceBuffer {
    */
   push(op: number, thread: number, cpu: number, t: number, addr: number, value: number, old: number, field: number, note: number, valueIsAddress?: boolean): void {
     const i = this.length;
-    if (i >= this.max) { this.truncated = true; return; }
+    // One comparison on the way of every event; chunk growth and the cap are in makeRoom, so
+    // that push stays small enough for V8 to inline into the memory accesses that call it.
+    if (i >= this.room && !this.makeRoom(i)) return;
+    const c = this.cur!;
     const j = i & CHUNK_MASK;
-    let c = this.cur;
-    if (j === 0 || c === null) { c = new Chunk(this.chunks.length === 0 ? FIRST_ROWS : CHUNK); this.chunks.push(c); this.cur = c; }
-    else if (j >= c.rows) { c = c.grown(); this.chunks[this.chunks.length - 1] = c; this.cur = c; }
     c.meta[j] = op | ((cpu & 0xff) << 8) | (field << 16) | (note << 24);
     c.who[j] = (thread & 0xffff) | ((value !== value ? VALUE_NONE : valueIsAddress === true ? VALUE_HEX : VALUE_NUM) << 16);
     c.time[j] = t; c.addr[j] = addr < 0 ? NO_ADDR : addr; c.value[j] = value; c.old[j] = old;
     this.length = i + 1;
+  }
+
+  /** Row i does not fit the current chunk (or is past the cap): a new or grown chunk, or false when truncated. */
+  private makeRoom(i: number): boolean {
+    if (i >= this.max) { this.truncated = true; return false; }
+    const j = i & CHUNK_MASK;
+    let c = this.cur;
+    if (j === 0 || c === null) { c = new Chunk(this.chunks.length === 0 ? FIRST_ROWS : CHUNK); this.chunks.push(c); }
+    else { c = c.grown(); this.chunks[this.chunks.length - 1] = c; }
+    this.cur = c;
+    this.room = Math.min(this.max, i - j + c.rows);
+    return true;
   }
 
   /** Attach a free-text note to the last event pushed. */
