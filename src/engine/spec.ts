@@ -113,7 +113,7 @@ export const SpecSchema = Type.Object({
   explore: Type.Optional(ExploreSchema),
   limits: Type.Optional(LimitsSchema),
   work: Type.Optional(WorkSchema),
-  scheduling: Type.Optional(oneOf(SCHEDULING, 'sim only: the kernel\'s scheduling class. time-sharing (default): slices of a few dozen lock cycles, and a thread woken from a sleep preempts the running one (Solaris TS, Linux CFS); round-robin: Linux SCHED_RR as the native probe runs, 100 ms slices (longer than any run), a woken thread waits at the tail of the run queue, the next thread is the head')),
+  scheduling: Type.Optional(oneOf(SCHEDULING, 'sim only: the kernel\'s scheduling class. time-sharing (default): slices of a few dozen lock cycles, and a thread woken from a sleep preempts the running one (Solaris TS, Linux CFS); round-robin: Linux SCHED_RR as the native probe runs, 100 ms slices (longer than any run), a run queue per CPU (a CPU takes the threads last on it and pulls from another CPU only when it has none), a woken thread waits at the tail, the next thread is the head')),
   repeat: Type.Optional(limit('repeat', 'run the experiment this many times and report the distribution of outcomes (native: N real runs in one probe invocation; sim: seeds seed, seed+1, ...)')),
   compare: Type.Optional(Type.Boolean({ description: 'engine native: run the spec natively `repeat` times and on the simulator\'s model of the host libc as many times (seeds), and report the two side by side' })),
 }, { additionalProperties: false, $id: 'ExperimentSpec' });
