@@ -15,7 +15,7 @@ import { OP } from './trace-buffer.js';
 import { hex } from './memory.js';
 import { SC_ONPROC, SC_RUN, SC_SLEEP } from './layout.js';
 import { BLOCKED, DEAD, DUMPING, EXITED, RUNNABLE, STOPPED, type SimProcess, type SimThread } from './process.js';
-import type { SchedulePoint, Scheduler } from '../schedulers/scheduler.js';
+import { firstHomedOn, type SchedulePoint, type Scheduler } from '../schedulers/scheduler.js';
 import type { ProcessExit } from '../result.js';
 import { Prng } from '../prng.js';
 import { nextGap, stallLength, type StallModel } from './stalls.js';
@@ -333,10 +333,6 @@ export class Machine extends MemoryBus {
     if (this.tr !== null) { this.tr.push(OP.stall, t.gtid, c, this.now, -1, len, NaN, 0, 0); this.tr.text(`cpu ${c} stalled for ${len} steps (an interrupt, or the host descheduling it)`); }
   }
 
-  /**
-   * sched_yield(2): t leaves its CPU for the tail of the run queue when another thread is ready
-   * (what SCHED_RR and CFS both do); with nobody ready it keeps running.
-   */
   /** Steps a sched_yield called now keeps its CPU in the kernel (with a switch when someone is ready), drawn from the host's figures. */
   schedYieldSteps(t: SimThread): number {
     return drawSteps(this.readyFor(t.cpu) ? SCHED_YIELD_SWITCH_NS : SCHED_YIELD_NS, this.costPrng);
@@ -350,11 +346,13 @@ export class Machine extends MemoryBus {
    */
   private readyFor(c: number): boolean {
     if (this.policy !== 'round-robin' || c < 0) return this.readyCount > 0;
-    const home = this.point.home;
-    for (let i = 0; i < this.readyCount; i++) { const h = home[this.ready[i]!]!; if (h === c || h === -1) return true; }
-    return false;
+    return firstHomedOn(this.ready, this.readyCount, this.point.home, c) >= 0;
   }
 
+  /**
+   * sched_yield(2): t leaves its CPU for the tail of the run queue when another thread is ready
+   * for this CPU (what SCHED_RR and CFS both do); with nobody ready it keeps running.
+   */
   schedYield(t: SimThread): void {
     if (!this.readyFor(t.cpu) || t.cpu < 0 || t.state !== RUNNABLE) return;
     this.offCpu(t);

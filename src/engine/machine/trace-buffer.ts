@@ -25,6 +25,9 @@ const VALUE_NUM = 0, VALUE_HEX = 1, VALUE_NONE = 2;
  */
 const VALUE_WIDE = 1 << 18, OLD_NONE = 1 << 19, OLD_WIDE = 1 << 20;
 
+/** An unsigned 32-bit integer, what a value or old column holds: x === x >>> 0, and not -0 (told apart by 1 / x). */
+const fitsColumn = (x: number): boolean => x === x >>> 0 && (x !== 0 || 1 / x > 0);
+
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
@@ -106,10 +109,9 @@ export class TraceBuffer {
     const j = i & CHUNK_MASK;
     c.meta[j] = op | ((cpu & 0xff) << 8) | (field << 16) | (note << 24);
     let who = (thread & 0xffff) | ((value !== value ? VALUE_NONE : valueIsAddress === true ? VALUE_HEX : VALUE_NUM) << 16);
-    // x === x >>> 0 holds for the unsigned 32-bit integers (and -0, told apart by 1 / x).
-    if (value === value >>> 0 && (value !== 0 || 1 / value > 0)) c.value[j] = value;
+    if (fitsColumn(value)) c.value[j] = value;
     else if (value === value) { who |= VALUE_WIDE; this.wide.set(2 * i, value); }
-    if (old === old >>> 0 && (old !== 0 || 1 / old > 0)) c.old[j] = old;
+    if (fitsColumn(old)) c.old[j] = old;
     else if (old !== old) who |= OLD_NONE;
     else { who |= OLD_WIDE; this.wide.set(2 * i + 1, old); }
     c.who[j] = who;

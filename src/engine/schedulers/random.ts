@@ -13,7 +13,7 @@
 //   the native probe runs) there is no such preemption, and the next thread is the head of the
 //   run queue, not a draw: SCHED_RR queues are FIFO.
 import { Prng } from '../prng.js';
-import type { RunShape, SchedulePoint, Scheduler } from './scheduler.js';
+import { firstHomedOn, type RunShape, type SchedulePoint, type Scheduler } from './scheduler.js';
 
 export interface RandomOptions { minSlice?: number; maxSlice?: number; stallGap?: number; maxStall?: number }
 
@@ -93,11 +93,8 @@ export class RandomScheduler implements Scheduler {
   quantum(): number { return this.prng.between(this.minSlice, this.maxSlice); }
 }
 
-/**
- * SCHED_RR's pick for the turn CPU (SchedulePoint.home): the first thread in run-queue order
- * that last ran on this CPU or never ran; a CPU with none of its own pulls the head of another's.
- */
+/** SCHED_RR's pick for the turn CPU: its own head (firstHomedOn), or it pulls the head of another's. */
 function headFor(p: SchedulePoint): number {
-  for (let i = 0; i < p.readyCount; i++) { const h = p.home[p.ready[i]!]!; if (h === p.cpu || h === -1) return p.ready[i]!; }
-  return p.ready[0]!;
+  const own = firstHomedOn(p.ready, p.readyCount, p.home, p.cpu);
+  return own >= 0 ? own : p.ready[0]!;
 }

@@ -8,6 +8,17 @@
 // behind this contract; the machine records the choices as data (see Machine.schedule), so
 // replaying a run is just a scheduler that feeds them back.
 
+/**
+ * SCHED_RR's per-CPU run queue (SchedulePoint.home), read off the one ready list: the first
+ * ready thread, in run-queue order, that last ran on `cpu` or never ran; -1 when there is none
+ * (the CPU then has nobody of its own waiting). Used by the machine (does a yield switch?) and
+ * by the random scheduler (which thread a CPU takes).
+ */
+export function firstHomedOn(ready: Int32Array, readyCount: number, home: Int32Array, cpu: number): number {
+  for (let i = 0; i < readyCount; i++) { const g = ready[i]!, h = home[g]!; if (h === cpu || h === -1) return g; }
+  return -1;
+}
+
 /** What a scheduler sees at a decision point. The machine reuses one object: read it, do not keep it. */
 export interface SchedulePoint {
   /** CPU whose turn it is to execute the next step. */

@@ -18,14 +18,11 @@ end
 
 local function new_record(spec, platform, mutexType, engine, ms, seq, index_keys, adds, batch, job)
   local score = string.format('%.0f', ms * 1000 + seq % 1000)
+  local fields = {'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
+    'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0}
   -- the job's id in the same HSET when there is one: one command per record, not two
-  if job and job ~= '' then
-    redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
-      'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0, 'job', job)
-  else
-    redis.call('HSET', rec, 'id', id, 'status', 'queued', 'spec', spec, 'queuedAt', ms, 'score', score,
-      'platform', platform, 'mutexType', mutexType, 'engine', engine, 'version', 1, 'attempts', 0)
-  end
+  if job and job ~= '' then fields[#fields + 1] = 'job'; fields[#fields + 1] = job end
+  redis.call('HSET', rec, unpack(fields))
   redis.call('EXPIRE', rec, ttl)
   local targets = {all_key, status_keys.queued, index_keys[1], index_keys[2], index_keys[3]}
   for _, k in ipairs(targets) do
