@@ -16,8 +16,25 @@
 // BullMQ's own keys live under P:experiments:*. With a hash tag for P (e.g. the default
 // `{mutexlab}`) all of them hash to one Redis Cluster slot, so every script and every BullMQ
 // command finds its keys on one node.
+import { OUTCOMES } from '../engine/outcome.js';
+import { ENGINES, MUTEX_TYPES, PLATFORMS } from '../engine/spec.js';
+
 export const FILTERS = ['status', 'outcome', 'platform', 'mutexType', 'engine'] as const;
 export type FilterName = (typeof FILTERS)[number];
+
+/** Record statuses, in the order the scripts' status_keys take them. */
+export const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+
+/**
+ * Every value a filter index can have. Each list is closed: an index is written only with a
+ * validated spec's value or an engine outcome, so the reaper can name every index key instead of
+ * SCANning the whole keyspace for them (a SCAN walks every key of a shared Redis on each pass).
+ * A value a later version drops leaves its index behind: it gets no new entries, and its old
+ * ones name records that have expired.
+ */
+export const FILTER_VALUES: Readonly<Record<FilterName, readonly string[]>> = {
+  status: STATUSES, outcome: OUTCOMES, platform: PLATFORMS, mutexType: MUTEX_TYPES, engine: ENGINES,
+};
 
 export const keys = (prefix: string) => ({
   record: (id: string) => `${prefix}:x:${id}`,
@@ -28,6 +45,8 @@ export const keys = (prefix: string) => ({
   seq: `${prefix}:seq`,
   all: `${prefix}:idx:all`,
   index: (filter: FilterName, value: string) => `${prefix}:idx:${filter}:${value}`,
+  /** idx:all and every filter index there can be (FILTER_VALUES). */
+  allIndexes: (): string[] => [`${prefix}:idx:all`, ...FILTERS.flatMap((f) => FILTER_VALUES[f].map((v) => `${prefix}:idx:${f}:${v}`))],
   idempotency: (key: string) => `${prefix}:idem:${key}`,
   idempotencyPending: `${prefix}:idempending`,
   reaperLock: `${prefix}:reaper:lock`,

@@ -17,7 +17,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Spec } from '../engine/spec.js';
 import { enqueueExperiment } from './explore-flow.js';
 import { QUEUE_NAME, type QueuedJob } from './queue.js';
-import { isRedisUnavailable, scanKeys } from './redis.js';
+import { isRedisUnavailable } from './redis.js';
 import type { ExperimentStore } from './store.js';
 
 export const REAPER_EVERY_MS = 5_000;
@@ -167,11 +167,11 @@ export class Reaper {
     }
   }
 
+  /** Every index there can be (keys.ts FILTER_VALUES), trimmed in one pipeline: no SCAN. */
   private async trimIndexes(f: ReaperFigures): Promise<void> {
-    const from = this.store.liveFrom();
-    for await (const found of scanKeys(this.redis, `${this.store.prefix}:idx:*`)) {
-      for (const index of found) f.indexEntriesDropped += await this.redis.zremrangebyscore(index, '-inf', `(${from}`);
-    }
+    const from = `(${this.store.liveFrom()}`;
+    const dropped = await this.pipelined(this.store.keys.allIndexes().map((index) => ['zremrangebyscore', index, '-inf', from]));
+    for (const n of dropped) f.indexEntriesDropped += n as number;
   }
 
   private async pipelined(cmds: string[][]): Promise<unknown[]> {

@@ -4,7 +4,7 @@
 // The same roles on a Redis Cluster (REDIS_CLUSTER_NODES): an ioredis Cluster with the same
 // settings for each node's connection. Everything else takes either (RedisClient): with the
 // prefix's hash tag every key of the installation is in one slot, so every script, MULTI and
-// pipeline finds its keys on one node; only SCAN (scanKeys) must visit the nodes one by one.
+// pipeline finds its keys on one node (nothing of ours SCANs: the reaper names its keys).
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 
@@ -66,15 +66,6 @@ export function connectRedis(target: RedisTarget, role: ConnectionRole, name: st
   // would otherwise crash the process on every reconnect attempt.
   redis.on('error', () => {});
   return redis;
-}
-
-/**
- * Every key matching `match`, a batch at a time. SCAN walks the keys of one server, so on a
- * cluster each master is walked in turn (with a hash-tagged prefix one of them holds them all).
- */
-export async function* scanKeys(redis: RedisClient, match: string, count = 500): AsyncGenerator<string[]> {
-  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  for (const server of servers) yield* server.scanStream({ match, count }) as AsyncIterable<string[]>;
 }
 
 /** Resolves when the connection is ready, rejects after `ms`. */

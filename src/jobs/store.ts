@@ -6,10 +6,10 @@ import { Readable } from 'node:stream';
 import type { RedisClient } from './redis.js';
 import type { RunProgress } from '../engine/engine.js';
 import type { Spec } from '../engine/spec.js';
-import { FILTERS, keys, type FilterName } from './keys.js';
+import { FILTERS, keys, STATUSES, type FilterName } from './keys.js';
 import { scripts, type ScriptName } from './scripts.js';
 
-export const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export { STATUSES };
 export type Status = (typeof STATUSES)[number];
 export const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 

@@ -130,6 +130,34 @@ test('index entries of expired records are not counted and are trimmed; MAX_QUEU
   assert.equal(await redis.zcard(store.keys.index('outcome', 'ok')), 0);
 });
 
+test('the index trim names its keys: a pass sends no SCAN (its cost does not grow with the rest of the keyspace) and trims every filter', async (t) => {
+  const { redis, store } = await setup(t, 1);
+  const id = randomUUID();
+  await store.createMany([{ id, spec: spec() }], 0);
+  await store.complete(id, { verdict: { outcome: 'crash', summary: 's' } }, { gzip: Buffer.alloc(1), events: 0, stored: 0, truncated: false });
+  const filled = [store.keys.all, store.keys.index('status', 'completed'), store.keys.index('outcome', 'crash'),
+    store.keys.index('platform', 'solaris10'), store.keys.index('mutexType', 'USYNC_PROCESS'), store.keys.index('engine', 'sim')];
+  for (const k of filled) assert.equal(await redis.zcard(k), 1, k);
+  await new Promise((r) => setTimeout(r, 1200)); // RESULT_TTL=1: the record expires
+  // every command the reaper's own connection sends during the pass, seen by MONITOR
+  const reaperConnection = new Redis(REDIS_URL);
+  const monitorBase = new Redis(REDIS_URL);
+  const monitor = await monitorBase.monitor(); // a connection of its own, in MONITOR mode
+  const reaperQueue = openQueue(reaperConnection, store.prefix);
+  t.after(async () => { await reaperQueue.close(); reaperConnection.disconnect(); monitor.disconnect(); monitorBase.disconnect(); });
+  await reaperConnection.ping();
+  const mine = `127.0.0.1:${reaperConnection.stream.localPort}`;
+  const commands: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source.endsWith(mine)) commands.push(args[0]!.toLowerCase()); });
+  const f = await new Reaper(reaperConnection, store, reaperQueue, 'm', silent, { graceMs: 0 }).pass();
+  await reaperConnection.ping(); // MONITOR sees commands in order: the pass's are in once this one is
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(commands.includes('zremrangebyscore'), `the pass trimmed: ${[...new Set(commands)].join(' ')}`);
+  assert.ok(!commands.includes('scan'), `no SCAN: ${[...new Set(commands)].join(' ')}`);
+  assert.ok(f!.indexEntriesDropped >= filled.length, `dropped ${f!.indexEntriesDropped}`);
+  for (const k of filled) assert.equal(await redis.zcard(k), 0, `${k} trimmed`);
+});
+
 test('admission: every record names the job that carries it (a group job for small simulations)', async (t) => {
   const { redis, store, queue } = await setup(t);
   const admission = new Admission(store, queue, 0);
