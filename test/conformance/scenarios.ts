@@ -88,8 +88,11 @@ export const SCENARIOS: Scenario[] = [
       if (libc === 'musl') muslLostWakeUp(r);
     },
     // 20000: at 2000 the model ends 2 seeds of 6 ok (the lost wake-up needs a holder preempted
-    // in its critical section while a waiter enters FUTEX_WAIT, rare per cycle since sim-3)
-    nativeIterations: 50_000, simIterations: 20_000,
+    // in its critical section while a waiter enters FUTEX_WAIT, rare per cycle since sim-3).
+    // Native 200000, as case 1 on musl: at 50000 a quiet host ended musl ok in 3 of 6 runs and
+    // glibc in 1 of 6 (so 2 hangs of 3 failed often); at 200000, 6 of 6 hang on both, in 0.6 to
+    // 0.9 s a run (bin/mutexlab run, 2026-12-03)
+    nativeIterations: 200_000, simIterations: 20_000,
   },
   {
     name: '3a. SHARED, 4 single-threaded processes',
