@@ -68,3 +68,20 @@ test('Solaris 10 USYNC_PROCESS, holder killed: waiters sleep in the kernel forev
   assert.deepEqual(r.processes[1]!.exit, { kind: 'killed', reason: 'fault' });
   assert.ok(r.processes.some((p) => p.exit.kind === 'hung' && /lwp_mutex_timedlock/.test(p.exit.waitingIn)));
 });
+
+test('the fix of a hang after a kill names the platform\'s own robust calls', () => {
+  // musl registers only process-shared robust mutexes with the kernel, so a private robust one
+  // stays locked; the others are not robust at all. Each fix must speak its own API.
+  const cases = [
+    { spec: { platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', robust: true }, init: /pthread_mutexattr_setrobust/, consistent: /call pthread_mutex_consistent$/ },
+    { spec: { platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED' }, init: /pthread_mutexattr_setrobust/, consistent: /call pthread_mutex_consistent before unlocking$/ },
+    { spec: { platform: 'illumos', mutexType: 'USYNC_PROCESS' }, init: /mutex_init\(&m, USYNC_PROCESS \| LOCK_ROBUST, NULL\)/, consistent: /call mutex_consistent before unlocking$/ },
+    { spec: { platform: 'solaris10', mutexType: 'USYNC_PROCESS' }, init: /mutex_init\(&m, USYNC_PROCESS_ROBUST, NULL\)/, consistent: /call mutex_init again \(the USYNC_PROCESS_ROBUST way\) before unlocking$/ },
+  ];
+  for (const c of cases) {
+    const res = run({ ...c.spec, processCount: 3, iterations: 50, cpus: 2, seed: 1, faults: kill(1) }, true).result;
+    assert.equal(res.verdict.outcome, 'hang', `${c.spec.platform}: ${res.verdict.summary}`);
+    assert.match(res.verdict.fix, c.init, c.spec.platform);
+    assert.match(res.verdict.fix, c.consistent, `${c.spec.platform}: ${res.verdict.fix}`);
+  }
+});

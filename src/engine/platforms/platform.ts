@@ -68,6 +68,10 @@ export interface RobustModel {
   readonly cleanup: string;
   /** Why a robust mutex of this spec is not recovered when its owner process dies, or null. */
   notRecovered(spec: Spec): string | null;
+  /** How a program initialises a robust process-shared mutex here, in the platform's own API (the fix). */
+  readonly init: string;
+  /** The call that marks a mutex consistent again after EOWNERDEAD. */
+  readonly consistent: string;
 }
 
 export interface PlatformDefinition {

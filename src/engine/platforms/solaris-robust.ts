@@ -308,5 +308,8 @@ export function solarisRobustModel(name: string, spelling: RobustSpelling): Robu
       if (!spec.robust || spec.sharing.shared) return null;
       return 'it is USYNC_THREAD|LOCK_ROBUST: libc marks such a mutex LOCK_OWNERDEAD only when an owning thread exits inside its own process (heldlock_exit), a SIGKILLed process runs no more code, and the kernel cleans up only USYNC_PROCESS|LOCK_ROBUST mutexes registered with lwp_mutex_register';
     },
+    // the robust type of the libc of the time, and today's attribute with its own consistency call
+    init: historical ? 'mutex_init(&m, USYNC_PROCESS_ROBUST, NULL)' : 'mutex_init(&m, USYNC_PROCESS | LOCK_ROBUST, NULL)',
+    consistent: historical ? 'mutex_init again (the USYNC_PROCESS_ROBUST way)' : 'mutex_consistent',
   };
 }

@@ -3,7 +3,7 @@
 // (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
 import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
-import { familyOf, plural, robustInit } from './words.js';
+import { plural, POSIX_ROBUST_INIT } from './words.js';
 
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
@@ -15,10 +15,10 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
   const killed = `${victim} was killed by SIGKILL (injected fault) ${kill.whileHolding ? 'while holding' : 'just after releasing'} ${where}, at its acquisition ${kill.acquisition} (t=${kill.t})`;
   const c = r.counter;
   const platform = exec.platform.title;
-  const family = familyOf(exec.platform.name);
-  const historical = exec.platform.name !== 'illumos';
-  const consistentCall = family === 'posix' ? 'pthread_mutex_consistent' : historical ? 'mutex_init again (the USYNC_PROCESS_ROBUST way)' : 'mutex_consistent';
-  const fixRobust = `make the mutex robust and process-shared: ${robustInit(family, historical)}; on EOWNERDEAD repair the protected data, then call ${consistentCall} before unlocking`;
+  // the platform's own calls; glibc has no robust model of its own and takes the POSIX ones
+  const robustInit = exec.platform.robust?.init ?? POSIX_ROBUST_INIT;
+  const consistentCall = exec.platform.robust?.consistent ?? 'pthread_mutex_consistent';
+  const fixRobust = `make the mutex robust and process-shared: ${robustInit}; on EOWNERDEAD repair the protected data, then call ${consistentCall} before unlocking`;
 
   if (outcome === 'owner_died') {
     const rec = exec.faults.recoveries[0]!;
@@ -43,7 +43,7 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
       outcome,
       summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
       cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : `is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'})`}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-      fix: notRecovered ? `initialise it process-shared and robust: ${robustInit(family, false)}, then on EOWNERDEAD repair the data and call mutex_consistent` : fixRobust,
+      fix: notRecovered ? `initialise it process-shared and robust: ${robustInit}, then on EOWNERDEAD repair the data and call ${consistentCall}` : fixRobust,
     };
   }
   return null;

@@ -27,11 +27,8 @@ export function sharedInit(family: ApiFamily): string {
     : 'pthread_mutexattr_init(&attr); pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED); pthread_mutex_init(&m, &attr)';
 }
 
-/** The call that makes a mutex robust (and process-shared), in the platform's own API. */
-export function robustInit(family: ApiFamily, historical: boolean): string {
-  if (family === 'posix') return 'pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) and pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) before pthread_mutex_init';
-  return historical ? 'mutex_init(&m, USYNC_PROCESS_ROBUST, NULL)' : 'mutex_init(&m, USYNC_PROCESS | LOCK_ROBUST, NULL)';
-}
+/** The POSIX calls that make a mutex robust and process-shared (glibc, musl, the native engine). */
+export const POSIX_ROBUST_INIT = 'pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) and pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) before pthread_mutex_init';
 
 /** "the counter reads 200" for one segment; one figure per segment when processes used several. */
 export function counterWords(c: { expected: number; final: number; planned?: number }, segments: readonly { key: string; shmid: number; final: number }[]): string {
