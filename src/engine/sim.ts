@@ -46,7 +46,7 @@ export class UnsupportedSpecError extends Error {
 export function platformFor(spec: Spec): PlatformDefinition {
   const platform = findPlatform(spec.platform);
   if (!platform) throw new UnsupportedSpecError('platform', `"${spec.platform}" is not modelled by the simulator yet`);
-  const refused = platform.robust?.unsupported(spec);
+  const refused = platform.robust.unsupported(spec);
   if (refused) throw new UnsupportedSpecError(refused.field, refused.message);
   return platform;
 }

@@ -207,7 +207,7 @@ function platformRefusals(spec: Spec): FieldError[] {
   if (spec.engine !== 'sim') return [];
   const platform = findPlatform(spec.platform);
   if (!platform) return [{ field: 'platform', message: `"${spec.platform}" is not modelled by the simulator` }];
-  const refused = platform.robust?.unsupported(spec);
+  const refused = platform.robust.unsupported(spec);
   return refused ? [refused] : [];
 }
 

@@ -9,7 +9,6 @@ import type { Spec } from '../engine/spec.js';
 import { FILTERS, keys, STATUSES, type FilterName } from './keys.js';
 import { scripts, type ScriptName } from './scripts.js';
 
-export { STATUSES };
 export type Status = (typeof STATUSES)[number];
 export const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 

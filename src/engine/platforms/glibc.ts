@@ -21,6 +21,7 @@ import type { Machine } from '../machine/machine.js';
 import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
 import { DONE, RUNNING, type MutexProgram, type PlatformDefinition, type Recovery } from './platform.js';
+import { POSIX_CONSISTENT, POSIX_ROBUST_INIT } from '../verdicts/words.js';
 import {
   COUNT, ELISION_FLAGS_NP, FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, GLIBC_FIELDS, GlibcNames, KIND, KIND_MASK_NP, LOCK,
   MUTEX_INCONSISTENT, MUTEX_NOTRECOVERABLE, MUTEX_SIZE, NUSERS, OWNER, PSHARED_BIT, ROBUST_NORMAL_NP, glibcInit, glibcSnapshot, linuxTid,
@@ -337,6 +338,13 @@ function glibcPlatform(name: 'glibc-2.33' | 'glibc-2.36', fastPath: boolean, tit
     create: (m: Machine, _spec: Spec) => new GlibcMutex(m, fastPath, name),
     snapshot: glibcSnapshot,
     stalls: HOST_STALLS, // a Linux machine: the one the native engine runs on, where they were measured
+    robust: {
+      unsupported: () => null, // pthread_mutexattr_setrobust accepts private and pshared alike
+      cleanup: "the kernel's exit-time clean-up of the dead owner's robust list",
+      notRecovered: () => null, // glibc registers every robust mutex it takes (ENQUEUE_MUTEX), private or not
+      init: POSIX_ROBUST_INIT,
+      consistent: POSIX_CONSISTENT,
+    },
   };
 }
 

@@ -43,7 +43,7 @@ import type { SimProcess, SimThread } from '../machine/process.js';
 import type { Spec } from '../spec.js';
 import { DONE, RUNNING, type MutexProgram, type PlatformDefinition, type Recovery } from './platform.js';
 import { linuxTid } from './glibc-mutex.js';
-import { POSIX_ROBUST_INIT } from '../verdicts/words.js';
+import { POSIX_CONSISTENT, POSIX_ROBUST_INIT } from '../verdicts/words.js';
 import {
   COUNT, EBUSY, LOCK, MUSL_FIELDS, MUSL_MUTEX_SIZE, MuslNames, NEXT, NOT_RECOVERABLE, OWNER_DIED, PREV, SPINS, TID_MASK, TYPE,
   TYPE_MASK, TYPE_PSHARED, TYPE_ROBUST, WAITERS, WAITER_BIT, muslInit, muslSnapshot,
@@ -351,6 +351,6 @@ export const musl12: PlatformDefinition = {
     notRecovered: (spec: Spec) => spec.sharing.shared ? null
       : 'musl hands its robust list to the kernel (set_robust_list) only for a process-shared robust mutex (__pthread_mutex_trylock_owner, _m_type & 128); a private one is released by musl\'s own pthread_exit, never when the process is killed',
     init: POSIX_ROBUST_INIT,
-    consistent: 'pthread_mutex_consistent',
+    consistent: POSIX_CONSISTENT,
   },
 };

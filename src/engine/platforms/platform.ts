@@ -91,8 +91,8 @@ export interface PlatformDefinition {
   snapshot(seg: Segment, offset: number): MutexSnapshot;
   /** Field that identifies the owner in a snapshot, and how to name it ("ulwp_t" / "TID"). */
   readonly ownerField: { name: string; meaning: string };
-  /** Robust mutexes as this platform has them; absent = the verdict's glibc wording. */
-  readonly robust?: RobustModel;
+  /** Robust mutexes as this platform has them (the spec check and the verdicts' words). */
+  readonly robust: RobustModel;
   /** How the CPUs of this platform's machine stall (interrupts, a VM's host); absent = never. */
   readonly stalls?: StallModel;
 }

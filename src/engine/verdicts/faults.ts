@@ -3,7 +3,7 @@
 // (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
 import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
-import { plural, POSIX_ROBUST_INIT } from './words.js';
+import { plural, POSIX_CONSISTENT } from './words.js';
 
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
@@ -15,17 +15,15 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
   const killed = `${victim} was killed by SIGKILL (injected fault) ${kill.whileHolding ? 'while holding' : 'just after releasing'} ${where}, at its acquisition ${kill.acquisition} (t=${kill.t})`;
   const c = r.counter;
   const platform = exec.platform.title;
-  // the platform's own calls; glibc has no robust model of its own and takes the POSIX ones
-  const robustInit = exec.platform.robust?.init ?? POSIX_ROBUST_INIT;
-  const consistentCall = exec.platform.robust?.consistent ?? 'pthread_mutex_consistent';
-  const fixRobust = `make the mutex robust and process-shared: ${robustInit}; on EOWNERDEAD repair the protected data, then call ${consistentCall} before unlocking`;
+  const robust = exec.platform.robust; // the platform's own calls and clean-up, for the fix
+  const fixRobust = `make the mutex robust and process-shared: ${robust.init}; on EOWNERDEAD repair the protected data, then call ${robust.consistent} before unlocking`;
 
   if (outcome === 'owner_died') {
     const rec = exec.faults.recoveries[0]!;
     const exact = c.lostUpdates === 0 ? `counter consistent (${c.final} = ${c.expected} completed cycles)` : `counter ${c.final} of ${c.expected}`;
-    // glibc's words unless the platform names its own clean-up and consistency call (Solaris: mutex_flag, lwp_mutex_cleanup).
-    const cleanup = exec.platform.robust?.cleanup ?? "the kernel's exit-time clean-up of the dead owner's robust list";
-    const consistent = rec.consistent ?? 'pthread_mutex_consistent';
+    // the call the recovering thread made, when the model records it (Solaris); else the POSIX one
+    const cleanup = robust.cleanup;
+    const consistent = rec.consistent ?? POSIX_CONSISTENT;
     const seen = rec.mutexFlagBefore !== undefined ? `mutex_flag ${rec.mutexFlagBefore}, lock word ${rec.lockWordBefore ?? rec.lockWord}` : `lock word ${rec.lockWord}`;
     return {
       outcome,
@@ -38,12 +36,12 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
   if (outcome === 'hang') {
     const blocked = exec.machine.blocked();
     const waits = blocked.map((t) => `pid ${t.proc.pid} tid ${t.tid}: ${t.waitingIn}`);
-    const notRecovered = exec.platform.robust?.notRecovered(exec.spec) ?? null;
+    const notRecovered = robust.notRecovered(exec.spec);
     return {
       outcome,
       summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
       cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : `is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'})`}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-      fix: notRecovered ? `initialise it process-shared and robust: ${robustInit}, then on EOWNERDEAD repair the data and call ${consistentCall}` : fixRobust,
+      fix: notRecovered ? `initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
     };
   }
   return null;

@@ -29,6 +29,8 @@ export function sharedInit(family: ApiFamily): string {
 
 /** The POSIX calls that make a mutex robust and process-shared (glibc, musl, the native engine). */
 export const POSIX_ROBUST_INIT = 'pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) and pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) before pthread_mutex_init';
+/** The POSIX call that marks a robust mutex consistent after EOWNERDEAD. */
+export const POSIX_CONSISTENT = 'pthread_mutex_consistent';
 
 /** "the counter reads 200" for one segment; one figure per segment when processes used several. */
 export function counterWords(c: { expected: number; final: number; planned?: number }, segments: readonly { key: string; shmid: number; final: number }[]): string {
