@@ -2,7 +2,8 @@
 //   P:x:{id}            hash: status, spec, timestamps, progress, result, error, filter fields
 //   P:x:{id}:trace      gzip NDJSON of the trace (capped, see TRACE_MAX_EVENTS)
 //   P:x:{id}:chunks     hash: chunk index -> "done|failures" of a chunked exploration
-//   P:x:{id}:events     stream of status events (ids usable as SSE Last-Event-ID)
+//   P:x:{id}:events     stream of status events after creation (ids usable as SSE Last-Event-ID;
+//                       it starts with the first event after queued and expires with the record)
 //   P:idx:all           sorted set of ids by creation (score = ms * 1000 + seq: unique, ordered)
 //   P:idx:{filter}:{v}  the same, per filter value (status, outcome, platform, mutexType, engine)
 //   P:idem:{key}        Idempotency-Key -> "pending|done" | body hash | id

@@ -158,7 +158,7 @@ export class ExperimentStore {
     const keyList = [this.keys.seq, this.keys.all, ...this.statusKeys];
     const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, maxQueued, entries.length];
     for (const { id, spec, job } of entries) {
-      keyList.push(this.keys.record(id), this.keys.events(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
+      keyList.push(this.keys.record(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
       args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, job && job !== id ? job : '');
     }
     const created = (await this.call('CREATE_MANY', keyList, args)) as number[];

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { QUEUED_STREAM_ID } from '../../src/jobs/events.js';
 import { keys } from '../../src/jobs/keys.js';
 import { SLOW_ASYNC } from '../worker/fixtures/misbehaving-runner.js';
 import { build, poll, post, REDIS_URL, testConfig, worker, finished } from './helpers.js';
@@ -63,11 +64,11 @@ test('SSE resumes after a dropped connection with Last-Event-ID, losing and repe
   assert.deepEqual(all.filter((e) => e.event !== 'progress').map((e) => e.event), ['queued', 'running', 'completed']);
   const ids = all.map((e) => e.id!);
   assert.equal(new Set(ids).size, ids.length, 'no event twice');
-  // nothing lost: exactly the experiment's stream, as Redis holds it
+  // nothing lost: the record's creation, then exactly the experiment's stream, as Redis holds it
   const redis = new Redis(REDIS_URL);
   t.after(() => redis.disconnect());
   const stream = await redis.xrange(keys(config.prefix).events(id), '-', '+');
-  assert.deepEqual(ids, stream.map(([sid]) => sid));
+  assert.deepEqual(ids, [QUEUED_STREAM_ID, ...stream.map(([sid]) => sid)]);
 
   // resuming after the finishing event: 204 tells EventSource to stop reconnecting
   const after = new SseConnection(`${base}/experiments/${id}/events`, { 'last-event-id': ids.at(-1)! });
@@ -77,6 +78,21 @@ test('SSE resumes after a dropped connection with Last-Event-ID, losing and repe
   const byQuery = new SseConnection(`${base}/experiments/${id}/events?lastEventId=${encodeURIComponent(ids[0]!)}`);
   await byQuery.waitFor((c) => c.ended);
   assert.deepEqual(byQuery.events.map((e) => e.id), ids.slice(1));
+});
+
+test('a new experiment has no events stream; its next event starts one that expires with the record', async (t) => {
+  const config = testConfig();
+  const app = await build(t, config);
+  const redis = new Redis(REDIS_URL);
+  t.after(() => redis.disconnect());
+  const { id } = (await post(app, slow(10))).json();
+  const k = keys(config.prefix);
+  assert.equal(await redis.exists(k.events(id)), 0, 'queued: published, not written');
+  await worker(t, config);
+  await poll(app, id, finished);
+  const [recordMs, streamMs] = await Promise.all([redis.pttl(k.record(id)), redis.pttl(k.events(id))]);
+  assert.ok(recordMs > 0 && streamMs > 0, `both expire: record ${recordMs} ms, stream ${streamMs} ms`);
+  assert.ok(Math.abs(recordMs - streamMs) < 2000, `the stream expires with its record: record ${recordMs} ms, stream ${streamMs} ms`);
 });
 
 test('SSE refuses a malformed Last-Event-ID (400 naming it) and an unknown experiment (404)', async (t) => {

@@ -1,13 +1,14 @@
 // GET /experiments/{id}/events: Server-Sent Events of one experiment's status changes and
 // exploration progress. Every event carries its Redis stream id as the SSE `id`; a client that
 // reconnects with Last-Event-ID (or ?lastEventId=) gets exactly the events after it: the backlog
-// comes from the experiment's stream (XRANGE), live ones from the pub/sub hub, subscribed to
-// before the backlog is read so nothing falls between the two. The stream ends after the
+// is the record's creation (the 'queued' event, id QUEUED_STREAM_ID: it has no stream entry,
+// events.ts) and the experiment's stream (XRANGE), live ones come from the pub/sub hub,
+// subscribed to before the backlog is read so nothing falls between the two. The stream ends after the
 // finishing event; a client resuming after that gets 204, which tells EventSource to stop.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { ExperimentEvent } from '../../../jobs/events.js';
+import { QUEUED_STREAM_ID, type ExperimentEvent } from '../../../jobs/events.js';
 import { TERMINAL } from '../../../jobs/store.js';
 import { Problem } from '../../errors.js';
 import { IdParamsSchema } from '../../schemas/experiment.js';
@@ -37,7 +38,8 @@ const events: FastifyPluginAsync = async (fastify) => {
     schema: {
       tags: ['experiments'],
       summary: 'Live status changes and progress as Server-Sent Events',
-      description: 'text/event-stream. Events: queued, running, progress, completed, failed, cancelled, deleted; `id` is the event\'s stream id. '
+      description: 'text/event-stream. Events: queued, running, progress, completed, failed, cancelled, deleted; `id` is the event\'s stream id '
+        + `(${QUEUED_STREAM_ID} for the queued event that opens every stream: the record's creation). `
         + `Reconnect with Last-Event-ID (or ?lastEventId=) to resume without losing events. A heartbeat comment every ${app.config.sseHeartbeatMs / 1000} s. `
         + 'The stream ends after the finishing event; resuming after it answers 204.',
       params: IdParamsSchema,
@@ -81,6 +83,8 @@ const events: FastifyPluginAsync = async (fastify) => {
         sse.send({ id: e.streamId, event: e.event, data: eventData(id, e) });
         if (FINISHING.has(e.event)) sse.end();
       };
+      // the creation first (deliver drops it when the client resumes from it or later)
+      deliver({ id, streamId: QUEUED_STREAM_ID, event: 'queued', status: 'queued' });
       for (const [streamId, flat] of backlog) {
         const fields = pairs(flat);
         deliver({ ...fields, id, streamId, event: fields.event as ExperimentEvent['event'], status: fields.status ?? '' });
