@@ -11,29 +11,39 @@ import { nativeSpec } from './helpers.js';
 
 const ASSERTION = "Assertion `mutex->__data.__owner == 0' failed.";
 
+// The shares of this shape drift with the host (crash 3 to 60 in 100 between batches taken
+// minutes apart: README, "What the model still lacks"), so at the worst share seen about one
+// batch in 20 has no crash. Every batch must be a well-formed distribution; the glibc
+// assertion must come up in one of at most three batches.
 test('repeat 100, PRIVATE 4 x 1 x 1000 on 2 CPUs: >= 2 outcome classes, the glibc assertion among them, an example each', async () => {
-  const out = await runRepeat(nativeSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 1000, cpus: 2, repeat: 100 }));
-  const d = out.distribution;
-  const seen = OUTCOMES.filter((o) => d.outcomes[o] > 0);
-  assert.equal(d.runs, 100);
-  assert.equal(d.stoppedBy, 'done');
-  assert.equal(Object.values(d.outcomes).reduce((a, b) => a + b, 0), 100);
-  assert.ok(seen.length >= 2, `classes: ${JSON.stringify(d.outcomes)}`);
-  assert.ok(d.outcomes.crash > 0, `no crash in 100 runs: ${JSON.stringify(d.outcomes)}`);
+  const batches: string[] = [];
+  let out;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    out = await runRepeat(nativeSpec({ mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 4, iterations: 1000, cpus: 2, repeat: 100 }));
+    const d = out.distribution;
+    batches.push(JSON.stringify(d.outcomes));
+    assert.equal(d.runs, 100);
+    assert.equal(d.stoppedBy, 'done');
+    assert.equal(Object.values(d.outcomes).reduce((a, b) => a + b, 0), 100);
+    assert.ok(OUTCOMES.filter((o) => d.outcomes[o] > 0).length >= 2, `classes: ${JSON.stringify(d.outcomes)}`);
+    for (const o of OUTCOMES) {
+      assert.equal(Boolean(d.examples[o]), d.outcomes[o] > 0, `an example exactly for every outcome seen (${o})`);
+      const obs = d.observation[o];
+      assert.equal(obs.positive, d.outcomes[o]);
+      assert.equal(obs.negative, 100 - d.outcomes[o]);
+      assert.equal(obs.observed, d.outcomes[o] === 0 ? 'never' : d.outcomes[o] === 100 ? 'always' : 'sometimes');
+      if (d.examples[o]) assert.equal(d.examples[o]!.result.verdict.outcome, o);
+    }
+    if (d.outcomes.crash > 0) break;
+  }
+  const d = out!.distribution;
+  assert.ok(d.outcomes.crash > 0, `no crash in ${batches.length} batches of 100: ${batches.join(' ')}`);
   const crash = d.examples.crash!;
   assert.ok(crash.result.processes.some((p) => p.exit.kind === 'signaled' && p.exit.signal === 'SIGABRT' && (p.exit.message ?? '').includes(ASSERTION)), 'the crash example is the glibc assertion');
   assert.ok(crash.trace.length > 0, 'the example carries its trace');
-  for (const o of OUTCOMES) {
-    assert.equal(Boolean(d.examples[o]), d.outcomes[o] > 0, `an example exactly for every outcome seen (${o})`);
-    const obs = d.observation[o];
-    assert.equal(obs.positive, d.outcomes[o]);
-    assert.equal(obs.negative, 100 - d.outcomes[o]);
-    assert.equal(obs.observed, d.outcomes[o] === 0 ? 'never' : d.outcomes[o] === 100 ? 'always' : 'sometimes');
-    if (d.examples[o]) assert.equal(d.examples[o]!.result.verdict.outcome, o);
-  }
   assert.equal(d.shown, 'crash', 'the most severe outcome is shown');
-  assert.equal(out.result.verdict.outcome, 'crash');
-  assert.equal(out.result.spec.repeat, 100);
+  assert.equal(out!.result.verdict.outcome, 'crash');
+  assert.equal(out!.result.spec.repeat, 100);
   assert.deepEqual(d.libc, { name: 'glibc', version: crash.result.evidence.glibc });
 });
 
