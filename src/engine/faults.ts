@@ -19,6 +19,15 @@ export interface KillRecord {
   acquisition: number;
   t: number;
   whileHolding: boolean;
+  /**
+   * The dead process's threads that held the mutex when it died (between a lock that returned
+   * and the unlock that completed): the killed thread when whileHolding, and without it any of
+   * its other threads inside the critical section or still in unlock. Empty: the death left
+   * the mutex free, so whatever happens next is not the dead owner's doing.
+   */
+  heldBy: number[];
+  /** Acquisitions of the mutex by all processes so far: any after the death were the survivors'. */
+  acquisitionsAtDeath: number;
   /** The mutex as the kernel found it right after the death (before the clean-up) and after it. */
   mutexAtDeath: Record<string, number | string>;
   mutexAfterCleanup: Record<string, number | string>;
@@ -27,6 +36,8 @@ export interface KillRecord {
 export class FaultInjector implements MutexProgram {
   readonly kills: KillRecord[] = [];
   private readonly fired: boolean[];
+  /** Threads holding the mutex as the program sees it (lock returned, unlock not completed). */
+  private readonly holding = new Set<SimThread>();
 
   constructor(private readonly m: Machine, private readonly spec: Spec, private readonly platform: PlatformDefinition, private readonly inner: MutexProgram) {
     this.fired = spec.faults.map(() => false);
@@ -34,12 +45,20 @@ export class FaultInjector implements MutexProgram {
 
   get recoveries(): Recovery[] { return this.inner.recoveries ?? []; }
 
-  lock(m: Machine, t: SimThread): number { return this.inner.lock(m, t); }
+  lock(m: Machine, t: SimThread): number {
+    const r = this.inner.lock(m, t);
+    // an error return (EDEADLK, ENOTRECOVERABLE) took nothing, as the workload counts it
+    if (r === DONE && t.lockRc === 0) this.holding.add(t);
+    return r;
+  }
 
   unlock(m: Machine, t: SimThread): number {
     if (t.pc === 0 && this.fired.length > 0 && this.check(t, true)) return RUNNING;
     const r = this.inner.unlock(m, t);
-    if (r === DONE && this.fired.length > 0) this.check(t, false);
+    if (r === DONE) {
+      this.holding.delete(t);
+      if (this.fired.length > 0) this.check(t, false);
+    }
     return r;
   }
 
@@ -63,11 +82,14 @@ export class FaultInjector implements MutexProgram {
     if (p.state !== 0) return;
     const m = this.m;
     const offset = p.mutexVa - p.attachAddress;
+    const heldBy = [...this.holding].filter((h) => h.proc === p).map((h) => h.tid).sort((a, b) => a - b);
+    let acquisitionsAtDeath = 0;
+    for (const q of m.processes) acquisitionsAtDeath += q.acquisitions;
     m.terminate(p, { kind: 'killed', reason: 'fault' });
     const mutexAtDeath = this.platform.snapshot(p.segment!, offset);
     this.inner.processDied?.(m, p);
     this.kills.push({
-      index: p.index, pid: p.pid, tid: t.tid, acquisition, t: m.now, whileHolding: holding,
+      index: p.index, pid: p.pid, tid: t.tid, acquisition, t: m.now, whileHolding: holding, heldBy, acquisitionsAtDeath,
       mutexAtDeath, mutexAfterCleanup: this.platform.snapshot(p.segment!, offset),
     });
   }

@@ -8,7 +8,7 @@ import { ULWP_SIZE } from './machine/layout.js';
 import type { Execution } from './execution.js';
 import type { Outcome, Result, Verdict } from './result.js';
 import { rankedOutcome } from './outcome-rank.js';
-import { faultVerdict } from './verdicts/faults.js';
+import { faultVerdict, killAside } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
 import { muslVerdict } from './verdicts/musl.js';
 import { plainLockers, type VerdictContext } from './verdicts/context.js';
@@ -69,7 +69,10 @@ function apartByYields(exec: Execution): string {
 }
 
 export function writeVerdict(exec: Execution, r: Result): Verdict {
-  return withTerms(writeSentences(exec, r));
+  const v = writeSentences(exec, r);
+  // a kill the verdict is not about (it left the mutex free, or the survivors took it after)
+  const aside = v.outcome === 'ok' || v.cause.includes('injected fault') ? '' : killAside(exec, r);
+  return withTerms(aside ? { ...v, cause: `${v.cause} ${aside}` } : v);
 }
 
 function writeSentences(exec: Execution, r: Result): Omit<Verdict, 'terms'> {

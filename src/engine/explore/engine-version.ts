@@ -1,7 +1,7 @@
 // The simulator's version as replay tokens record it. Bump it whenever a change to the
 // machine, a platform's step program or a scheduler's default policy can change which thread
 // runs at a decision point or what the trace says: old tokens are then refused, not misread.
-export const ENGINE_VERSION = 'sim-4';
+export const ENGINE_VERSION = 'sim-5';
 
 /**
  * What this engine version produces for the fixed cases of test/engine/engine-version.test.ts
@@ -12,26 +12,28 @@ export const ENGINE_FINGERPRINT: Readonly<Record<string, string>> = {
   'solaris10 thread seed 1': '65294cb2 e78ce33c',
   'solaris10 thread seed 2': 'c17a57db 6818e5ad',
   'solaris10 process 2 cpus': 'ebc84f2e 8b438a75',
-  'solaris10 robust kill': '4e354206 c2b71b26',
+  'solaris10 robust kill': '4e354206 b55888c6',
   'solaris9 thread': '2ffe5054 51ce9068',
   'illumos thread': 'a9c25529 d0a79681',
-  'illumos robust kill': 'ae66a470 4063eede',
+  'illumos robust kill': 'ae66a470 59c4b9bf',
   'solaris9 lost wake-up hang': 'cebd1976 409c8f11',
   'illumos queue hang': '53dd2245 74e78218',
-  'solaris10 holder killed hang': '9c97e7fd d1ebe055',
-  'solaris9 holder killed hang': '3ab1d6d0 3d559128',
-  'illumos holder killed hang': '68f917ce a75e8a25',
+  'solaris10 holder killed hang': '9c97e7fd d4cfa9e0',
+  'solaris9 holder killed hang': '3ab1d6d0 be26df62',
+  'illumos holder killed hang': '68f917ce 5bf546bb',
   'glibc-2.36 private': '67063f20 075f2cf4',
-  'glibc-2.33 robust kill': 'e4ae96a9 f2a6679c',
+  'glibc-2.33 robust kill': 'e4ae96a9 ff465adb',
   // added with the musl-1.2 platform (no bump then); sim-3 changed the glibc and musl lines only
   // (futex system calls take time; the Solaris and illumos models make no system call of that
   // kind); every result hash moved with the default limits.maxSteps (2M -> 20M, in result.spec)
   'musl-1.2 private': '8db2da51 2066d0fe',
-  'musl-1.2 robust kill': '4d8c631a 6fde6369',
+  'musl-1.2 robust kill': '4d8c631a 191e5d9d',
   // sim-4: sched_yield takes its measured time (syscall-cost.ts) and round-robin's run queues
   // are per CPU; only runs that yield or run round-robin changed
+  // sim-5: the kill record says who held the mutex at the death (heldBy, acquisitionsAtDeath)
+  // and the fault verdicts read it; only the results of runs with a kill changed, no trace
   'glibc-2.36 probe program': '9b3db066 66f5f6cd',
   'random 300': '1e8614d9',
   'pct 100 depth 2': '12c59d96',
-  'dfs bound 1': 'e314fd33 d7a96461 97cbbc57',
+  'dfs bound 1': 'e314fd33 d7a96461 118180b9',
 };

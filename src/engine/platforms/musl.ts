@@ -348,7 +348,7 @@ export const musl12: PlatformDefinition = {
   robust: {
     unsupported: () => null, // pthread_mutexattr_setrobust accepts private and pshared alike
     cleanup: "the kernel's exit-time walk of the dead thread's robust list (which musl registers with set_robust_list on the thread's first process-shared robust lock)",
-    notRecovered: (spec: Spec) => spec.sharing.shared ? null
+    notRecovered: (spec: Spec) => !spec.robust || spec.sharing.shared ? null
       : 'musl hands its robust list to the kernel (set_robust_list) only for a process-shared robust mutex (__pthread_mutex_trylock_owner, _m_type & 128); a private one is released by musl\'s own pthread_exit, never when the process is killed',
     init: POSIX_ROBUST_INIT,
     consistent: POSIX_CONSISTENT,

@@ -66,7 +66,7 @@ export interface RobustModel {
   unsupported(spec: Spec): { field: string; message: string } | null;
   /** The kernel's clean-up when the owner process dies, as the verdict names it. */
   readonly cleanup: string;
-  /** Why a robust mutex of this spec is not recovered when its owner process dies, or null. */
+  /** Why this spec's robust mutex is not recovered when its owner process dies; null when it is, or when the spec is not robust. */
   notRecovered(spec: Spec): string | null;
   /** How a program initialises a robust process-shared mutex here, in the platform's own API (the fix). */
   readonly init: string;

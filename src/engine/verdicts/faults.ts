@@ -1,10 +1,13 @@
 // Verdicts of runs with an injected kill (any platform): the owner died and a robust mutex let
-// the next locker recover (owner_died), or a non-robust mutex stayed locked by the dead owner
-// (hang). Written from this run's evidence: the kill record, the recovery, the mutex words.
+// the next locker recover (owner_died), or a mutex nothing recovers stayed locked by the dead
+// owner (hang). Written from this run's evidence: the kill record (who held the mutex at the
+// death), the recovery, the mutex words. A hang after a death that left the mutex free, or
+// after a clean-up that recovered it, is not the dead owner's: the other verdicts explain it.
 import type { Execution } from '../execution.js';
 import type { Outcome, Result, Verdict } from '../result.js';
 import { plural, POSIX_CONSISTENT } from './words.js';
 
+const threadsOf = (tids: number[]) => `${tids.length === 1 ? 'thread' : 'threads'} ${tids.join(', ')}`;
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 
 export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit<Verdict, 'terms'> | null {
@@ -24,25 +27,52 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
     // the call the recovering thread made, when the model records it (Solaris); else the POSIX one
     const cleanup = robust.cleanup;
     const consistent = rec.consistent ?? POSIX_CONSISTENT;
+    // the killed thread at its unlock had finished its update; another thread of the dead
+    // process may have died anywhere inside its critical section
+    const complete = kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid && kill.whileHolding;
+    const data = complete
+      ? `The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before ${consistent}.`
+      : kill.heldBy.length > 0
+        ? `The dead process's ${threadsOf(kill.heldBy)} held it inside the critical section, so the data it protected may be half-updated (${c.lostUpdates === 0 ? 'here the counter came out whole' : `here ${plural(c.lostUpdates, 'update')} of the counter were lost`}); a real program must repair it before ${consistent}.`
+        : `No thread of the dead process was inside the critical section by the program's count, yet the lock word still named it; a real program must check the data before ${consistent}.`;
     const seen = rec.mutexFlagBefore !== undefined ? `mutex_flag ${rec.mutexFlagBefore}, lock word ${rec.lockWordBefore ?? rec.lockWord}` : `lock word ${rec.lockWord}`;
     return {
       outcome,
       summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (${seen}), made it consistent with ${consistent} (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
-      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before ${consistent}.`,
+      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. ${data}`,
       fix: `nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
     };
   }
 
-  if (outcome === 'hang') {
+  // the dead owner's hang: a thread of the dead process held the mutex (or was still releasing
+  // it), nothing recovers it here, and no survivor took it after the death
+  const notRecovered = robust.notRecovered(exec.spec);
+  const takenAfter = r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
+  if (outcome === 'hang' && kill.heldBy.length > 0 && takenAfter === 0 && (!exec.spec.robust || notRecovered)) {
     const blocked = exec.machine.blocked();
     const waits = blocked.map((t) => `pid ${t.proc.pid} tid ${t.tid}: ${t.waitingIn}`);
-    const notRecovered = robust.notRecovered(exec.spec);
+    const holder = kill.whileHolding && kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid
+      ? 'it never unlocks again'
+      : `its ${threadsOf(kill.heldBy)} held the mutex at that moment, so it is never unlocked again,`;
     return {
       outcome,
-      summary: `hang: ${killed}; it never unlocks again and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
-      cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : `is not robust (${exec.spec.robust ? 'robust was asked for, but this platform model has no robust mutex' : 'robust: false'})`}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
+      summary: `hang: ${killed}; ${holder} and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
+      cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : 'is not robust (robust: false)'}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
       fix: notRecovered ? `initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
     };
   }
   return null;
+}
+
+/**
+ * One sentence for a run whose verdict is not the kill's story (another verdict explains its
+ * outcome): what the death left behind, from the kill record. Empty without a kill.
+ */
+export function killAside(exec: Execution, r: Result): string {
+  const kill = exec.faults.kills[0];
+  if (!kill) return '';
+  const takenAfter = r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
+  const left = kill.heldBy.length === 0 ? 'left it free' : `came while its ${threadsOf(kill.heldBy)} still held it`;
+  const after = takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death` : '';
+  return `The injected fault (process ${kill.index}, pid ${kill.pid}, killed ${kill.whileHolding ? 'holding the mutex' : 'just after releasing the mutex'} at its acquisition ${kill.acquisition}) ${left}${after}.`;
 }
