@@ -6,8 +6,9 @@
 
 -- The stream starts with the first event after creation: a new record's 'queued' event is
 -- published but not written (QUEUED_SID below), as the record itself holds it. An event that
--- finds no stream (NOMKSTREAM answers nil) starts one that expires with its record; `fresh`
--- (a deletion: the record is gone) gives it the full retention instead.
+-- finds no stream (NOMKSTREAM answers nil) starts one that expires with its record, or, with
+-- `fresh` (a deletion: the record is gone), after the full retention; an event appended to a
+-- stream leaves its expiry as it is.
 -- batch: a table the event is added to instead of being published at once; batch scripts
 -- publish all their events in one message with publish_batch (events.ts reads both forms).
 local function emit(event, fields, batch, fresh)
