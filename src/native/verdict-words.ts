@@ -17,6 +17,28 @@ export function mutexWords(r: PartialResult): Record<string, string | number> | 
   return r.evidence.mutex.words as Record<string, string | number> | null;
 }
 
+/** The TID the mutex names as its owner after the run (glibc __owner, the low bits of musl's _m_lock), or null. */
+export function ownerTid(r: PartialResult): number | null {
+  const words = mutexWords(r);
+  if (!words) return null;
+  const tid = libcOf(r) === 'musl' ? (parseInt(String(words._m_lock), 16) >>> 0) & 0x3fffffff : Number(words.__owner);
+  return Number.isFinite(tid) && tid > 0 ? tid : null;
+}
+
+/**
+ * The process an injected fault killed, and whether it died holding the mutex: killed in its
+ * critical section (whileHolding), or the mutex still naming one of its threads at the end
+ * (another of its threads held it when the process was killed).
+ */
+export function faultVictim(r: PartialResult): { victim: ProcessReport; held: boolean } | undefined {
+  const victim = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
+  if (!victim) return undefined;
+  const whileHolding = r.spec.faults.find((f) => f.kill === victim.index)?.whileHolding ?? false;
+  const owner = ownerTid(r);
+  const named = owner !== null && (owner === victim.pid || victim.threads.some((t) => t.tid === owner));
+  return { victim, held: whileHolding || named };
+}
+
 /** The lock word's name in the libc's pthread_mutex_t. */
 export const lockWordName = (r: PartialResult) => (libcOf(r) === 'musl' ? '_m_lock' : '__lock');
 

@@ -7,7 +7,7 @@
 import type { ProcessReport, Verdict } from '../engine/result.js';
 import { list, plural, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
-import { attributeWords, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, who } from './verdict-words.js';
+import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, who } from './verdict-words.js';
 import { muslExclusion, muslHang, muslOwnerDied, muslPrivateOk } from './verdict-musl.js';
 import { rankedOutcome } from '../engine/outcome-rank.js';
 
@@ -40,8 +40,16 @@ function crashVerdict(r: PartialResult, crashed: ProcessReport[]): Omit<Verdict,
 function hangVerdict(r: PartialResult, hung: ProcessReport[]): Omit<Verdict, 'terms'> {
   const blocked = (r.evidence.blocked as { pid: number; tid: number; state: string; wchan: string }[]);
   const waits = blocked.map((b) => `TID ${b.tid} of pid ${b.pid} sleeps in the kernel in ${b.wchan} (state ${b.state})`).join('; ');
-  const killedHolder = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
+  const fault = faultVictim(r);
+  const killedHolder = fault?.held ? fault.victim : undefined;
   const summary = `hang: ${list(hung.map(who))} made no progress: ${waits || 'no thread left to inspect'}${lostPart(r)}`;
+  const v = hangStory(r, summary, killedHolder);
+  // a kill that left the mutex free is not this hang's story: say so beside the one that is
+  if (!fault || fault.held) return v;
+  return { ...v, cause: `${v.cause} ${who(fault.victim)} was killed by the fault just after releasing the mutex, and at the end the mutex names none of its threads: this hang is not the dead owner's.` };
+}
+
+function hangStory(r: PartialResult, summary: string, killedHolder: ProcessReport | undefined): Omit<Verdict, 'terms'> {
   const musl = libcOf(r) === 'musl' ? muslHang(r, killedHolder) : null;
   if (musl) return { outcome: 'hang', summary, ...musl };
   if (killedHolder && !r.spec.robust) {
