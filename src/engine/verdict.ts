@@ -69,9 +69,11 @@ function apartByYields(exec: Execution): string {
 }
 
 export function writeVerdict(exec: Execution, r: Result): Verdict {
+  // a kill is the story (owner_died, the dead owner's hang), or an aside to another story
+  const told = faultVerdict(exec, r, outcomeOf(exec));
+  if (told) return withTerms(told);
   const v = writeSentences(exec, r);
-  // a kill the verdict is not about (it left the mutex free, or the survivors took it after)
-  const aside = v.outcome === 'ok' || v.cause.includes('injected fault') ? '' : killAside(exec, r);
+  const aside = killAside(exec, r);
   return withTerms(aside ? { ...v, cause: `${v.cause} ${aside}` } : v);
 }
 
@@ -103,7 +105,7 @@ function writeSentences(exec: Execution, r: Result): Omit<Verdict, 'terms'> {
   const counterText = counterWords(c, segments);
   const singleThreaded = singleThreadedWords(exec);
   const ctx: VerdictContext = { misuse, fixShared, wrongSharing, counterText, singleThreaded };
-  const special = faultVerdict(exec, r, outcome) ?? glibcVerdict(exec, r, outcome, ctx) ?? muslVerdict(exec, r, outcome, ctx);
+  const special = glibcVerdict(exec, r, outcome, ctx) ?? muslVerdict(exec, r, outcome, ctx);
   if (special) return special;
   const withSingle = (s: string) => (singleThreaded ? `${s} ${singleThreaded}` : s);
 

@@ -126,3 +126,14 @@ test('musl, not robust: a hang after the holder is killed says "not robust", not
   assert.match(res.verdict.cause, /is not robust \(robust: false\)/);
   assert.doesNotMatch(res.verdict.cause, /is robust, but/);
 });
+
+test('the kill aside comes only where another story is told: not in owner_died or the dead owner\'s hang, and in an ok run', () => {
+  const recovered = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }).result;
+  assert.equal(recovered.verdict.outcome, 'owner_died');
+  const hung = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }).result;
+  assert.equal(hung.verdict.outcome, 'hang');
+  for (const res of [recovered, hung]) assert.doesNotMatch(res.verdict.cause, /The injected fault/, `${res.verdict.outcome}: the kill is the story, told once`);
+  const ok = run({ platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 2000, cpus: 2, seed: 1, faults: kill(3, false) }).result;
+  assert.equal(ok.verdict.outcome, 'ok');
+  assert.match(ok.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) left it free; the survivors took it \d+ times after the death\./);
+});

@@ -72,7 +72,10 @@ export function killAside(exec: Execution, r: Result): string {
   const kill = exec.faults.kills[0];
   if (!kill) return '';
   const takenAfter = r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
-  const left = kill.heldBy.length === 0 ? 'left it free' : `came while its ${threadsOf(kill.heldBy)} still held it`;
-  const after = takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death` : '';
+  const held = kill.heldBy.length > 0;
+  const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'left it free';
+  const after = takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`
+    : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
+      : '; nobody locked it after the death';
   return `The injected fault (process ${kill.index}, pid ${kill.pid}, killed ${kill.whileHolding ? 'holding the mutex' : 'just after releasing the mutex'} at its acquisition ${kill.acquisition}) ${left}${after}.`;
 }
