@@ -17,11 +17,14 @@ export function mutexWords(r: PartialResult): Record<string, string | number> | 
   return r.evidence.mutex.words as Record<string, string | number> | null;
 }
 
+/** The TID bits of musl's _m_lock (the rest: 0x40000000 owner died, 0x80000000 waiters). */
+export const TID_MASK = 0x3fffffff;
+
 /** The TID the mutex names as its owner after the run (glibc __owner, the low bits of musl's _m_lock), or null. */
 export function ownerTid(r: PartialResult): number | null {
   const words = mutexWords(r);
   if (!words) return null;
-  const tid = libcOf(r) === 'musl' ? (parseInt(String(words._m_lock), 16) >>> 0) & 0x3fffffff : Number(words.__owner);
+  const tid = libcOf(r) === 'musl' ? (parseInt(String(words._m_lock), 16) >>> 0) & TID_MASK : Number(words.__owner);
   return Number.isFinite(tid) && tid > 0 ? tid : null;
 }
 

@@ -5,7 +5,7 @@
 // sharing attribute, the fix in the POSIX API, and the glossary of the terms used. A probe linked
 // with musl gets musl's mechanisms (verdict-musl.ts) where they differ from glibc's.
 import type { ProcessReport, Verdict } from '../engine/result.js';
-import { list, plural, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
+import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
 import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, who } from './verdict-words.js';
 import { muslExclusion, muslHang, muslOwnerDied, muslPrivateOk } from './verdict-musl.js';
@@ -56,7 +56,7 @@ function hangStory(r: PartialResult, summary: string, killedHolder: ProcessRepor
     return {
       outcome: 'hang', summary,
       cause: `${segmentStory(r)}. ${who(killedHolder)} was killed while holding it (injected fault); a mutex that is not robust stays locked when its owner dies, so every other locker sleeps in futex wait forever.`,
-      fix: `Make the mutex robust and process-shared: ${POSIX_ROBUST_INIT}; on EOWNERDEAD repair the protected data, then call pthread_mutex_consistent before unlocking.`,
+      fix: `Make the mutex robust and process-shared: ${POSIX_ROBUST_INIT}; on EOWNERDEAD repair the protected data, then call ${POSIX_CONSISTENT} before unlocking.`,
     };
   }
   if (!r.spec.sharing.shared) {

@@ -4,11 +4,14 @@
 // death), the recovery, the mutex words. A hang after a death that left the mutex free, or
 // after a clean-up that recovered it, is not the dead owner's: the other verdicts explain it.
 import type { Execution } from '../execution.js';
+import type { KillRecord } from '../faults.js';
 import type { Outcome, Result, Verdict } from '../result.js';
 import { plural, POSIX_CONSISTENT } from './words.js';
 
 const threadsOf = (tids: number[]) => `${tids.length === 1 ? 'thread' : 'threads'} ${tids.join(', ')}`;
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+/** Acquisitions of the mutex after the death: the survivors'. */
+const takenAfterDeath = (kill: KillRecord, r: Result) => r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
 
 export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit<Verdict, 'terms'> | null {
   const kill = exec.faults.kills[0];
@@ -20,6 +23,8 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
   const platform = exec.platform.title;
   const robust = exec.platform.robust; // the platform's own calls and clean-up, for the fix
   const fixRobust = `make the mutex robust and process-shared: ${robust.init}; on EOWNERDEAD repair the protected data, then call ${robust.consistent} before unlocking`;
+  // the killed thread alone held the mutex, at its unlock: its update was complete
+  const onlyKilledHeld = kill.whileHolding && kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid;
 
   if (outcome === 'owner_died') {
     const rec = exec.faults.recoveries[0]!;
@@ -27,10 +32,8 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
     // the call the recovering thread made, when the model records it (Solaris); else the POSIX one
     const cleanup = robust.cleanup;
     const consistent = rec.consistent ?? POSIX_CONSISTENT;
-    // the killed thread at its unlock had finished its update; another thread of the dead
-    // process may have died anywhere inside its critical section
-    const complete = kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid && kill.whileHolding;
-    const data = complete
+    // another thread of the dead process may have died anywhere inside its critical section
+    const data = onlyKilledHeld
       ? `The victim died after its counter update and before its unlock, so the data it protected was complete; a real program must check that itself before ${consistent}.`
       : kill.heldBy.length > 0
         ? `The dead process's ${threadsOf(kill.heldBy)} held it inside the critical section, so the data it protected may be half-updated (${c.lostUpdates === 0 ? 'here the counter came out whole' : `here ${plural(c.lostUpdates, 'update')} of the counter were lost`}); a real program must repair it before ${consistent}.`
@@ -47,11 +50,10 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
   // the dead owner's hang: a thread of the dead process held the mutex (or was still releasing
   // it), nothing recovers it here, and no survivor took it after the death
   const notRecovered = robust.notRecovered(exec.spec);
-  const takenAfter = r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
-  if (outcome === 'hang' && kill.heldBy.length > 0 && takenAfter === 0 && (!exec.spec.robust || notRecovered)) {
+  if (outcome === 'hang' && kill.heldBy.length > 0 && takenAfterDeath(kill, r) === 0 && (!exec.spec.robust || notRecovered)) {
     const blocked = exec.machine.blocked();
     const waits = blocked.map((t) => `pid ${t.proc.pid} tid ${t.tid}: ${t.waitingIn}`);
-    const holder = kill.whileHolding && kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid
+    const holder = onlyKilledHeld
       ? 'it never unlocks again'
       : `its ${threadsOf(kill.heldBy)} held the mutex at that moment, so it is never unlocked again,`;
     return {
@@ -71,7 +73,7 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
 export function killAside(exec: Execution, r: Result): string {
   const kill = exec.faults.kills[0];
   if (!kill) return '';
-  const takenAfter = r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
+  const takenAfter = takenAfterDeath(kill, r);
   const held = kill.heldBy.length > 0;
   const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'left it free';
   const after = takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`

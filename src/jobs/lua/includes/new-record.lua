@@ -1,7 +1,7 @@
 -- A new record in state queued with its index entries and its 'queued' event (announced, not
 -- written to a stream: record.lua); `rec` and `id` must name it, `all_key` is idx:all,
--- `index_keys` its platform, mutexType and engine indexes (KEYS). ZADDs are collected in `adds` (index key -> {score, id, ...}) so a batch
--- writes each index once; flush_adds sends them. `job` is the id of the BullMQ job that will
+-- `index_keys` its platform, mutexType and engine indexes (KEYS). ZADDs are collected in
+-- `adds` (index key -> {score, id, ...}) so a batch writes each index once; flush_adds sends them. `job` is the id of the BullMQ job that will
 -- carry it ('' when it is the experiment's own id), so the reaper can ask that job's state.
 --- @include "includes/record"
 
