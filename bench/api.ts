@@ -238,7 +238,7 @@ try {
       const load = loadavg()[0]!.toFixed(2);
       const raw = await rawAddRate(redis);
       const post = await postRate(address, redis);
-      const experiments = await redis.zcard(`${prefix}:idx:all`);
+      const experiments = await redis.zcard(`${prefix}:idx:status:queued`); // no worker runs in part 1
       const jobs = (await openQueue(redis, prefix).getJobCounts('waiting')).waiting ?? 0;
       const bare = await bareHttpRate(redis);
       ratios.push(post.rate / raw.rate);

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { RedisClient } from './redis.js';
 import type { RunProgress } from '../engine/engine.js';
 import type { Spec } from '../engine/spec.js';
-import { FILTERS, keys, STATUSES, type FilterName } from './keys.js';
+import { FACET_FILTERS, FACETS, FILTERS, keys, STATUSES, type FilterName } from './keys.js';
 import { scripts, type ScriptName } from './scripts.js';
 
 export type Status = (typeof STATUSES)[number];
@@ -87,6 +87,9 @@ const num = (v: string | undefined | null): number | null => (v === undefined ||
 
 export class CursorError extends Error {}
 
+/** One entry of an index a listing walks, and which index it came from. */
+interface IndexEntry { id: string; score: string; index: string }
+
 export function encodeCursor(score: string): string { return Buffer.from(`v1:${score}`).toString('base64url'); }
 export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
@@ -135,8 +138,7 @@ export class ExperimentStore {
     let seen = opts.idempotencyKey ? await this.idempotencyTarget(idemKey) : '';
     for (let attempt = 0; ; attempt++) {
       const [kind, existing] = (await this.run('CREATE', id, [
-        this.keys.all, this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine),
-        this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id), this.keys.idempotencyPending,
+        this.keys.facet(spec), this.keys.seq, idemKey, seen ? this.keys.record(seen) : this.keys.record(id), this.keys.idempotencyPending,
       ], JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, opts.maxQueued, opts.idempotencyKey ? '1' : '', opts.bodyHash ?? '', opts.replay ?? '', seen)) as [string, string];
       if (kind === 'retry' && attempt < 5) { seen = existing; continue; }
       if (kind === 'retry') throw new Error('the Idempotency-Key kept changing while it was read');
@@ -155,10 +157,10 @@ export class ExperimentStore {
    * recorded, false when refused because the queue already holds `maxQueued` experiments.
    */
   async createMany(entries: readonly { id: string; spec: Spec; job?: string }[], maxQueued: number): Promise<boolean[]> {
-    const keyList = [this.keys.seq, this.keys.all, ...this.statusKeys];
+    const keyList = [this.keys.seq, ...this.statusKeys];
     const args: Arg[] = [this.ttlSeconds, this.keys.eventChannel, maxQueued, entries.length];
     for (const { id, spec, job } of entries) {
-      keyList.push(this.keys.record(id), this.keys.index('platform', spec.platform), this.keys.index('mutexType', spec.mutexType), this.keys.index('engine', spec.engine));
+      keyList.push(this.keys.record(id), this.keys.facet(spec));
       args.push(id, JSON.stringify(spec), spec.platform, spec.mutexType, spec.engine, job && job !== id ? job : '');
     }
     const created = (await this.call('CREATE_MANY', keyList, args)) as number[];
@@ -262,8 +264,8 @@ export class ExperimentStore {
       const [status, outcome, platform, mutexType, engine] = await this.redis.hmget(this.keys.record(id), 'status', 'outcome', 'platform', 'mutexType', 'engine');
       if (!status) return false;
       const deleted = await this.run('DELETE', id, [
-        this.keys.all, outcome ? this.keys.index('outcome', outcome) : this.keys.record(id), this.keys.index('platform', platform ?? ''),
-        this.keys.index('mutexType', mutexType ?? ''), this.keys.index('engine', engine ?? ''), this.keys.trace(id), this.keys.chunks(id),
+        outcome ? this.keys.index('outcome', outcome) : this.keys.record(id),
+        this.keys.facet({ platform: platform ?? '', mutexType: mutexType ?? '', engine: engine ?? '' }), this.keys.trace(id), this.keys.chunks(id),
         this.keys.traceBytes, this.keys.traceBytesExpiry,
       ], outcome ?? '', platform ?? '', mutexType ?? '', engine ?? '');
       if (deleted !== -1) return deleted === 1;
@@ -323,55 +325,96 @@ export class ExperimentStore {
   }
 
   /**
-   * Newest first. With filters it walks the smallest matching index and checks the others on
-   * the record, looking at no more than SCAN_BUDGET entries per call: a page can come back short
-   * but with a `next` cursor, and a call never costs more than that budget.
+   * The index keys whose union is the records matching some of `filters` (the others are checked
+   * on the records): the status or outcome index named, the facets that agree with the platform,
+   * mutexType and engine named, or, without filters, the five status indexes (every record is in
+   * exactly one). Of those that apply, the one with the fewest entries is walked.
+   */
+  private async sourcesFor(filters: Filters): Promise<string[]> {
+    const options: string[][] = [];
+    if (filters.status !== undefined) options.push([this.keys.index('status', filters.status)]);
+    if (filters.outcome !== undefined) options.push([this.keys.index('outcome', filters.outcome)]);
+    if (FACET_FILTERS.some((f) => filters[f] !== undefined)) {
+      options.push(FACETS.filter((facet) => FACET_FILTERS.every((f) => filters[f] === undefined || filters[f] === facet[f])).map((f) => this.keys.facet(f)));
+    }
+    if (options.length === 0) return this.statusKeys;
+    if (options.length === 1) return options[0]!;
+    const pipe = this.redis.pipeline();
+    for (const option of options) for (const key of option) pipe.zcard(key);
+    const cards = (await pipe.exec())!.map(([err, v]) => { if (err) throw err; return v as number; });
+    let at = 0;
+    const sizes = options.map((option) => option.reduce((sum) => sum + cards[at++]!, 0));
+    return options[sizes.indexOf(Math.min(...sizes))]!;
+  }
+
+  /**
+   * Newest first. With filters it walks the smallest matching index (or set of facets, merged by
+   * score) and checks the other filters on the record, looking at no more than SCAN_BUDGET
+   * entries per call: a page can come back short but with a `next` cursor, and a call never
+   * costs more than that budget.
    */
   async list(limit: number, cursor: string | undefined, filters: Filters): Promise<Page> {
     const active = FILTERS.filter((f) => filters[f] !== undefined);
-    let indexKey = this.keys.all;
-    if (active.length > 0) {
-      const cards = await Promise.all(active.map((f) => this.redis.zcard(this.keys.index(f, filters[f]!))));
-      const smallest = cards.indexOf(Math.min(...cards));
-      indexKey = this.keys.index(active[smallest]!, filters[active[smallest]!]!);
-    }
+    const sources = await this.sourcesFor(filters);
     let max = cursor === undefined ? '+inf' : `(${decodeCursor(cursor)}`;
     const items: ExperimentSummary[] = [];
     let scanned = 0;
     while (scanned < SCAN_BUDGET) {
       const batch = Math.min(Math.max(limit * 2, 50), SCAN_BUDGET - scanned);
-      const entries = await this.redis.zrange(indexKey, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, batch, 'WITHSCORES');
+      const { entries, exhausted } = await this.newestBelow(sources, max, batch);
       if (entries.length === 0) return { items, next: null };
-      const ids: string[] = []; const scores: string[] = [];
-      for (let i = 0; i < entries.length; i += 2) { ids.push(entries[i]!); scores.push(entries[i + 1]!); }
       const pipe = this.redis.pipeline();
-      for (const id of ids) pipe.hmget(this.keys.record(id), ...SUMMARY_FIELDS);
+      for (const e of entries) pipe.hmget(this.keys.record(e.id), ...SUMMARY_FIELDS);
       // a pipeline answers each command's error in place instead of rejecting: raise it (a
       // Redis timeout here is a 503 like any other), never read a missing row as a record
       const rows = (await pipe.exec())!.map(([err, v]) => { if (err) throw err; return v as (string | null)[]; });
-      const stale: string[] = [];
-      for (let i = 0; i < ids.length; i++) {
+      const stale: IndexEntry[] = [];
+      for (let i = 0; i < entries.length; i++) {
         scanned++;
         const [status, outcome, platform, mutexType, engine, summary, queuedAt, startedAt, finishedAt] = rows[i]!;
-        if (!status) { stale.push(ids[i]!); continue; }
+        if (!status) { stale.push(entries[i]!); continue; }
         const row = { status, outcome, platform, mutexType, engine } as Record<FilterName, string | null>;
         if (active.every((f) => row[f] === filters[f])) {
           items.push({
-            id: ids[i]!, status: status as Status, outcome: outcome ?? null, platform: platform!, mutexType: mutexType!, engine: engine!,
+            id: entries[i]!.id, status: status as Status, outcome: outcome ?? null, platform: platform!, mutexType: mutexType!, engine: engine!,
             summary: summary ?? null, queuedAt: Number(queuedAt), startedAt: num(startedAt), finishedAt: num(finishedAt),
           });
         }
         if (items.length === limit) {
-          if (stale.length) await this.redis.zrem(indexKey, ...stale);
-          return { items, next: encodeCursor(scores[i]!) };
+          await this.dropStale(stale);
+          return { items, next: encodeCursor(entries[i]!.score) };
         }
       }
       // records expire on their own; their index entries are dropped when a listing meets them
-      if (stale.length) await this.redis.zrem(indexKey, ...stale);
-      max = `(${scores[scores.length - 1]!}`;
-      if (entries.length / 2 < batch) return { items, next: null };
+      await this.dropStale(stale);
+      max = `(${entries[entries.length - 1]!.score}`;
+      if (exhausted) return { items, next: null };
     }
     return { items, next: encodeCursor(max.slice(1)) };
+  }
+
+  /**
+   * The `count` newest entries below `max` of all `sources` together. Read in one MULTI, so a
+   * record that changes status meanwhile is seen in exactly one status index; scores are unique
+   * and a record keeps its score, so the pages of one walk never overlap. `exhausted`: nothing
+   * older is left in any source.
+   */
+  private async newestBelow(sources: readonly string[], max: string, count: number): Promise<{ entries: IndexEntry[]; exhausted: boolean }> {
+    const read = sources.length === 1 ? this.redis.pipeline() : this.redis.multi();
+    for (const key of sources) read.zrange(key, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES');
+    const answers = (await read.exec())!.map(([err, v]) => { if (err) throw err; return v as string[]; });
+    const entries: IndexEntry[] = [];
+    answers.forEach((flat, k) => { for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, score: flat[i + 1]!, index: sources[k]! }); });
+    // scores are integers below 2^53 (ms * 1000 + seq), so Number compares them exactly
+    entries.sort((a, b) => Number(b.score) - Number(a.score));
+    return { entries: entries.slice(0, count), exhausted: entries.length < count };
+  }
+
+  private async dropStale(stale: readonly IndexEntry[]): Promise<void> {
+    if (stale.length === 0) return;
+    const pipe = this.redis.pipeline();
+    for (const e of stale) pipe.zrem(e.index, e.id);
+    await pipe.exec();
   }
 
   /**

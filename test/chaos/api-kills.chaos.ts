@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { install, startRedis } from './cluster.js';
 import { figures, printFigures } from './figures.js';
+import { STATUSES } from '../../src/jobs/keys.js';
 
 const FULL = process.env.CHAOS_SIZE === 'full';
 const LOOPS = FULL ? 40 : 16;
@@ -86,7 +87,8 @@ test(`API SIGKILLs: ${KILLS} kills under ${LOOPS} concurrent POST loops, with an
 
   // every record in Redis (accepted or not: a kill may have cut the answer off) must end
   const r = new Redis(redis.url);
-  const all = await r.zrange(`${inst.prefix}:idx:all`, '0', '-1');
+  // every record is in exactly one status index
+  const all = (await Promise.all(STATUSES.map((s) => r.zrange(`${inst.prefix}:idx:status:${s}`, '0', '-1')))).flat();
   r.disconnect();
   const deadline = Date.now() + 120_000;
   let f = await figures(redis.url, inst.prefix, all);
