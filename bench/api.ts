@@ -1,10 +1,10 @@
-// bench:api (issue 3, acceptance 7), all against the same Redis (REDIS_URL, default 127.0.0.1:6379)
+// bench:api, all against the same Redis (REDIS_URL, default 127.0.0.1:6379)
 // under a throw-away key prefix:
 //   1. POST /experiments rate (autocannon, in a worker thread) beside raw queue.add from one
 //      process at the same number of requests in flight (information)
 //      Also measured, as the ceiling any HTTP front has on this machine: a fastify route that
 //      answers 202 and does nothing else (no plugins), driven the same way:
-//      POST / that route (issue 11)                                    target ratio >= 0.5
+//      POST / that route                                               target ratio >= 0.5
 //      POSTs in flight together are admitted by group commit (src/jobs/admission.ts): the line says how many
 //      BullMQ jobs carried how many experiments.
 //   2. completed tiny experiments/s (real engine, sandboxed) beside BullMQ no-op jobs/s at the

@@ -9,7 +9,7 @@
 // an owner that died and was recovered (owner_died) names the event the run was about, and a
 // lost exclusion (mutual_exclusion_violation) is the silent failure. A violation ranked below a
 // hang hides nothing: counter.lostUpdates and mutualExclusion report it in every result, whatever
-// the outcome. (Before issue 10 the simulator ranked the violation above the hang and the native
+// the outcome. (Once the simulator ranked the violation above the hang and the native
 // engine the reverse, so the same run could be named differently by the two engines.)
 import type { Outcome } from './result.js';
 

@@ -3,7 +3,7 @@
 // inside its critical section keeps the mutex for microseconds; that is what lets a waiter's
 // FUTEX_WAIT find the lock still held after the system call's entry, and so what makes lost
 // wake-ups happen at all between two processes on two CPUs. A model without stalls never loses
-// one there (seen against native musl, issue 14).
+// one there (seen when the model was compared with native musl runs).
 //
 // The figures are measured, not fitted: `npm run bench:stalls` under SCHED_RR (chrt -r 1, as
 // the native probe runs) on this project's 2-vCPU host, three runs at load 0.7-1.0: 740 to 2170

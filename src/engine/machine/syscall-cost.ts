@@ -11,7 +11,7 @@
 // does not compare the word at once: the kernel reads it after the system call's entry (about
 // half the round trip), and meanwhile a holder in a tight loop can release and retake the lock
 // several times. Comparing at the very next step made the model's waiters sleep, and lose
-// wake-ups, far more often than real ones do (issue 14's compare). A FUTEX_WAKE likewise keeps
+// wake-ups, far more often than real ones do (compared with native runs). A FUTEX_WAKE likewise keeps
 // the unlocking thread off its next lock attempt while it is in the kernel.
 
 /** Nanoseconds of one simulated step (an uncontended lock cycle of 6.2-7.2 ns over its 10 steps). */

@@ -21,7 +21,7 @@ export const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export const badge = (value, label = value) => h('span', { class: `badge ${value ?? ''}` }, (label ?? '—').replaceAll('_', ' '));
 
-// A date and a time, always: lists span days, and a bare time was ambiguous (issue 13).
+// A date and a time, always: lists span days, and a bare time was ambiguous.
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 export function when(iso) {
   if (!iso) return h('span', { class: 'hint' }, '—');

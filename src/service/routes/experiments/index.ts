@@ -1,5 +1,5 @@
-// /experiments: submit (POST) and list (GET). One file per concern: experiment.ts (one
-// experiment), trace.ts (its trace). Issue 6 adds events.ts (SSE) beside them.
+// /experiments: submit (POST) and list (GET). One file per concern beside it: experiment.ts (one
+// experiment), trace.ts (its trace), timeline.ts (its picture), events.ts (its live events).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';

@@ -1,5 +1,5 @@
-// /experiments/{id}/trace: the stored trace as NDJSON, decompressed while it streams out.
-// Issue 6 adds ?format=chrome here.
+// /experiments/{id}/trace: the stored trace as NDJSON, decompressed while it streams out, or
+// converted to Chrome Trace Event JSON (?format=chrome).
 import { createGunzip } from 'node:zlib';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
