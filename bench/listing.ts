@@ -18,10 +18,11 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `{bench-listing-${randomBytes(4).toString('hex')}}`;
 const store = new ExperimentStore(redis, prefix, 3600);
 
+const COMMON_PLATFORMS = PLATFORMS.filter((p) => p !== 'illumos');
+
 /** Every 50th record on illumos, the rest spread over the other platforms. */
 function specOf(i: number): Spec {
-  const common = PLATFORMS.filter((p) => p !== 'illumos');
-  const platform = i % 50 === 0 ? 'illumos' : common[i % common.length]!;
+  const platform = i % 50 === 0 ? 'illumos' : COMMON_PLATFORMS[i % COMMON_PLATFORMS.length]!;
   const v = validateSpec({ platform, mutexType: MUTEX_TYPES[Math.floor(i / 7) % MUTEX_TYPES.length], processCount: 2, key: '0x1234' }, () => i);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
   return v.spec;

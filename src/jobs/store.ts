@@ -348,13 +348,16 @@ export class ExperimentStore {
     for (const option of options) for (const key of option) pipe.zcard(key);
     const cards = (await pipe.exec())!.map(([err, v]) => { if (err) throw err; return v as number; });
     let at = 0;
-    const costs = options.map((option) => option.length * option.reduce((sum) => sum + cards[at++]!, 0));
+    const costs = options.map((option) => {
+      const entries = cards.slice(at, at += option.length).reduce((sum, n) => sum + n, 0);
+      return option.length * entries;
+    });
     return options[costs.indexOf(Math.min(...costs))]!;
   }
 
   /**
-   * Newest first. With filters it walks the smallest matching index (or set of facets, merged by
-   * score) and checks the other filters on the record, looking at no more than SCAN_BUDGET
+   * Newest first. It walks the group of indexes sourcesFor picks, merged by score, and checks
+   * every filter on the records, looking at no more than SCAN_BUDGET
    * entries per call: a page can come back short but with a `next` cursor, and a call never
    * costs more than that budget.
    */

@@ -44,7 +44,7 @@ async function walk(store: ExperimentStore, limit: number, filters: Filters): Pr
 
 test('every filter, walked page by page, gives each matching record once, newest first', async (t) => {
   const { store } = await setup(t);
-  const made: { id: string; spec: Spec; status: string }[] = [];
+  const made: { id: string; spec: Spec; status: string; outcome?: string }[] = [];
   // three admissions of twelve, so that records share milliseconds and flushes
   for (let round = 0; round < 3; round++) {
     const entries = Array.from({ length: 12 }, (_, i) => ({ id: randomUUID(), spec: specOf(KINDS[(i + round) % KINDS.length]!) }));
@@ -58,23 +58,19 @@ test('every filter, walked page by page, gives each matching record once, newest
     m.status = 'running';
     if (i % 4 === 1) continue;
     if (i % 4 === 2) { assert.equal(await store.cancel(m.id).then((c) => c.kind), 'cancelled'); m.status = 'cancelled'; continue; }
-    await store.complete(m.id, { verdict: { outcome: i % 8 === 3 ? 'ok' : 'crash', summary: 's' } }, { gzip: Buffer.from('g'), events: 0, stored: 0, truncated: false });
+    m.outcome = i % 8 === 3 ? 'ok' : 'crash';
+    await store.complete(m.id, { verdict: { outcome: m.outcome, summary: 's' } }, { gzip: Buffer.from('g'), events: 0, stored: 0, truncated: false });
     m.status = 'completed';
   }
-  const newestFirst = [...made].reverse().map((m) => m.id);
   const cases: Filters[] = [
     {}, { engine: 'sim' }, { engine: 'native' }, { platform: 'solaris10' }, { mutexType: 'USYNC_THREAD' },
     { platform: 'solaris10', mutexType: 'USYNC_THREAD' }, { status: 'running' }, { status: 'completed', engine: 'sim' },
     { outcome: 'crash', platform: 'solaris10' }, { status: 'queued', mutexType: 'PTHREAD_PROCESS_SHARED' },
   ];
   for (const filters of cases) {
-    const row = (m: (typeof made)[number]): Record<string, string> => ({ platform: m.spec.platform, mutexType: m.spec.mutexType, engine: m.spec.engine, status: m.status });
-    const wanted = newestFirst.filter((id) => {
-      const m = made.find((x) => x.id === id)!;
-      const i = made.indexOf(m);
-      const outcome = m.status === 'completed' ? (i % 8 === 3 ? 'ok' : 'crash') : undefined;
-      return Object.entries(filters).every(([k, v]) => (k === 'outcome' ? outcome === v : row(m)[k] === v));
-    });
+    const row = (m: (typeof made)[number]): Record<string, string | undefined> =>
+      ({ platform: m.spec.platform, mutexType: m.spec.mutexType, engine: m.spec.engine, status: m.status, outcome: m.outcome });
+    const wanted = [...made].reverse().filter((m) => Object.entries(filters).every(([k, v]) => row(m)[k] === v)).map((m) => m.id);
     assert.ok(wanted.length > 0, `the case ${JSON.stringify(filters)} matches something`);
     for (const limit of [1, 5, 100]) assert.deepEqual(await walk(store, limit, filters), wanted, `${JSON.stringify(filters)} limit ${limit}`);
   }
