@@ -45,6 +45,9 @@ export class FaultInjector implements MutexProgram {
 
   get recoveries(): Recovery[] { return this.inner.recoveries ?? []; }
 
+  /** The spec's faults that have not fired (yet, or ever: read at the end of a run). */
+  unfired(): Spec['faults'] { return this.spec.faults.filter((_f, i) => !this.fired[i]); }
+
   lock(m: Machine, t: SimThread): number {
     const r = this.inner.lock(m, t);
     // an error return (EDEADLK, ENOTRECOVERABLE) took nothing, as the workload counts it

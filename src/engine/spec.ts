@@ -243,8 +243,17 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
     if (entries !== undefined && entries !== count) {
       errors.push({ field: 'processes', message: `has ${entries} entries but processCount is ${count}` });
     }
+    const iterations = s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default);
     for (const [i, f] of (s.faults ?? []).entries()) {
-      if (f.kill >= count) errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${count})` });
+      if (f.kill >= count) {
+        errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${count})` });
+        continue;
+      }
+      // a fault its process can never reach would run the experiment without the fault asked for
+      const most = iterations * (s.processes?.[f.kill]?.threads ?? s.threadsPerProcess ?? 1);
+      if ((f.afterAcquisitions ?? 0) > most) {
+        errors.push({ field: `faults[${i}].afterAcquisitions`, message: `must be at most ${most}: process ${f.kill} makes only that many acquisitions (iterations x its threads), so the fault could never fire` });
+      }
     }
     const wp = s.tools?.watchpoint;
     if (wp && typeof wp.process === 'number' && wp.process >= count) {

@@ -8,7 +8,7 @@ import { ULWP_SIZE } from './machine/layout.js';
 import type { Execution } from './execution.js';
 import type { Outcome, Result, Verdict } from './result.js';
 import { rankedOutcome } from './outcome-rank.js';
-import { faultVerdict, killAside } from './verdicts/faults.js';
+import { faultVerdict, killAside, unfiredAside } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
 import { muslVerdict } from './verdicts/musl.js';
 import { plainLockers, type VerdictContext } from './verdicts/context.js';
@@ -71,10 +71,9 @@ function apartByYields(exec: Execution): string {
 export function writeVerdict(exec: Execution, r: Result): Verdict {
   // a kill is the story (owner_died, the dead owner's hang), or an aside to another story
   const told = faultVerdict(exec, r, outcomeOf(exec));
-  if (told) return withTerms(told);
-  const v = writeSentences(exec, r);
-  const aside = killAside(exec, r);
-  return withTerms(aside ? { ...v, cause: `${v.cause} ${aside}` } : v);
+  const v = told ?? writeSentences(exec, r);
+  const asides = [told ? '' : killAside(exec, r), unfiredAside(exec, r)].filter(Boolean);
+  return withTerms(asides.length > 0 ? { ...v, cause: [v.cause, ...asides].join(' ') } : v);
 }
 
 function writeSentences(exec: Execution, r: Result): Omit<Verdict, 'terms'> {

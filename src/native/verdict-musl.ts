@@ -7,7 +7,7 @@
 import type { ProcessReport } from '../engine/result.js';
 import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
-import { attributeWords, fixShared, mutexWords, ownerTid, segmentStory, TID_MASK, who } from './verdict-words.js';
+import { attributeWords, fixShared, mutexWords, ownerTid, segmentStory, TID_MASK, Who } from './verdict-words.js';
 
 const WAITER_BIT = 0x80000000;
 const OWNER_DIED = 0x40000000;
@@ -51,7 +51,7 @@ export function muslHang(r: PartialResult, killedHolder: ProcessReport | undefin
     const owner = ownerTid(r);
     const stillNamed = owner !== null && victimTids.includes(owner);
     return {
-      cause: `${segmentStory(r)}${attributeWords(r)}. ${who(killedHolder)} was killed while holding it (injected fault). musl hands a thread's robust list to the kernel (set_robust_list) only when it locks a process-shared robust mutex; this one is robust but private, so the kernel had no list to walk when the process died and nobody marked the mutex: _m_lock ${Number.isNaN(lock) ? 'was not read' : `still reads ${lockWords(lock)}`}${stillNamed ? ', the dead thread\'s TID' : ''}, and every other locker sleeps in futex wait forever. (musl recovers a private robust mutex itself only when its owner thread leaves through pthread_exit.)`,
+      cause: `${segmentStory(r)}${attributeWords(r)}. ${Who(killedHolder)} was killed while holding it (injected fault). musl hands a thread's robust list to the kernel (set_robust_list) only when it locks a process-shared robust mutex; this one is robust but private, so the kernel had no list to walk when the process died and nobody marked the mutex: _m_lock ${Number.isNaN(lock) ? 'was not read' : `still reads ${lockWords(lock)}`}${stillNamed ? ', the dead thread\'s TID' : ''}, and every other locker sleeps in futex wait forever. (musl recovers a private robust mutex itself only when its owner thread leaves through pthread_exit.)`,
       fix: `Make the mutex robust and process-shared: ${POSIX_ROBUST_INIT}; on EOWNERDEAD repair the protected data, then call ${POSIX_CONSISTENT} before unlocking.`,
     };
   }

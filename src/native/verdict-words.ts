@@ -2,10 +2,13 @@
 // the processes are, where the mutex is, the fix, lost updates, and the mutex's attribute word
 // in the libc's own names (glibc __kind, musl _m_type), all from the run's evidence.
 import type { ProcessReport } from '../engine/result.js';
+import { neverFired } from '../engine/verdicts/faults.js';
 import { list, plural, sharedInit, sharingWords } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
 
 export const who = (p: ProcessReport) => `process ${p.index} (pid ${p.pid})`;
+/** who() at the start of a sentence. */
+export const Who = (p: ProcessReport) => `Process ${p.index} (pid ${p.pid})`;
 
 /** The libc the probe reported (evidence.libc), not the one the spec asked for. */
 export function libcOf(r: PartialResult): 'glibc' | 'musl' {
@@ -40,6 +43,15 @@ export function faultVictim(r: PartialResult): { victim: ProcessReport; held: bo
   const owner = ownerTid(r);
   const named = owner !== null && (owner === victim.pid || victim.threads.some((t) => t.tid === owner));
   return { victim, held: whileHolding || named };
+}
+
+/** The sentences of neverFired for every fault the probe reports as not taken. Empty when all fired. */
+export function untakenFaults(r: PartialResult): string {
+  const faults = (r.evidence.faults ?? []) as { process: number; taken: boolean }[];
+  return faults.filter((f) => !f.taken).map((f) => {
+    const p = r.processes.find((q) => q.index === f.process);
+    return p ? ` ${neverFired(p, r.spec.faults.find((s) => s.kill === f.process)?.afterAcquisitions ?? 1)}` : '';
+  }).join('');
 }
 
 /** The lock word's name in the libc's pthread_mutex_t. */

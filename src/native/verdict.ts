@@ -7,7 +7,7 @@
 import type { ProcessReport, Verdict } from '../engine/result.js';
 import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
-import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, who } from './verdict-words.js';
+import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, untakenFaults, who, Who } from './verdict-words.js';
 import { muslExclusion, muslHang, muslOwnerDied, muslPrivateOk } from './verdict-musl.js';
 import { rankedOutcome } from '../engine/outcome-rank.js';
 
@@ -46,7 +46,7 @@ function hangVerdict(r: PartialResult, hung: ProcessReport[]): Omit<Verdict, 'te
   const v = hangStory(r, summary, killedHolder);
   // a kill that left the mutex free is not this hang's story: say so beside the one that is
   if (!fault || fault.held) return v;
-  return { ...v, cause: `${v.cause} ${who(fault.victim)} was killed by the fault just after releasing the mutex, and at the end the mutex names none of its threads: this hang is not the dead owner's.` };
+  return { ...v, cause: `${v.cause} ${Who(fault.victim)} was killed by the fault just after releasing the mutex, and at the end the mutex names none of its threads: this hang is not the dead owner's.` };
 }
 
 function hangStory(r: PartialResult, summary: string, killedHolder: ProcessReport | undefined): Omit<Verdict, 'terms'> {
@@ -55,7 +55,7 @@ function hangStory(r: PartialResult, summary: string, killedHolder: ProcessRepor
   if (killedHolder && !r.spec.robust) {
     return {
       outcome: 'hang', summary,
-      cause: `${segmentStory(r)}. ${who(killedHolder)} was killed while holding it (injected fault); a mutex that is not robust stays locked when its owner dies, so every other locker sleeps in futex wait forever.`,
+      cause: `${segmentStory(r)}. ${Who(killedHolder)} was killed while holding it (injected fault); a mutex that is not robust stays locked when its owner dies, so every other locker sleeps in futex wait forever.`,
       fix: `Make the mutex robust and process-shared: ${POSIX_ROBUST_INIT}; on EOWNERDEAD repair the protected data, then call ${POSIX_CONSISTENT} before unlocking.`,
     };
   }
@@ -70,7 +70,10 @@ function hangStory(r: PartialResult, summary: string, killedHolder: ProcessRepor
 }
 
 export function nativeVerdict(r: PartialResult): Verdict {
-  return withTerms(nativeSentences(r));
+  const v = nativeSentences(r);
+  const untaken = untakenFaults(r);
+  if (!untaken) return withTerms(v);
+  return withTerms({ ...v, cause: `${/[.!?]$/.test(v.cause) ? v.cause : `${v.cause}.`}${untaken}` });
 }
 
 function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {

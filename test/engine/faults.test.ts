@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from './platforms/helpers.js';
+import { validateSpec } from '../../src/engine/spec.js';
 
 const kill = (afterAcquisitions: number, whileHolding = true) => [{ kill: 1, whileHolding, afterAcquisitions }];
 
@@ -56,10 +57,14 @@ test('killed right after an unlock (whileHolding false): nothing is held, the ot
   assert.equal(r.counter.final, 2 * 200 + 30);
 });
 
-test('a fault beyond the iterations never fires', () => {
-  const r = run({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 20, seed: 1, faults: kill(21) }).result;
-  assert.equal(r.verdict.outcome, 'ok');
-  assert.deepEqual(r.evidence.faults, []);
+// It used to be accepted and run as an ok without the fault; now it is refused before it runs.
+test('a fault beyond the iterations could never fire: the spec is refused, naming the field', () => {
+  const v = validateSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, key: '0x1234', iterations: 20, seed: 1, faults: kill(21) }, () => 1);
+  assert.ok(!v.ok);
+  assert.deepEqual(v.errors.map((e) => e.field), ['faults[0].afterAcquisitions']);
+  const edge = run({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 20, seed: 1, faults: kill(20, false) }).result;
+  assert.deepEqual(edge.processes[1]!.exit, { kind: 'killed', reason: 'fault' }, 'the last acquisition is within reach');
+  assert.doesNotMatch(edge.verdict.cause, /never fired/);
 });
 
 test('Solaris 10 USYNC_PROCESS, holder killed: waiters sleep in the kernel forever (hang)', () => {
@@ -136,4 +141,25 @@ test('the kill aside comes only where another story is told: not in owner_died o
   const ok = run({ platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 2000, cpus: 2, seed: 1, faults: kill(3, false) }).result;
   assert.equal(ok.verdict.outcome, 'ok');
   assert.match(ok.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) left it free; the survivors took it \d+ times after the death\./);
+});
+
+// A fault whose process stops first never fires; the verdict must not leave the user thinking it did.
+test('a fault that never fired is told: the dead owner\'s hang stops process 2 before its own kill', () => {
+  for (const platform of ['glibc-2.36', 'solaris10']) {
+    const mutexType = platform === 'solaris10' ? 'USYNC_PROCESS' : 'PTHREAD_PROCESS_SHARED';
+    const faults = [{ kill: 1, whileHolding: true, afterAcquisitions: 5 }, { kill: 2, whileHolding: false, afterAcquisitions: 300 }];
+    const r = run({ platform, mutexType, processCount: 3, iterations: 300, cpus: 2, seed: 3, faults }).result;
+    assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
+    const p2 = r.processes[2]!;
+    assert.ok(p2.acquisitions < 300, `process 2 made ${p2.acquisitions}`);
+    assert.notDeepEqual(p2.exit, { kind: 'killed', reason: 'fault' });
+    assert.ok(r.verdict.cause.includes(`The injected fault on process 2 (pid ${p2.pid}) never fired: it made ${p2.acquisitions} acquisitions of the mutex, short of the 300 after which it was to be killed.`), r.verdict.cause);
+    assert.doesNotMatch(r.verdict.cause, /fault on process 1 .*never fired/, 'the fault that fired is not among them');
+  }
+});
+
+test('every fault fired: no "never fired" sentence', () => {
+  const r = run({ mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 300, cpus: 2, seed: 4, faults: kill(50) }).result;
+  assert.equal(r.verdict.outcome, 'owner_died');
+  assert.doesNotMatch(r.verdict.cause, /never fired/);
 });

@@ -141,3 +141,15 @@ test('libc: native only, "glibc" by default in the normalised native spec; on th
   assert.deepEqual(bad.map((e) => e.field).sort(), ['cpus', 'libc']);
   assert.match(messageOf(bad, 'libc'), /"glibc", "musl".*did you mean "musl"\?/);
 });
+
+test('a fault its process can never reach is refused, naming faults[i].afterAcquisitions and the most it can be', () => {
+  const base = { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, key: '0x1234', platform: 'glibc-2.36', iterations: 100 };
+  const over = validateSpec({ ...base, faults: [{ kill: 0, afterAcquisitions: 50 }, { kill: 1, afterAcquisitions: 101 }] }, () => 1);
+  assert.ok(!over.ok);
+  assert.deepEqual(over.errors.map((e) => e.field), ['faults[1].afterAcquisitions']);
+  assert.match(over.errors[0]!.message, /at most 100/);
+  // the process's own thread count raises its bound; the edge is accepted
+  assert.ok(validateSpec({ ...base, processes: [{}, { threads: 3 }], faults: [{ kill: 1, afterAcquisitions: 300 }] }, () => 1).ok);
+  const threads = validateSpec({ ...base, processes: [{}, { threads: 3 }], faults: [{ kill: 1, afterAcquisitions: 301 }] }, () => 1);
+  assert.ok(!threads.ok && /at most 300/.test(threads.errors[0]!.message));
+});

@@ -5,7 +5,7 @@
 // after a clean-up that recovered it, is not the dead owner's: the other verdicts explain it.
 import type { Execution } from '../execution.js';
 import type { KillRecord } from '../faults.js';
-import type { Outcome, Result, Verdict } from '../result.js';
+import type { Outcome, ProcessReport, Result, Verdict } from '../result.js';
 import { plural, POSIX_CONSISTENT } from './words.js';
 
 const threadsOf = (tids: number[]) => `${tids.length === 1 ? 'thread' : 'threads'} ${tids.join(', ')}`;
@@ -80,4 +80,23 @@ export function killAside(exec: Execution, r: Result): string {
     : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
       : '; nobody locked it after the death';
   return `The injected fault (process ${kill.index}, pid ${kill.pid}, killed ${kill.whileHolding ? 'holding the mutex' : 'just after releasing the mutex'} at its acquisition ${kill.acquisition}) ${left}${after}.`;
+}
+
+/**
+ * A fault that never fired, in the words both engines use: its process stopped (hung, crashed,
+ * was killed by an earlier fault, or the run ended) before the acquisition after which it was to
+ * be killed. Without this a verdict reads as if the kill had happened.
+ */
+export function neverFired(p: ProcessReport, afterAcquisitions: number): string {
+  const after = Math.max(1, afterAcquisitions);
+  const stopped = p.exit.kind === 'killed' && p.exit.reason === 'fault' ? ', and an earlier fault killed it' : '';
+  return `The injected fault on process ${p.index} (pid ${p.pid}) never fired: it made ${plural(p.acquisitions, 'acquisition')} of the mutex${stopped}, short of the ${after} after which it was to be killed.`;
+}
+
+/** The sentences of neverFired for every fault of this run that did not fire. Empty when all did. */
+export function unfiredAside(exec: Execution, r: Result): string {
+  return exec.faults.unfired().map((f) => {
+    const p = r.processes.find((q) => q.index === f.kill);
+    return p ? neverFired(p, f.afterAcquisitions) : '';
+  }).filter(Boolean).join(' ');
 }
