@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { OUTCOMES } from '../../src/engine/outcome.js';
 import { DEFAULT_PROBE_PATH } from '../../src/native/probe-command.js';
 import { parseProbeOutput, RepetitionSplitter } from '../../src/native/probe-output.js';
+import type { Distribution } from '../../src/engine/distribution.js';
 import { runRepeat } from '../../src/runner/repeat-run.js';
 import { nativeSpec } from './helpers.js';
 
@@ -49,29 +50,43 @@ test('repeat 100, PRIVATE 4 x 1 x 1000 on 2 CPUs: >= 2 outcome classes, the glib
 
 const killShape = { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 1000, cpus: 2, repeat: 100, faults: [{ kill: 2, whileHolding: true, afterAcquisitions: 500 }] };
 
+/**
+ * The share of `outcome` over batches of 100 of `spec`, judged against `percent`: one batch, and
+ * a second when the first falls short, so that the figure is the rate of 200 runs rather than the
+ * luck of 100. Every run must be `outcome` or an ok whose summary says nobody was left.
+ */
+async function shareOf(spec: Record<string, unknown>, outcome: 'owner_died' | 'hang', percent: number) {
+  const batches: Distribution[] = [];
+  for (let n = 1; n <= 2; n++) {
+    const d = (await runRepeat(nativeSpec(spec))).distribution;
+    batches.push(d);
+    assert.equal(d.outcomes[outcome] + d.outcomes.ok, 100, JSON.stringify(d.outcomes));
+    const missed = d.examples.ok?.result;
+    if (missed) assert.match(missed.verdict.summary, /nobody was left to meet the dead owner/);
+    const seen = batches.reduce((a, b) => a + b.outcomes[outcome], 0);
+    if (seen >= percent * batches.length) break;
+  }
+  const seen = batches.reduce((a, b) => a + b.outcomes[outcome], 0);
+  assert.ok(seen >= percent * batches.length, `${outcome} ${seen} of ${100 * batches.length}: ${batches.map((b) => JSON.stringify(b.outcomes)).join(' ')}`);
+  return batches.at(-1)!;
+}
+
 // Issue 14's acceptance 4. It was a declared TODO (93 of 100 in one CI run): in the misses the
 // processes had started one after another (a woken process's first run came later than a whole
 // run of the others) and the victim's 500th acquisition came after the others had finished. The
 // probe now starts everyone together (child.c: start_together); measured since at load 1.5-5.5,
-// 100 runs each: 100, 100, 98 (the misses are the victim's share of the lock, below the others':
-// the result then says that nobody was left).
-test('robust, 3 processes on 2 CPUs, process 2 killed holding at its 500th acquisition: owner_died in >= 95 of 100', async () => {
-  const robust = (await runRepeat(nativeSpec({ ...killShape, robust: true }))).distribution;
-  assert.ok(robust.outcomes.owner_died >= 95, `owner_died ${robust.outcomes.owner_died}: ${JSON.stringify(robust.outcomes)}`);
-  const missed = robust.examples.ok?.result;
-  if (missed) assert.match(missed.verdict.summary, /nobody was left to meet the dead owner/);
+// 100 runs each: 100, 100, 98; on an idle host 100, 98, 97, 99, 98, 99; within a full test run 93
+// (the misses are the victim's share of the lock, below the others': the result then says that
+// nobody was left). 100 runs cannot tell 95% from 93%, so a short batch is followed by a second.
+test('robust, 3 processes on 2 CPUs, process 2 killed holding at its 500th acquisition: owner_died in >= 95% of runs', async () => {
+  const robust = await shareOf({ ...killShape, robust: true }, 'owner_died', 95);
   const died = robust.examples.owner_died!.result;
   assert.equal(typeof (died.evidence.sandbox as { startSpreadNs?: number }).startSpreadNs, 'number', 'the start spread is in the evidence');
 });
 
 // The same without robust: measured 99, 99, 98 hangs of 100 (the rest: nobody was left).
-test('not robust, the same kill: a hang in >= 95 of 100, the rest "nobody was left"; a hang has a survivor asleep in futex wait', async () => {
-  const shape = killShape;
-  const plain = (await runRepeat(nativeSpec(shape))).distribution;
-  assert.equal(plain.outcomes.hang + plain.outcomes.ok, 100, JSON.stringify(plain.outcomes));
-  assert.ok(plain.outcomes.hang >= 95, JSON.stringify(plain.outcomes));
-  const missed = plain.examples.ok?.result;
-  if (missed) assert.match(missed.verdict.summary, /nobody was left to meet the dead owner/);
+test('not robust, the same kill: a hang in >= 95% of runs, the rest "nobody was left"; a hang has a survivor asleep in futex wait', async () => {
+  const plain = await shareOf(killShape, 'hang', 95);
   const hang = plain.examples.hang!.result;
   assert.ok((hang.evidence.faults as { survivorsWithWork: number }[])[0]!.survivorsWithWork > 0, 'the survivors had work when the owner died');
   assert.ok(hang.processes.some((p) => p.exit.kind === 'hung' && /futex/.test(p.exit.waitingIn)), 'a survivor sleeps in futex wait');
