@@ -7,7 +7,7 @@
 import type { ProcessReport } from '../engine/result.js';
 import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
-import { attributeWords, fixShared, mutexWords, ownerTid, segmentStory, TID_MASK, Who } from './verdict-words.js';
+import { attributeWords, fixShared, muslRecordsOwner, mutexWords, ownerTid, segmentStory, TID_MASK, Who } from './verdict-words.js';
 
 const WAITER_BIT = 0x80000000;
 const OWNER_DIED = 0x40000000;
@@ -15,11 +15,12 @@ const OWNER_DIED = 0x40000000;
 interface Blocked { pid: number; tid: number; state: string; wchan: string }
 
 /** _m_lock in words: free, held (NORMAL: EBUSY, nobody recorded), or held by a TID, with its flag bits. */
-function lockWords(lock: number): string {
+function lockWords(lock: number, type: number): string {
   if (lock === 0) return '0x0 (free)';
   const owner = lock & TID_MASK;
   const flags = [lock & WAITER_BIT ? '0x80000000 a waiter was about to sleep' : '', lock & OWNER_DIED ? '0x40000000 the owner died' : ''].filter(Boolean);
-  const holder = owner === 16 ? 'held, EBUSY: a NORMAL mutex records no owner' : `held by TID ${owner}`;
+  // the type decides, not the value: TID 16 is a TID on a recursive, errorcheck or robust mutex
+  const holder = !muslRecordsOwner(type) ? 'held, EBUSY: a NORMAL mutex records no owner' : `held by TID ${owner}`;
   return `0x${lock.toString(16)} (${holder}${flags.length > 0 ? `; ${flags.join(', ')}` : ''})`;
 }
 
@@ -46,12 +47,13 @@ export function muslHang(r: PartialResult, killedHolder: ProcessReport | undefin
   const words = mutexWords(r);
   const lock = words ? parseInt(String(words._m_lock), 16) >>> 0 : NaN;
   const waiters = words ? Number(words._m_waiters) : NaN;
+  const type = words ? parseInt(String(words._m_type), 16) : 0;
   if (killedHolder && r.spec.robust && !r.spec.sharing.shared) {
     const victimTids = killedHolder.threads.map((t) => t.tid);
     const owner = ownerTid(r);
     const stillNamed = owner !== null && victimTids.includes(owner);
     return {
-      cause: `${segmentStory(r)}${attributeWords(r)}. ${Who(killedHolder)} was killed while holding it (injected fault). musl hands a thread's robust list to the kernel (set_robust_list) only when it locks a process-shared robust mutex; this one is robust but private, so the kernel had no list to walk when the process died and nobody marked the mutex: _m_lock ${Number.isNaN(lock) ? 'was not read' : `still reads ${lockWords(lock)}`}${stillNamed ? ', the dead thread\'s TID' : ''}, and every other locker sleeps in futex wait forever. (musl recovers a private robust mutex itself only when its owner thread leaves through pthread_exit.)`,
+      cause: `${segmentStory(r)}${attributeWords(r)}. ${Who(killedHolder)} was killed while holding it (injected fault). musl hands a thread's robust list to the kernel (set_robust_list) only when it locks a process-shared robust mutex; this one is robust but private, so the kernel had no list to walk when the process died and nobody marked the mutex: _m_lock ${Number.isNaN(lock) ? 'was not read' : `still reads ${lockWords(lock, type)}`}${stillNamed ? ', the dead thread\'s TID' : ''}, and every other locker sleeps in futex wait forever. (musl recovers a private robust mutex itself only when its owner thread leaves through pthread_exit.)`,
       fix: `Make the mutex robust and process-shared: ${POSIX_ROBUST_INIT}; on EOWNERDEAD repair the protected data, then call ${POSIX_CONSISTENT} before unlocking.`,
     };
   }
@@ -63,7 +65,7 @@ export function muslHang(r: PartialResult, killedHolder: ProcessReport | undefin
   const join = joiners.length > 0 ? ` (${list(joiners.map((b) => `TID ${b.tid} of pid ${b.pid}`))}, the main ${joiners.length === 1 ? 'thread' : 'threads'}, ${joiners.length === 1 ? 'waits' : 'wait'} for ${joiners.length === 1 ? 'its' : 'their'} workers in pthread_join)` : '';
   const left = Number.isNaN(lock) ? '' : lock === 0 && waiters > 0
     ? ` At the end _m_lock reads 0x0 (free) while _m_waiters still counts ${waiters}: the mutex was released, and the ${waiters === 1 ? 'sleeper it counts was' : 'sleepers it counts were'} never woken.`
-    : ` At the end _m_lock reads ${lockWords(lock)} and _m_waiters ${waiters}.`;
+    : ` At the end _m_lock reads ${lockWords(lock, type)} and _m_waiters ${waiters}.`;
   return {
     cause: `${segmentStory(r)}${attributeWords(r)}. A private mutex is only meant for the threads of one process: ${exclusionHeld(r)}. What failed is the wake-up. A locker that finds it held adds itself to _m_waiters, sets 0x80000000 in _m_lock and sleeps in FUTEX_WAIT with FUTEX_PRIVATE (musl's priv flag 128 for a mutex without the pshared bit), which the kernel keys by (address space, virtual address). An unlock in another process swaps _m_lock to 0 and sends its FUTEX_WAKE to its own process's key, which reaches nobody. ${asleep}${join}.${left}`,
     fix: fixShared(r),

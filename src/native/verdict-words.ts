@@ -23,11 +23,23 @@ export function mutexWords(r: PartialResult): Record<string, string | number> | 
 /** The TID bits of musl's _m_lock (the rest: 0x40000000 owner died, 0x80000000 waiters). */
 export const TID_MASK = 0x3fffffff;
 
-/** The TID the mutex names as its owner after the run (glibc __owner, the low bits of musl's _m_lock), or null. */
+/**
+ * Whether musl's _m_lock of a mutex with this _m_type holds a TID when locked. A NORMAL mutex
+ * that is not robust (the low four bits of _m_type all clear) is locked by a compare-and-swap of
+ * EBUSY (16) into _m_lock, so its lock word names nobody (musl pthread_mutex_trylock.c).
+ */
+export const muslRecordsOwner = (type: number) => (type & 15) !== 0;
+
+/**
+ * The TID the mutex names as its owner after the run (glibc __owner, the low bits of musl's
+ * _m_lock), or null: free, or a musl NORMAL mutex, whose 16 is EBUSY and not TID 16.
+ */
 export function ownerTid(r: PartialResult): number | null {
   const words = mutexWords(r);
   if (!words) return null;
-  const tid = libcOf(r) === 'musl' ? (parseInt(String(words._m_lock), 16) >>> 0) & TID_MASK : Number(words.__owner);
+  const musl = libcOf(r) === 'musl';
+  if (musl && !muslRecordsOwner(parseInt(String(words._m_type), 16))) return null;
+  const tid = musl ? (parseInt(String(words._m_lock), 16) >>> 0) & TID_MASK : Number(words.__owner);
   return Number.isFinite(tid) && tid > 0 ? tid : null;
 }
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Result } from '../../src/engine/result.js';
 import { createNativeEngine } from '../../src/native/engine.js';
 import { probePathFor } from '../../src/native/probe-command.js';
+import { faultVictim, ownerTid } from '../../src/native/verdict-words.js';
 import { nativeSpec } from './helpers.js';
 
 const engine = createNativeEngine({ hangMs: 150 });
@@ -97,4 +98,19 @@ test('robust PRIVATE, the holder killed: musl gave the kernel no robust list, _m
     assert.equal(parseInt(String(words(r!)._m_lock), 16) & 0x3fffffff, victimTid);
     assert.match(r!.verdict.cause, /set_robust_list/);
   }
+});
+
+// A NORMAL musl mutex is locked by storing EBUSY (16) in _m_lock: no TID. The verdict used to
+// read that 16 as TID 16, which in a repeat's fifth repetition of 3 processes is a real pid.
+test('a held NORMAL mutex\'s 16 is EBUSY, not TID 16: nobody is named its owner, even a victim with pid 16', async () => {
+  const [r] = await runs(1, { mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 20_000, cpus: 2, faults: [{ kill: 0, whileHolding: true, afterAcquisitions: 1 }] });
+  assert.equal(r!.verdict.outcome, 'hang', r!.verdict.summary);
+  assert.equal(parseInt(String(words(r!)._m_type), 16) & 15, 0, 'NORMAL, not robust');
+  assert.equal(parseInt(String(words(r!)._m_lock), 16) & 0x3fffffff, 16, 'EBUSY in the lock word');
+  assert.equal(ownerTid(r!), null);
+  assert.match(r!.verdict.cause, /killed while holding it/, 'the kill it asked for (whileHolding) still names the dead owner');
+  // the same evidence with the kill made just after a release, and the victim given pid 16
+  const v = r!.processes[0]!;
+  const moved = { ...r!, spec: { ...r!.spec, faults: [{ ...r!.spec.faults[0]!, whileHolding: false }] }, processes: r!.processes.map((p) => p === v ? { ...p, pid: 16, threads: p.threads.map((t) => ({ ...t, tid: 16 })) } : p) };
+  assert.equal(faultVictim(moved)?.held, false, 'a pid of 16 is not named by an EBUSY lock word');
 });
