@@ -71,8 +71,8 @@ function apartByYields(exec: Execution): string {
 export function writeVerdict(exec: Execution, r: Result): Verdict {
   // a kill is the story (owner_died, the dead owner's hang), or an aside to another story
   const told = faultVerdict(exec, r, outcomeOf(exec));
-  const v = told ?? writeSentences(exec, r);
-  const asides = [told ? '' : killAside(exec, r), unfiredAside(exec, r)].filter(Boolean);
+  const v = told?.verdict ?? writeSentences(exec, r);
+  const asides = [killAside(exec, r, told?.kill), unfiredAside(exec, r)].filter(Boolean);
   return withTerms(asides.length > 0 ? { ...v, cause: [v.cause, ...asides].join(' ') } : v);
 }
 

@@ -163,3 +163,23 @@ test('every fault fired: no "never fired" sentence', () => {
   assert.equal(r.verdict.outcome, 'owner_died');
   assert.doesNotMatch(r.verdict.cause, /never fired/);
 });
+
+// Several kills: the story is the death that matters, and each other death gets its sentence.
+test('two kills, the first leaving the mutex free: the hang is told as the second victim\'s, the first is an aside', () => {
+  const faults = [{ kill: 1, whileHolding: false, afterAcquisitions: 5 }, { kill: 2, whileHolding: true, afterAcquisitions: 100 }];
+  const r = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 300, cpus: 2, seed: 1, faults }).result;
+  assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
+  assert.match(r.verdict.summary, /^hang: process 2 \(pid 1003\) was killed by SIGKILL \(injected fault\) while holding the mutex .* at its acquisition 100/);
+  assert.match(r.verdict.cause, /__owner 1003/, 'the lock word still names the second victim');
+  assert.match(r.verdict.cause, /Another injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 5\) left it free; the survivors took it \d+ times after the death\./);
+});
+
+test('two holders killed, a robust mutex: the first recovery is the story, the second death and its own recovery follow', () => {
+  const faults = [{ kill: 1, whileHolding: true, afterAcquisitions: 50 }, { kill: 2, whileHolding: true, afterAcquisitions: 100 }];
+  const r = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 300, cpus: 2, seed: 4, faults }).result;
+  assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
+  const recs = r.evidence.recoveries as { pid: number; tid: number; consistentRc: number }[];
+  assert.equal(recs.length, 2);
+  assert.match(r.verdict.summary, /^process 1 \(pid 1002\) was killed .* at its acquisition 50/);
+  assert.ok(r.verdict.cause.endsWith(`Another injected fault (process 2, pid 1003, killed holding the mutex at its acquisition 100) came while its thread 1 held the mutex or was releasing it; thread ${recs[1]!.tid} of pid ${recs[1]!.pid} got EOWNERDEAD and made it consistent (rc ${recs[1]!.consistentRc}).`), r.verdict.cause);
+});

@@ -13,8 +13,22 @@ const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => 
 /** Acquisitions of the mutex after the death: the survivors'. */
 const takenAfterDeath = (kill: KillRecord, r: Result) => r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
 
-export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit<Verdict, 'terms'> | null {
-  const kill = exec.faults.kills[0];
+/**
+ * The kill a fault verdict tells: for owner_died the death the first recovery answered (the
+ * last death of a holder before it), for a hang the first death of a holder (a mutex nothing
+ * recovers stays locked from then on); else the first kill.
+ */
+function toldKill(exec: Execution, outcome: Outcome): KillRecord | undefined {
+  const kills = exec.faults.kills;
+  const rec = exec.faults.recoveries[0];
+  if (outcome === 'owner_died' && rec) return kills.filter((k) => k.t <= rec.t && k.heldBy.length > 0).at(-1) ?? kills[0];
+  if (outcome === 'hang') return kills.find((k) => k.heldBy.length > 0) ?? kills[0];
+  return kills[0];
+}
+
+/** The kill's own verdict (owner_died, the dead owner's hang) and the kill it tells, or null when the kill is not this run's story. */
+export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { verdict: Omit<Verdict, 'terms'>; kill: KillRecord } | null {
+  const kill = toldKill(exec, outcome);
   if (!kill) return null;
   const victim = `process ${kill.index} (pid ${kill.pid})`;
   const where = `the mutex at offset 0 of System V segment key ${exec.world.segment.key} (shmid ${exec.world.segment.shmid})`;
@@ -40,10 +54,13 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
         : `No thread of the dead process was inside the critical section by the program's count, yet the lock word still named it; a real program must check the data before ${consistent}.`;
     const seen = rec.mutexFlagBefore !== undefined ? `mutex_flag ${rec.mutexFlagBefore}, lock word ${rec.lockWordBefore ?? rec.lockWord}` : `lock word ${rec.lockWord}`;
     return {
-      outcome,
-      summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (${seen}), made it consistent with ${consistent} (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
-      cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. ${data}`,
-      fix: `nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
+      kill,
+      verdict: {
+        outcome,
+        summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (${seen}), made it consistent with ${consistent} (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
+        cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. ${data}`,
+        fix: `nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
+      },
     };
   }
 
@@ -57,29 +74,39 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): Omit
       ? 'it never unlocks again'
       : `its ${threadsOf(kill.heldBy)} held the mutex at that moment, so it is never unlocked again,`;
     return {
-      outcome,
-      summary: `hang: ${killed}; ${holder} and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
-      cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : 'is not robust (robust: false)'}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-      fix: notRecovered ? `initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
+      kill,
+      verdict: {
+        outcome,
+        summary: `hang: ${killed}; ${holder} and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
+        cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : 'is not robust (robust: false)'}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
+        fix: notRecovered ? `initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
+      },
     };
   }
   return null;
 }
 
 /**
- * One sentence for a run whose verdict is not the kill's story (another verdict explains its
- * outcome): what the death left behind, from the kill record. Empty without a kill.
+ * One sentence per kill a verdict's story does not tell (all of them when `told` is undefined):
+ * what the death left behind, from its kill record, and who met it. Empty without such a kill.
  */
-export function killAside(exec: Execution, r: Result): string {
-  const kill = exec.faults.kills[0];
-  if (!kill) return '';
-  const takenAfter = takenAfterDeath(kill, r);
-  const held = kill.heldBy.length > 0;
-  const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'left it free';
-  const after = takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`
-    : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
-      : '; nobody locked it after the death';
-  return `The injected fault (process ${kill.index}, pid ${kill.pid}, killed ${kill.whileHolding ? 'holding the mutex' : 'just after releasing the mutex'} at its acquisition ${kill.acquisition}) ${left}${after}.`;
+export function killAside(exec: Execution, r: Result, told?: KillRecord): string {
+  const { kills, recoveries } = exec.faults;
+  return kills.map((kill, i) => {
+    if (kill === told) return '';
+    const takenAfter = takenAfterDeath(kill, r);
+    const held = kill.heldBy.length > 0;
+    const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'left it free';
+    // the recovery that answered this death: the first after it, before the next kill
+    const next = kills[i + 1]?.t ?? Infinity;
+    const rec = held ? recoveries.find((x) => x.t >= kill.t && x.t < next) : undefined;
+    const after = rec ? `; thread ${rec.tid} of pid ${rec.pid} got EOWNERDEAD and made it consistent (rc ${rec.consistentRc})`
+      : takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`
+        : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
+          : '; nobody locked it after the death';
+    const which = told ? 'Another injected fault' : 'The injected fault';
+    return `${which} (process ${kill.index}, pid ${kill.pid}, killed ${kill.whileHolding ? 'holding the mutex' : 'just after releasing the mutex'} at its acquisition ${kill.acquisition}) ${left}${after}.`;
+  }).filter(Boolean).join(' ');
 }
 
 /**
