@@ -44,17 +44,29 @@ export function ownerTid(r: PartialResult): number | null {
 }
 
 /**
- * The process an injected fault killed, and whether it died holding the mutex: killed in its
- * critical section (whileHolding), or the mutex still naming one of its threads at the end
+ * The processes injected faults killed, each with whether it died holding the mutex: killed in
+ * its critical section (whileHolding), or the mutex still naming one of its threads at the end
  * (another of its threads held it when the process was killed).
  */
-export function faultVictim(r: PartialResult): { victim: ProcessReport; held: boolean } | undefined {
-  const victim = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
-  if (!victim) return undefined;
-  const whileHolding = r.spec.faults.find((f) => f.kill === victim.index)?.whileHolding ?? false;
+export function faultVictims(r: PartialResult): { victim: ProcessReport; held: boolean }[] {
   const owner = ownerTid(r);
-  const named = owner !== null && (owner === victim.pid || victim.threads.some((t) => t.tid === owner));
-  return { victim, held: whileHolding || named };
+  return r.processes.filter((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault').map((victim) => {
+    const whileHolding = r.spec.faults.find((f) => f.kill === victim.index)?.whileHolding ?? false;
+    const named = owner !== null && (owner === victim.pid || victim.threads.some((t) => t.tid === owner));
+    return { victim, held: whileHolding || named };
+  });
+}
+
+/** The victim whose death a verdict tells: the first that died holding the mutex, else the first. */
+export function faultVictim(r: PartialResult): { victim: ProcessReport; held: boolean } | undefined {
+  const all = faultVictims(r);
+  return all.find((v) => v.held) ?? all[0];
+}
+
+/** One sentence for every process a fault killed other than `told` (the one the verdict's story names, if any), or ''. */
+export function otherVictims(r: PartialResult, told: ProcessReport | undefined): string {
+  return faultVictims(r).filter((v) => v.victim !== told)
+    .map((v) => ` ${Who(v.victim)} was ${told ? 'also ' : ''}killed by an injected fault, ${v.held ? 'holding the mutex' : 'just after releasing the mutex'}.`).join('');
 }
 
 /** The sentences of neverFired for every fault the probe reports as not taken. Empty when all fired. */

@@ -7,7 +7,7 @@
 import type { ProcessReport, Verdict } from '../engine/result.js';
 import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
-import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, segmentStory, untakenFaults, who, Who } from './verdict-words.js';
+import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, otherVictims, segmentStory, untakenFaults, who, Who } from './verdict-words.js';
 import { muslExclusion, muslHang, muslOwnerDied, muslPrivateOk } from './verdict-musl.js';
 import { rankedOutcome } from '../engine/outcome-rank.js';
 
@@ -71,9 +71,12 @@ function hangStory(r: PartialResult, summary: string, killedHolder: ProcessRepor
 
 export function nativeVerdict(r: PartialResult): Verdict {
   const v = nativeSentences(r);
-  const untaken = untakenFaults(r);
-  if (!untaken) return withTerms(v);
-  return withTerms({ ...v, cause: `${/[.!?]$/.test(v.cause) ? v.cause : `${v.cause}.`}${untaken}` });
+  // the victim a hang, owner_died or ok story names (they take faultVictim's); the other
+  // verdicts name none, so every victim gets its sentence there
+  const told = v.outcome === 'hang' || v.outcome === 'owner_died' || v.outcome === 'ok' ? faultVictim(r)?.victim : undefined;
+  const more = `${otherVictims(r, told)}${untakenFaults(r)}`;
+  if (!more) return withTerms(v);
+  return withTerms({ ...v, cause: `${/[.!?]$/.test(v.cause) ? v.cause : `${v.cause}.`}${more}` });
 }
 
 function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
@@ -103,14 +106,15 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
       fix: 'raise limits.timeoutMs or lower iterations',
     };
   }
-  const victim = r.processes.find((p) => p.exit.kind === 'killed' && p.exit.reason === 'fault');
+  const victim = faultVictim(r)?.victim;
   if (outcome === 'owner_died') {
     const rec = recoveries[0];
+    const more = recoveries.length > 1 ? `; ${recoveries.length} deaths were recovered in all (${list(recoveries.map((x) => `tid ${x.tid} of pid ${x.pid}, ${lockWordName(r)} ${x.lockWord}, consistent rc ${x.consistentRc}`))})` : '';
     const fault = r.spec.faults.find((f) => f.kill === victim?.index);
     const exact = r.counter.lostUpdates === 0 ? `counter consistent (${r.counter.final} = ${r.counter.expected} completed cycles)` : `counter ${r.counter.final} of ${r.counter.expected}`;
     return {
       outcome: 'owner_died',
-      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (${lockWordName(r)} ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}`,
+      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (${lockWordName(r)} ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}${more}`,
       cause: libcOf(r) === 'musl' ? muslOwnerDied(r, rec.lockWord) : `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
       fix: 'Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the protected data before calling pthread_mutex_consistent.',
     };

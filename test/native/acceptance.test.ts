@@ -84,6 +84,29 @@ test('robust SHARED, the holder killed: owner_died, the next locker recovers, co
   assert.deepEqual(r.processes[0].exit, { kind: 'exited', code: 0 });
 });
 
+// Two kills in one run: each death is told. Process 0 keeps working throughout (20000 iterations),
+// so both victims' counts come while someone still needs the mutex.
+test('robust SHARED, two holders killed: two recoveries, both in the summary', async () => {
+  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 3, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }, { kill: 2, whileHolding: true, afterAcquisitions: 1000 }] }));
+  assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
+  const recoveries = r.evidence.recoveries as { pid: number; tid: number; consistentRc: number; lockWord: string }[];
+  assert.equal(recoveries.length, 2, JSON.stringify(recoveries));
+  assert.match(r.verdict.summary, /2 deaths were recovered in all/);
+  for (const x of recoveries) assert.ok(r.verdict.summary.includes(`tid ${x.tid} of pid ${x.pid}, __lock ${x.lockWord}, consistent rc ${x.consistentRc}`), r.verdict.summary);
+  const [told, other] = r.verdict.summary.startsWith(`process 1 (pid ${r.processes[1]!.pid})`) ? [1, 2] : [2, 1];
+  assert.ok(r.verdict.cause.includes(`Process ${other} (pid ${r.processes[other]!.pid}) was also killed by an injected fault, holding the mutex.`), `told ${told}: ${r.verdict.cause}`);
+  assert.equal(r.counter.lostUpdates, 0);
+});
+
+// The first kill leaves the mutex free, the second dies holding it: the hang is the second's.
+test('not robust, a kill after a release and then a kill while holding: the hang is told as the holder\'s', async () => {
+  const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 3, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: false, afterAcquisitions: 5 }, { kill: 2, whileHolding: true, afterAcquisitions: 500 }] }));
+  assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
+  assert.ok(r.verdict.cause.includes(`Process 2 (pid ${r.processes[2]!.pid}) was killed while holding it`), r.verdict.cause);
+  assert.ok(r.verdict.cause.includes(`Process 1 (pid ${r.processes[1]!.pid}) was also killed by an injected fault, just after releasing the mutex.`), r.verdict.cause);
+  assert.doesNotMatch(r.verdict.cause, /this hang is not the dead owner's/);
+});
+
 test('SHARED but not robust, the holder killed: the others hang in futex wait', async () => {
   const r = await engine.run(nativeSpec({ mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 20_000, cpus: 2, faults: [{ kill: 1, whileHolding: true, afterAcquisitions: 500 }] }));
   assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
