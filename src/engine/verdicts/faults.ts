@@ -9,6 +9,8 @@ import type { Outcome, ProcessReport, Result, Verdict } from '../result.js';
 import { plural, POSIX_CONSISTENT } from './words.js';
 
 const threadsOf = (tids: number[]) => `${tids.length === 1 ? 'thread' : 'threads'} ${tids.join(', ')}`;
+/** A sentence that opens with a phrase written to sit mid-sentence. */
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const words = (s: Record<string, unknown>) => Object.entries(s).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 /** Acquisitions of the mutex after the death: the survivors'. */
 const takenAfterDeath = (kill: KillRecord, r: Result) => r.processes.reduce((n, p) => n + p.acquisitions, 0) - kill.acquisitionsAtDeath;
@@ -36,7 +38,7 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { ve
   const c = r.counter;
   const platform = exec.platform.title;
   const robust = exec.platform.robust; // the platform's own calls and clean-up, for the fix
-  const fixRobust = `make the mutex robust and process-shared: ${robust.init}; on EOWNERDEAD repair the protected data, then call ${robust.consistent} before unlocking`;
+  const fixRobust = `Make the mutex robust and process-shared: ${robust.init}; on EOWNERDEAD repair the protected data, then call ${robust.consistent} before unlocking`;
   // the killed thread alone held the mutex, at its unlock: its update was complete
   const onlyKilledHeld = kill.whileHolding && kill.heldBy.length === 1 && kill.heldBy[0] === kill.tid;
 
@@ -58,8 +60,8 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { ve
       verdict: {
         outcome,
         summary: `${killed}; thread ${rec.tid} of pid ${rec.pid} then got EOWNERDEAD (${seen}), made it consistent with ${consistent} (rc ${rec.consistentRc}) and the others carried on: ${exact}.`,
-        cause: `${where} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. ${data}`,
-        fix: `nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
+        cause: `${capital(where)} is robust on ${platform}. When pid ${kill.pid} died its mutex read ${words(kill.mutexAtDeath)}; ${cleanup} turned it into ${words(kill.mutexAfterCleanup)} (owner died) and woke a waiter if one slept, so the next locker learned of the death instead of sleeping forever. ${data}`,
+        fix: `Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the data it protects before calling ${consistent}.`,
       },
     };
   }
@@ -78,8 +80,8 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { ve
       verdict: {
         outcome,
         summary: `hang: ${killed}; ${holder} and ${plural(blocked.length, 'thread')} of ${plural(new Set(blocked.map((t) => t.proc.pid)).size, 'process', 'processes')} wait for it forever; ${c.expected} cycles completed, counter ${c.final}.`,
-        cause: `${where} ${notRecovered ? `is robust, but ${notRecovered}` : 'is not robust (robust: false)'}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
-        fix: notRecovered ? `initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
+        cause: `${capital(where)} ${notRecovered ? `is robust, but ${notRecovered}` : 'is not robust (robust: false)'}, so on ${platform} nothing releases a mutex whose owner process died: it still reads ${words(r.evidence.mutex.final as Record<string, unknown>)}. Waiting: ${waits.join('; ')}.`,
+        fix: notRecovered ? `Initialise it process-shared and robust: ${robust.init}, then on EOWNERDEAD repair the data and call ${robust.consistent}` : fixRobust,
       },
     };
   }
