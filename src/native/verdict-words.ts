@@ -63,19 +63,19 @@ export function faultVictim(r: PartialResult): { victim: ProcessReport; held: bo
   return all.find((v) => v.held) ?? all[0];
 }
 
-/** One sentence for every process a fault killed other than `told` (the one the verdict's story names, if any), or ''. */
-export function otherVictims(r: PartialResult, told: ProcessReport | undefined): string {
+/** One sentence for every process a fault killed other than `told` (the one the verdict's story names, if any). */
+export function otherVictims(r: PartialResult, told: ProcessReport | undefined): string[] {
   return faultVictims(r).filter((v) => v.victim !== told)
-    .map((v) => ` ${Who(v.victim)} was ${told ? 'also ' : ''}killed by an injected fault, ${v.held ? 'holding the mutex' : 'just after releasing the mutex'}.`).join('');
+    .map((v) => `${Who(v.victim)} was ${told ? 'also ' : ''}killed by an injected fault, ${v.held ? 'holding the mutex' : 'just after releasing the mutex'}.`);
 }
 
-/** The sentences of neverFired for every fault the probe reports as not taken. Empty when all fired. */
-export function untakenFaults(r: PartialResult): string {
+/** The sentences of neverFired for every fault the probe reports as not taken. */
+export function untakenFaults(r: PartialResult): string[] {
   const faults = (r.evidence.faults ?? []) as { process: number; taken: boolean }[];
-  return faults.filter((f) => !f.taken).map((f) => {
+  return faults.filter((f) => !f.taken).flatMap((f) => {
     const p = r.processes.find((q) => q.index === f.process);
-    return p ? ` ${neverFired(p, r.spec.faults.find((s) => s.kill === f.process)?.afterAcquisitions ?? 1)}` : '';
-  }).join('');
+    return p ? [neverFired(p, r.spec.faults.find((s) => s.kill === f.process)?.afterAcquisitions ?? 1)] : [];
+  });
 }
 
 /** The lock word's name in the libc's pthread_mutex_t. */

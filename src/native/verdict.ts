@@ -74,9 +74,9 @@ export function nativeVerdict(r: PartialResult): Verdict {
   // the victim a hang, owner_died or ok story names (they take faultVictim's); the other
   // verdicts name none, so every victim gets its sentence there
   const told = v.outcome === 'hang' || v.outcome === 'owner_died' || v.outcome === 'ok' ? faultVictim(r)?.victim : undefined;
-  const more = `${otherVictims(r, told)}${untakenFaults(r)}`;
-  if (!more) return withTerms(v);
-  return withTerms({ ...v, cause: `${/[.!?]$/.test(v.cause) ? v.cause : `${v.cause}.`}${more}` });
+  const more = [...otherVictims(r, told), ...untakenFaults(r)];
+  if (more.length === 0) return withTerms(v);
+  return withTerms({ ...v, cause: [/[.!?]$/.test(v.cause) ? v.cause : `${v.cause}.`, ...more].join(' ') });
 }
 
 function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {

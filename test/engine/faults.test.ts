@@ -183,3 +183,10 @@ test('two holders killed, a robust mutex: the first recovery is the story, the s
   assert.match(r.verdict.summary, /^process 1 \(pid 1002\) was killed .* at its acquisition 50/);
   assert.ok(r.verdict.cause.endsWith(`Another injected fault (process 2, pid 1003, killed holding the mutex at its acquisition 100) came while its thread 1 held the mutex or was releasing it; thread ${recs[1]!.tid} of pid ${recs[1]!.pid} got EOWNERDEAD and made it consistent (rc ${recs[1]!.consistentRc}).`), r.verdict.cause);
 });
+
+test('two faults on one process: the second never fires, because the first killed it', () => {
+  const faults = [{ kill: 1, whileHolding: false, afterAcquisitions: 5 }, { kill: 1, whileHolding: true, afterAcquisitions: 50 }];
+  const r = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 100, cpus: 2, seed: 1, faults }).result;
+  assert.equal(r.processes[1]!.acquisitions, 5);
+  assert.ok(r.verdict.cause.includes(`The injected fault on process 1 (pid ${r.processes[1]!.pid}) never fired: it made 5 acquisitions of the mutex, short of the 50 after which it was to be killed (an earlier fault killed it first).`), r.verdict.cause);
+});

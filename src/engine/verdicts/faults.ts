@@ -118,8 +118,8 @@ export function killAside(exec: Execution, r: Result, told?: KillRecord): string
  */
 export function neverFired(p: ProcessReport, afterAcquisitions: number): string {
   const after = Math.max(1, afterAcquisitions);
-  const stopped = p.exit.kind === 'killed' && p.exit.reason === 'fault' ? ', and an earlier fault killed it' : '';
-  return `The injected fault on process ${p.index} (pid ${p.pid}) never fired: it made ${plural(p.acquisitions, 'acquisition')} of the mutex${stopped}, short of the ${after} after which it was to be killed.`;
+  const first = p.exit.kind === 'killed' && p.exit.reason === 'fault' ? ' (an earlier fault killed it first)' : '';
+  return `The injected fault on process ${p.index} (pid ${p.pid}) never fired: it made ${plural(p.acquisitions, 'acquisition')} of the mutex, short of the ${after} after which it was to be killed${first}.`;
 }
 
 /** The sentences of neverFired for every fault of this run that did not fire. Empty when all did. */
