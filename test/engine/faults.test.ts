@@ -106,7 +106,7 @@ test('a kill that left the mutex free is not blamed for a later hang; one that l
       const fault = (res.evidence.faults as { heldBy: number[] }[])[0]!;
       assert.deepEqual(fault.heldBy, [], `${platform} seed ${seed}: the victim held nothing when it died`);
       assert.doesNotMatch(res.verdict.summary, /never unlock/, `${platform} seed ${seed}: ${res.verdict.summary}`);
-      assert.match(res.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) left it free; the survivors took it \d+ times after the death\./);
+      assert.match(res.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) came while none of its threads held the mutex; the survivors took it \d+ times after the death\./);
     }
     assert.ok(hangs.length > 0, `${platform}: no hang in 120 seeds to check`);
   }
@@ -140,7 +140,7 @@ test('the kill aside comes only where another story is told: not in owner_died o
   for (const res of [recovered, hung]) assert.doesNotMatch(res.verdict.cause, /The injected fault/, `${res.verdict.outcome}: the kill is the story, told once`);
   const ok = run({ platform: 'musl-1.2', mutexType: 'PTHREAD_PROCESS_PRIVATE', processCount: 3, iterations: 2000, cpus: 2, seed: 1, faults: kill(3, false) }).result;
   assert.equal(ok.verdict.outcome, 'ok');
-  assert.match(ok.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) left it free; the survivors took it \d+ times after the death\./);
+  assert.match(ok.verdict.cause, /The injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 3\) came while none of its threads held the mutex; the survivors took it \d+ times after the death\./);
 });
 
 // A fault whose process stops first never fires; the verdict must not leave the user thinking it did.
@@ -171,7 +171,7 @@ test('two kills, the first leaving the mutex free: the hang is told as the secon
   assert.equal(r.verdict.outcome, 'hang', r.verdict.summary);
   assert.match(r.verdict.summary, /^hang: process 2 \(pid 1003\) was killed by SIGKILL \(injected fault\) while holding the mutex .* at its acquisition 100/);
   assert.match(r.verdict.cause, /__owner 1003/, 'the lock word still names the second victim');
-  assert.match(r.verdict.cause, /Another injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 5\) left it free; the survivors took it \d+ times after the death\./);
+  assert.match(r.verdict.cause, /Another injected fault \(process 1, pid 1002, killed just after releasing the mutex at its acquisition 5\) came while none of its threads held the mutex; the survivors took it \d+ times after the death\./);
 });
 
 test('two holders killed, a robust mutex: the first recovery is the story, the second death and its own recovery follow', () => {
@@ -189,4 +189,19 @@ test('two faults on one process: the second never fires, because the first kille
   const r = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', processCount: 2, iterations: 100, cpus: 2, seed: 1, faults }).result;
   assert.equal(r.processes[1]!.acquisitions, 5);
   assert.ok(r.verdict.cause.includes(`The injected fault on process 1 (pid ${r.processes[1]!.pid}) never fired: it made 5 acquisitions of the mutex, short of the 50 after which it was to be killed (an earlier fault killed it first).`), r.verdict.cause);
+});
+
+// Process 3 dies holding (t=4986), process 2 dies holding nothing (t=5064), and only then does
+// pid 1001 recover process 3's death (t=5221): the recovery belongs to the holder's death, not
+// to whichever kill came last before it.
+test('a recovery is told with the holder\'s death it answers, even when another kill came in between', () => {
+  const faults = [{ kill: 1, whileHolding: true, afterAcquisitions: 11 }, { kill: 2, whileHolding: false, afterAcquisitions: 21 }, { kill: 3, whileHolding: true, afterAcquisitions: 23 }];
+  const r = run({ platform: 'glibc-2.36', mutexType: 'PTHREAD_PROCESS_SHARED', robust: true, processCount: 4, iterations: 60, cpus: 2, seed: 141, faults }).result;
+  assert.equal(r.verdict.outcome, 'owner_died', r.verdict.summary);
+  const kills = r.evidence.faults as { index: number; t: number }[];
+  const recs = r.evidence.recoveries as { t: number; tid: number; pid: number }[];
+  assert.deepEqual(kills.map((k) => k.index), [1, 3, 2]);
+  assert.ok(kills[1]!.t < kills[2]!.t && kills[2]!.t < recs[1]!.t, 'the shape this test is about');
+  assert.ok(r.verdict.cause.includes(`Another injected fault (process 3, pid 1004, killed holding the mutex at its acquisition 23) came while its thread 1 held the mutex or was releasing it; thread ${recs[1]!.tid} of pid ${recs[1]!.pid} got EOWNERDEAD and made it consistent (rc 0).`), r.verdict.cause);
+  assert.match(r.verdict.cause, /Another injected fault \(process 2, pid 1003, killed just after releasing the mutex at its acquisition 21\) came while none of its threads held the mutex; the survivors took it \d+ times after the death\./);
 });

@@ -94,14 +94,17 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { ve
  */
 export function killAside(exec: Execution, r: Result, told?: KillRecord): string {
   const { kills, recoveries } = exec.faults;
-  return kills.map((kill, i) => {
+  const holders = kills.filter((k) => k.heldBy.length > 0);
+  // a recovery answers the latest death of a holder before it (a death that held nothing
+  // leaves nothing to recover, even when it comes between)
+  const answered = (x: { t: number }) => holders.filter((k) => k.t <= x.t).at(-1);
+  return kills.map((kill) => {
     if (kill === told) return '';
     const takenAfter = takenAfterDeath(kill, r);
     const held = kill.heldBy.length > 0;
-    const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'left it free';
-    // the recovery that answered this death: the first after it, before the next kill
-    const next = kills[i + 1]?.t ?? Infinity;
-    const rec = held ? recoveries.find((x) => x.t >= kill.t && x.t < next) : undefined;
+    // not "left it free": another dead process may still hold it
+    const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'came while none of its threads held the mutex';
+    const rec = held ? recoveries.find((x) => answered(x) === kill) : undefined;
     const after = rec ? `; thread ${rec.tid} of pid ${rec.pid} got EOWNERDEAD and made it consistent (rc ${rec.consistentRc})`
       : takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`
         : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
