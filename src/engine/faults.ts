@@ -11,6 +11,9 @@ import type { SimProcess, SimThread } from './machine/process.js';
 import { DONE, RUNNING, type MutexProgram, type PlatformDefinition, type Recovery } from './platforms/platform.js';
 import type { Spec } from './spec.js';
 
+/** The acquisition after which a fault kills its process: at least the first (0 means the first). */
+export const killAcquisition = (f: { afterAcquisitions: number }) => Math.max(1, f.afterAcquisitions);
+
 export interface KillRecord {
   index: number;
   pid: number;
@@ -73,7 +76,7 @@ export class FaultInjector implements MutexProgram {
     let killed = false;
     this.spec.faults.forEach((f, i) => {
       if (killed || this.fired[i] || f.kill !== p.index || f.whileHolding !== holding) return;
-      if (p.acquisitions < Math.max(1, f.afterAcquisitions)) return;
+      if (p.acquisitions < killAcquisition(f)) return;
       this.fired[i] = true;
       this.kill(p, t, p.acquisitions, holding);
       killed = true;

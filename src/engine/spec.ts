@@ -211,6 +211,8 @@ function platformRefusals(spec: Spec): FieldError[] {
   return refused ? [refused] : [];
 }
 
+const defaultIterations = (engine: EngineKind) => (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default);
+
 /**
  * Checks between fields. `s` holds only members that passed the schema, so each check first
  * looks that what it reads is there.
@@ -243,7 +245,7 @@ function crossFieldErrors(s: Partial<SpecInput>, raw: Record<string, unknown>): 
     if (entries !== undefined && entries !== count) {
       errors.push({ field: 'processes', message: `has ${entries} entries but processCount is ${count}` });
     }
-    const iterations = s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default);
+    const iterations = s.iterations ?? defaultIterations(engine);
     for (const [i, f] of (s.faults ?? []).entries()) {
       if (f.kill >= count) {
         errors.push({ field: `faults[${i}].kill`, message: `must be a process index below processCount (${count})` });
@@ -322,7 +324,7 @@ function normalise(s: SpecInput, seed: number): Spec {
     platform: engine === 'native' ? 'host' : ((s.platform ?? 'solaris10') as Platform),
     ...(engine === 'native' ? { libc: (s.libc ?? 'glibc') as Libc } : {}),
     threadsPerProcess,
-    iterations: s.iterations ?? (engine === 'native' ? LIMITS.nativeIterations.default : LIMITS.iterations.default),
+    iterations: s.iterations ?? defaultIterations(engine),
     // Native runs default to 2 CPUs: on one CPU the processes of a native run take turns and the
     // glibc 2.34+ assertion the user came to see almost never shows.
     cpus: s.cpus ?? (engine === 'native' ? 2 : 1),

@@ -8,7 +8,7 @@ import { ULWP_SIZE } from './machine/layout.js';
 import type { Execution } from './execution.js';
 import type { Outcome, Result, Verdict } from './result.js';
 import { rankedOutcome } from './outcome-rank.js';
-import { faultVerdict, killAside, unfiredAside } from './verdicts/faults.js';
+import { faultVerdict, killAside, unfiredSentences } from './verdicts/faults.js';
 import { glibcVerdict } from './verdicts/glibc.js';
 import { muslVerdict } from './verdicts/musl.js';
 import { plainLockers, type VerdictContext } from './verdicts/context.js';
@@ -72,7 +72,7 @@ export function writeVerdict(exec: Execution, r: Result): Verdict {
   // a kill is the story (owner_died, the dead owner's hang), or an aside to another story
   const told = faultVerdict(exec, r, outcomeOf(exec));
   const v = told?.verdict ?? writeSentences(exec, r);
-  const asides = [killAside(exec, r, told?.kill), unfiredAside(exec, r)].filter(Boolean);
+  const asides = [killAside(exec, r, told?.kill), ...unfiredSentences(r.processes, exec.faults.unfired())].filter(Boolean);
   return withTerms(asides.length > 0 ? { ...v, cause: [v.cause, ...asides].join(' ') } : v);
 }
 

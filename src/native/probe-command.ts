@@ -2,6 +2,7 @@
 // probe.c documents in its header comment.
 import type { Libc } from '../engine/libc.js';
 import type { Spec } from '../engine/spec.js';
+import { killAcquisition } from '../engine/faults.js';
 import { paths } from '../runner/paths.js';
 
 export const DEFAULT_PROBE_PATH = paths.probe;
@@ -54,7 +55,7 @@ export function probeArguments(spec: Spec, tuning: ProbeTuning): string[] {
     `watch=${spec.tools.watchpoint === false ? 'none' : spec.tools.watchpoint.process}`,
   ];
   // afterAcquisitions N: killed during its Nth hold (the first hold when N is 0).
-  for (const f of spec.faults) args.push(`fault=${f.kill}:${Math.max(1, f.afterAcquisitions)}:${f.whileHolding ? 1 : 0}`);
+  for (const f of spec.faults) args.push(`fault=${f.kill}:${killAcquisition(f)}:${f.whileHolding ? 1 : 0}`);
   return args;
 }
 

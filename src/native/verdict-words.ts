@@ -2,7 +2,7 @@
 // the processes are, where the mutex is, the fix, lost updates, and the mutex's attribute word
 // in the libc's own names (glibc __kind, musl _m_type), all from the run's evidence.
 import type { ProcessReport } from '../engine/result.js';
-import { neverFired } from '../engine/verdicts/faults.js';
+import { unfiredSentences } from '../engine/verdicts/faults.js';
 import { list, plural, sharedInit, sharingWords } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
 
@@ -69,13 +69,11 @@ export function otherVictims(r: PartialResult, told: ProcessReport | undefined):
     .map((v) => `${Who(v.victim)} was ${told ? 'also ' : ''}killed by an injected fault, ${v.held ? 'holding the mutex' : 'just after releasing the mutex'}.`);
 }
 
-/** The sentences of neverFired for every fault the probe reports as not taken. */
+/** A sentence for every fault the probe reports as not taken (unfiredSentences). */
 export function untakenFaults(r: PartialResult): string[] {
-  const faults = (r.evidence.faults ?? []) as { process: number; taken: boolean }[];
-  return faults.filter((f) => !f.taken).flatMap((f) => {
-    const p = r.processes.find((q) => q.index === f.process);
-    return p ? [neverFired(p, r.spec.faults.find((s) => s.kill === f.process)?.afterAcquisitions ?? 1)] : [];
-  });
+  // one record per process: it speaks for the process's first fault
+  const records = (r.evidence.faults ?? []) as { process: number; taken: boolean }[];
+  return unfiredSentences(r.processes, records.filter((f) => !f.taken).flatMap((f) => r.spec.faults.find((s) => s.kill === f.process) ?? []));
 }
 
 /** The lock word's name in the libc's pthread_mutex_t. */

@@ -5,6 +5,7 @@
 // sharing attribute, the fix in the POSIX API, and the glossary of the terms used. A probe linked
 // with musl gets musl's mechanisms (verdict-musl.ts) where they differ from glibc's.
 import type { ProcessReport, Verdict } from '../engine/result.js';
+import { killAcquisition } from '../engine/faults.js';
 import { list, plural, POSIX_CONSISTENT, POSIX_ROBUST_INIT, withTerms } from '../engine/verdicts/words.js';
 import type { PartialResult } from './to-result.js';
 import { attributeWords, faultVictim, fixShared, kindWord, libcOf, lockWordName, lostPart, otherVictims, segmentStory, untakenFaults, who, Who } from './verdict-words.js';
@@ -114,7 +115,7 @@ function nativeSentences(r: PartialResult): Omit<Verdict, 'terms'> {
     const exact = r.counter.lostUpdates === 0 ? `counter consistent (${r.counter.final} = ${r.counter.expected} completed cycles)` : `counter ${r.counter.final} of ${r.counter.expected}`;
     return {
       outcome: 'owner_died',
-      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${Math.max(1, fault.afterAcquisitions)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (${lockWordName(r)} ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}${more}`,
+      summary: `${victim ? who(victim) : 'a process'} was killed holding the mutex${fault ? ` at its acquisition ${killAcquisition(fault)}` : ''}; tid ${rec.tid} of pid ${rec.pid} got EOWNERDEAD (${lockWordName(r)} ${rec.lockWord}), called pthread_mutex_consistent (returned ${rec.consistentRc}) and the others carried on: ${exact}${more}`,
       cause: libcOf(r) === 'musl' ? muslOwnerDied(r, rec.lockWord) : `the mutex is robust${(kindWord(r) ?? 0) & ROBUST_BIT ? ' (__kind robust bit 0x10 set)' : ''}: when its owner died the kernel walked the owner's robust list, set FUTEX_OWNER_DIED in __lock and woke a waiter, which learned of the death instead of sleeping forever`,
       fix: 'Nothing to fix in the mutex: keep it robust, and on EOWNERDEAD repair the protected data before calling pthread_mutex_consistent.',
     };

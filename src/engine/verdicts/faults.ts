@@ -4,7 +4,7 @@
 // death), the recovery, the mutex words. A hang after a death that left the mutex free, or
 // after a clean-up that recovered it, is not the dead owner's: the other verdicts explain it.
 import type { Execution } from '../execution.js';
-import type { KillRecord } from '../faults.js';
+import { killAcquisition, type KillRecord } from '../faults.js';
 import type { Outcome, ProcessReport, Result, Verdict } from '../result.js';
 import { plural, POSIX_CONSISTENT } from './words.js';
 
@@ -20,10 +20,16 @@ const takenAfterDeath = (kill: KillRecord, r: Result) => r.processes.reduce((n, 
  * last death of a holder before it), for a hang the first death of a holder (a mutex nothing
  * recovers stays locked from then on); else the first kill.
  */
+/**
+ * The death a recovery answered: the latest death of a holder before it (a death that held
+ * nothing leaves nothing to recover, even when it comes between).
+ */
+const answeredBy = (kills: KillRecord[], rec: { t: number }) => kills.filter((k) => k.t <= rec.t && k.heldBy.length > 0).at(-1);
+
 function toldKill(exec: Execution, outcome: Outcome): KillRecord | undefined {
   const kills = exec.faults.kills;
   const rec = exec.faults.recoveries[0];
-  if (outcome === 'owner_died' && rec) return kills.filter((k) => k.t <= rec.t && k.heldBy.length > 0).at(-1) ?? kills[0];
+  if (outcome === 'owner_died' && rec) return answeredBy(kills, rec) ?? kills[0];
   if (outcome === 'hang') return kills.find((k) => k.heldBy.length > 0) ?? kills[0];
   return kills[0];
 }
@@ -94,17 +100,13 @@ export function faultVerdict(exec: Execution, r: Result, outcome: Outcome): { ve
  */
 export function killAside(exec: Execution, r: Result, told?: KillRecord): string {
   const { kills, recoveries } = exec.faults;
-  const holders = kills.filter((k) => k.heldBy.length > 0);
-  // a recovery answers the latest death of a holder before it (a death that held nothing
-  // leaves nothing to recover, even when it comes between)
-  const answered = (x: { t: number }) => holders.filter((k) => k.t <= x.t).at(-1);
   return kills.map((kill) => {
     if (kill === told) return '';
     const takenAfter = takenAfterDeath(kill, r);
     const held = kill.heldBy.length > 0;
     // not "left it free": another dead process may still hold it
     const left = held ? `came while its ${threadsOf(kill.heldBy)} held the mutex or ${kill.heldBy.length === 1 ? 'was' : 'were'} releasing it` : 'came while none of its threads held the mutex';
-    const rec = held ? recoveries.find((x) => answered(x) === kill) : undefined;
+    const rec = held ? recoveries.find((x) => answeredBy(kills, x) === kill) : undefined;
     const after = rec ? `; thread ${rec.tid} of pid ${rec.pid} got EOWNERDEAD and made it consistent (rc ${rec.consistentRc})`
       : takenAfter > 0 ? `; the survivors took it ${plural(takenAfter, 'time')} after the death`
         : held ? '; nobody locked it after the death: nobody was left to meet the dead owner'
@@ -119,16 +121,16 @@ export function killAside(exec: Execution, r: Result, told?: KillRecord): string
  * was killed by an earlier fault, or the run ended) before the acquisition after which it was to
  * be killed. Without this a verdict reads as if the kill had happened.
  */
-export function neverFired(p: ProcessReport, afterAcquisitions: number): string {
-  const after = Math.max(1, afterAcquisitions);
+function neverFired(p: ProcessReport, fault: { afterAcquisitions: number }): string {
+  const after = killAcquisition(fault);
   const first = p.exit.kind === 'killed' && p.exit.reason === 'fault' ? ' (an earlier fault killed it first)' : '';
   return `The injected fault on process ${p.index} (pid ${p.pid}) never fired: it made ${plural(p.acquisitions, 'acquisition')} of the mutex, short of the ${after} after which it was to be killed${first}.`;
 }
 
-/** The sentences of neverFired for every fault of this run that did not fire. Empty when all did. */
-export function unfiredAside(exec: Execution, r: Result): string {
-  return exec.faults.unfired().map((f) => {
-    const p = r.processes.find((q) => q.index === f.kill);
-    return p ? neverFired(p, f.afterAcquisitions) : '';
-  }).filter(Boolean).join(' ');
+/** The sentences of neverFired for these faults that did not fire, in both engines. */
+export function unfiredSentences(processes: readonly ProcessReport[], unfired: readonly { kill: number; afterAcquisitions: number }[]): string[] {
+  return unfired.flatMap((f) => {
+    const p = processes.find((q) => q.index === f.kill);
+    return p ? [neverFired(p, f)] : [];
+  });
 }
