@@ -8,9 +8,17 @@
 // event loop, so at low load a group has one member and costs what it did; under load groups
 // grow by themselves to what arrived during one round trip.
 //
-// Order matters for "nothing accepted is lost": the jobs are added only after Redis has
-// answered for the records, so a worker never meets a job whose record is not there yet; a
-// flush whose jobs cannot be added deletes the records it wrote and fails every POST in it.
+// Order matters for "nothing accepted is lost": a worker must never meet a job whose record is
+// not there yet. The records' script and the jobs are sent together, without waiting for the
+// first answer, on the one connection the store and the queue share. createMany hands its
+// command to ioredis before it returns (no await comes before the send), before addJobs is even
+// called, and Redis runs one client's commands in the order they arrive: the records are written
+// before the jobs exist, and a flush costs one round trip instead of two.
+// ioredis's NOSCRIPT resend could reorder them only after a SCRIPT FLUSH, and then BullMQ's
+// script is resent behind ours; a record left queued without a live job is queued again by
+// the reaper in any case. A flush whose jobs cannot be added deletes the records it wrote and
+// fails every POST in it; one whose records cannot be written fails every POST, and its jobs,
+// finding no record, end as skipped ("gone").
 //
 // Who shares a job: sims without exploration and with few lock cycles (groupable). A group runs
 // one experiment after another on one worker slot, so a long run must not hold up the rest, and
@@ -90,45 +98,46 @@ export class Admission {
     const planned = jobsFor(batch);
     const jobOf = new Map<string, string>();
     for (const job of planned) for (const id of isGroupJob(job.data) ? job.data.ids : [job.data.id]) jobOf.set(id, job.opts.jobId!);
-    let created: boolean[];
-    try {
-      created = await this.store.createMany(batch.map((p) => ({ id: p.id, spec: p.spec, job: jobOf.get(p.id) })), this.maxQueued);
-    } catch (err) {
-      for (const p of batch) p.reject(err);
+    // both sent before either is awaited: see "Order matters" at the top
+    const records = this.store.createMany(batch.map((p) => ({ id: p.id, spec: p.spec, job: jobOf.get(p.id) })), this.maxQueued);
+    const jobs = this.addJobs(planned);
+    const [recorded, queued] = await Promise.allSettled([records, jobs]);
+    if (recorded.status === 'rejected') {
+      for (const p of batch) p.reject(recorded.reason);
       return;
     }
+    const created = recorded.value;
     const admitted = new Set(batch.filter((_, i) => created[i]).map((p) => p.id));
-    try {
-      await this.addJobs(onlyAdmitted(planned, admitted));
-    } catch (err) {
+    if (queued.status === 'rejected') {
       // no job, no experiment: take the records back so none waits forever as queued (if the
       // API dies right here instead, the reaper queues them again)
       // answered first and not awaited: while Redis does not answer, taking back would hold
       // this flush's slot, and so every POST waiting for it, for two more command timeouts
       // (README "Failure and recovery" bounds a request's wait). If it fails, the reaper
       // queues the records after all.
-      for (const p of batch) p.reject(err);
+      for (const p of batch) p.reject(queued.reason);
       void Promise.allSettled([...admitted].map((id) => this.store.abandon(id)));
       return;
     }
+    if (admitted.size < batch.length) await this.takeBackRefused(planned, admitted);
     batch.forEach((p, i) => p.resolve(created[i] ? 'queued' : 'full'));
+  }
+
+  /**
+   * MAX_QUEUED refused some of the flush after their jobs were sent: the jobs that carry none of
+   * the admitted are removed. A group that carries some of each stays; a worker skips its
+   * refused members, which have no record ("gone"). Best effort: a job a worker has already
+   * taken cannot be removed, and skips the same way.
+   */
+  private async takeBackRefused(planned: JobToAdd[], admitted: ReadonlySet<string>): Promise<void> {
+    const carriesNone = planned.filter((job) => (isGroupJob(job.data) ? job.data.ids : [job.data.id]).every((id) => !admitted.has(id)));
+    await Promise.allSettled(carriesNone.map((job) => this.queue.remove(job.opts.jobId!)));
   }
 
   private async addJobs(jobs: JobToAdd[]): Promise<void> {
     if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
     else if (jobs.length > 1) await this.queue.addBulk(jobs);
   }
-}
-
-/** The planned jobs without the experiments MAX_QUEUED refused (a group keeps its id: its records name it). */
-function onlyAdmitted(planned: JobToAdd[], admitted: ReadonlySet<string>): JobToAdd[] {
-  const jobs: JobToAdd[] = [];
-  for (const job of planned) {
-    if (!isGroupJob(job.data)) { if (admitted.has(job.data.id)) jobs.push(job); continue; }
-    const ids = job.data.ids.filter((id) => admitted.has(id));
-    if (ids.length > 0) jobs.push({ ...job, data: { ids } });
-  }
-  return jobs;
 }
 
 /** The groupable experiments of a flush in groups (a plain job when one is alone), a job for each other. */

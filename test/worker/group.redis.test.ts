@@ -119,6 +119,19 @@ test('a member cancelled while queued is never run; MAX_QUEUED refuses per exper
   }
 });
 
+test('MAX_QUEUED: the jobs of refused experiments are taken back; a flush leaves only jobs that carry an admitted one', async (t) => {
+  const config = testConfig({ MAX_QUEUED: '3' });
+  const app = await build(t, config);
+  const queue = await queueOf(t, config);
+  // more lock cycles than a group takes (GROUPABLE_CYCLES): a job each, sent with the records
+  const big = (seed: number) => spec(seed, { iterations: 5000 });
+  const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => post(app, big(300 + i))));
+  const accepted = replies.filter((r) => r.statusCode === 202).map((r) => r.json().id as string);
+  assert.equal(accepted.length, 3, replies.map((r) => r.statusCode).join(','));
+  const waiting = await waitingJobs(queue);
+  assert.deepEqual(waiting.map((j) => j.id).sort(), [...accepted].sort(), 'one job per admitted experiment, none for the refused');
+});
+
 function spawnWorker(env: Record<string, string>, children: ChildProcess[]): ChildProcess {
   const child = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
