@@ -28,7 +28,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Spec } from '../engine/spec.js';
-import { isGroupJob, type QueuedJob } from './queue.js';
+import { experimentsOf, type QueuedJob } from './queue.js';
 import type { ExperimentStore } from './store.js';
 
 /**
@@ -97,7 +97,7 @@ export class Admission {
     // reaper asks that job's state when the record stays queued or running too long)
     const planned = jobsFor(batch);
     const jobOf = new Map<string, string>();
-    for (const job of planned) for (const id of isGroupJob(job.data) ? job.data.ids : [job.data.id]) jobOf.set(id, job.opts.jobId!);
+    for (const job of planned) for (const id of experimentsOf(job.data)) jobOf.set(id, job.opts.jobId!);
     // both sent before either is awaited: see "Order matters" at the top
     const records = this.store.createMany(batch.map((p) => ({ id: p.id, spec: p.spec, job: jobOf.get(p.id) })), this.maxQueued);
     const jobs = this.addJobs(planned);
@@ -130,7 +130,7 @@ export class Admission {
    * taken cannot be removed, and skips the same way.
    */
   private async takeBackRefused(planned: JobToAdd[], admitted: ReadonlySet<string>): Promise<void> {
-    const carriesNone = planned.filter((job) => (isGroupJob(job.data) ? job.data.ids : [job.data.id]).every((id) => !admitted.has(id)));
+    const carriesNone = planned.filter((job) => experimentsOf(job.data).every((id) => !admitted.has(id)));
     await Promise.allSettled(carriesNone.map((job) => this.queue.remove(job.opts.jobId!)));
   }
 

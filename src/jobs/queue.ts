@@ -20,6 +20,9 @@ export type QueuedJob = ExperimentJob | GroupJob;
 
 export const isGroupJob = (data: QueuedJob): data is GroupJob => Array.isArray((data as Partial<GroupJob>).ids);
 
+/** The experiments a job carries: a group's members, or the one. */
+export const experimentsOf = (data: QueuedJob): readonly string[] => (isGroupJob(data) ? data.ids : [data.id]);
+
 export const JOB_OPTIONS: JobsOptions = {
   // infrastructure failures (Redis hiccups while storing) are retried; engine errors are thrown
   // as UnrecoverableError by the worker and never retried

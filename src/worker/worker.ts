@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../jobs/config.js';
-import { CHUNK_QUEUE_NAME, isGroupJob, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
+import { CHUNK_QUEUE_NAME, experimentsOf, QUEUE_NAME, type QueuedJob } from '../jobs/queue.js';
 import { connectRedis, redisWhere, whenReady } from '../jobs/redis.js';
 import { MetricsRecorder } from '../jobs/metrics.js';
 import { ExperimentStore } from '../jobs/store.js';
@@ -75,7 +75,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Worke
   const chunkWorker = consume(CHUNK_QUEUE_NAME, chunkConnection);
   const onFailed = (job: Job<QueuedJob> | undefined, err: Error) => {
     if (!job || err.name === 'WaitingError') return;
-    const ids = isGroupJob(job.data) ? job.data.ids : [job.data.id];
+    const ids = experimentsOf(job.data);
     const jlog = log.child(ids.length === 1 ? { experimentId: ids[0] } : { experimentIds: ids });
     // BullMQ fails a job that stalled more than MAX_STALLS times as an UnrecoverableError on the
     // worker that picks it up next, before our processor sees it. Its experiments were never
